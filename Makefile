@@ -1,0 +1,33 @@
+# Kinema: two entry points that work on a fresh Debian 12 machine as root.
+#   make demo  - install system packages, build release, run a real job on the bundled assets
+#   make test  - install what is missing, build and run the whole test suite
+SHELL := /bin/bash
+DEB_PACKAGES := pkg-config libavformat-dev libavcodec-dev libswscale-dev libavutil-dev libswresample-dev libopenblas-dev ffmpeg
+SWIFT ?= swift
+
+.PHONY: deps demo test build release clean
+
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --parallel --num-workers 2
+
+demo: release
+	@mkdir -p out
+	$(SWIFT) run -c release kinema transcode clips/bikes.mp4 -o out/demo.mp4
+	@echo "demo output: $$(pwd)/out/demo.mp4"
+
+clean:
+	rm -rf .build out

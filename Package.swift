@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let optimise: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
+let package = Package(
+    name: "Kinema",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "kinema", targets: ["kinema"]),
+        .executable(name: "kinema-bench", targets: ["kinema-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat"),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas"),
+        .target(name: "Imaging", swiftSettings: optimise),
+        .target(name: "VideoIO", dependencies: ["CFFmpeg", "Imaging"], swiftSettings: optimise),
+        .target(name: "Neural", dependencies: ["Imaging", "CBLAS"], swiftSettings: optimise),
+        .target(name: "Flow", dependencies: ["Imaging"], swiftSettings: optimise),
+        .target(name: "Faces", dependencies: ["Neural", "Imaging", "VideoIO"], swiftSettings: optimise),
+        .target(name: "Generation", dependencies: ["Neural", "Imaging", "VideoIO"], swiftSettings: optimise),
+        .target(name: "Restyle", dependencies: ["Flow", "Imaging", "VideoIO"], swiftSettings: optimise),
+        .executableTarget(
+            name: "kinema",
+            dependencies: [
+                "Imaging", "VideoIO", "Neural", "Faces", "Generation", "Restyle", "Flow",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "kinema-bench",
+            dependencies: ["Imaging", "VideoIO", "Neural", "Faces", "Generation", "Restyle", "Flow"],
+            swiftSettings: optimise),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
+        .testTarget(name: "VideoIOTests", dependencies: ["VideoIO", "Imaging"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "NeuralTests", dependencies: ["Neural", "Imaging"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "FlowTests", dependencies: ["Flow", "Imaging", "VideoIO"]),
+        .testTarget(name: "FacesTests", dependencies: ["Faces", "Neural", "Imaging", "VideoIO"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "GenerationTests", dependencies: ["Generation", "Neural", "Imaging", "VideoIO"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "RestyleTests", dependencies: ["Restyle", "Flow", "Imaging", "VideoIO"]),
+    ]
+)

@@ -1,0 +1,15 @@
+/// The looks `kinema restyle` can produce.
+public enum Style: String, Sendable, CaseIterable, Codable {
+    /// Flat cel shading with line art.
+    case anime
+    /// Alias of anime with stronger quantisation.
+    case toon
+    /// Anisotropic Kuwahara painting.
+    case oil
+    /// Pencil lines on paper.
+    case sketch
+    /// Soft washes with darkened edges and paper texture.
+    case watercolor
+    /// Colours mapped onto a small palette.
+    case palette
+}

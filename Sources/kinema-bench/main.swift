@@ -1,0 +1,11 @@
+// kinema-bench: release-build benchmarks that print ratios against peers
+// measured in the same run. Usage: kinema-bench <transcode|faces|faceswap|text2video|restyle>
+import Foundation
+
+let args = CommandLine.arguments.dropFirst()
+guard let which = args.first else {
+    FileHandle.standardError.write("usage: kinema-bench <benchmark> [options]\n".data(using: .utf8)!)
+    exit(2)
+}
+FileHandle.standardError.write("kinema-bench: unknown benchmark '\(which)'\n".data(using: .utf8)!)
+exit(2)

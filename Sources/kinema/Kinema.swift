@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// The `kinema` command line tool.
+@main
+struct Kinema: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kinema",
+        abstract: "Generated and edited video on the CPU: text2video, faceswap, restyle.",
+        version: KinemaVersion.string,
+        subcommands: [])
+}
+
+/// The tool's version, written into output metadata.
+enum KinemaVersion {
+    static let string = "0.1.0"
+}
