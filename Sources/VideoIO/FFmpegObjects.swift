@@ -174,3 +174,7 @@ extension Rational {
     init(_ r: AVRational) { self.init(Int(r.num), Int(r.den)) }
     var av: AVRational { AVRational(num: Int32(num), den: Int32(den)) }
 }
+
+/// Spare bytes after a packed destination buffer: libswscale's SIMD writers store whole blocks
+/// of pixels, so the last row may spill up to a block past `width * 3` bytes.
+let swsOverrun = 256

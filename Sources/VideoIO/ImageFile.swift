@@ -44,7 +44,7 @@ public enum ImageFile {
         let sws = try scaler.context(srcW: f.pointee.width, srcH: f.pointee.height,
                                      srcFormat: AVPixelFormat(rawValue: f.pointee.format),
                                      dstW: f.pointee.width, dstH: f.pointee.height, dstFormat: AV_PIX_FMT_RGB24)
-        let data = [UInt8](unsafeUninitializedCapacity: w * h * 3) { buffer, count in
+        let data = [UInt8](unsafeUninitializedCapacity: w * h * 3 + swsOverrun) { buffer, count in
             var dst: [UnsafeMutablePointer<UInt8>?] = [buffer.baseAddress, nil, nil, nil]
             var dstStride: [Int32] = [Int32(w * 3), 0, 0, 0]
             withFramePlanes(f) { src, stride in _ = sws_scale(sws, src, stride, 0, Int32(h), &dst, &dstStride) }

@@ -75,7 +75,10 @@ public final class VideoReader: @unchecked Sendable {
     public func nextFrame() throws(VideoIOError) -> VideoFrame? {
         while true {
             if decoderDone { return try finishedStream() }
-            let step = try codecStep("avcodec_receive_frame", avcodec_receive_frame(decoder.pointer, frame.pointer))
+            let received = avcodec_receive_frame(decoder.pointer, frame.pointer)
+            // A damaged packet fails here under frame threading; note it and keep decoding.
+            if received == kinema_averror_invaliddata() { damaged = true; continue }
+            let step = try codecStep("avcodec_receive_frame", received)
             switch step {
             case .ok:
                 defer { frame.unref() }
@@ -146,11 +149,8 @@ public final class VideoReader: @unchecked Sendable {
     }
 
     private func finishedStream() throws(VideoIOError) -> VideoFrame? {
-        let expected = metadata.frameCount
         if damaged || indexRunsPastEndOfFile() {
-            if skipBefore == nil && framesDelivered < expected || damaged {
-                throw .truncated(path: url.path, framesDecoded: framesDelivered, framesExpected: expected)
-            }
+            throw .truncated(path: url.path, framesDecoded: nextIndex, framesExpected: metadata.frameCount)
         }
         return nil
     }
@@ -180,7 +180,7 @@ public final class VideoReader: @unchecked Sendable {
         let sws = try scaler.context(srcW: f.pointee.width, srcH: f.pointee.height,
                                      srcFormat: AVPixelFormat(rawValue: f.pointee.format),
                                      dstW: f.pointee.width, dstH: f.pointee.height, dstFormat: AV_PIX_FMT_RGB24)
-        let data = [UInt8](unsafeUninitializedCapacity: w * h * 3) { buffer, count in
+        let data = [UInt8](unsafeUninitializedCapacity: w * h * 3 + swsOverrun) { buffer, count in
             var dst: [UnsafeMutablePointer<UInt8>?] = [buffer.baseAddress, nil, nil, nil]
             var dstStride: [Int32] = [Int32(w * 3), 0, 0, 0]
             withFramePlanes(f) { src, srcStride in

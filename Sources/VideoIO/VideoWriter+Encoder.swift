@@ -57,7 +57,7 @@ extension VideoWriter {
         if config.rotation % 360 != 0 {
             let size = 9 * MemoryLayout<Int32>.size
             let raw = try allocated("display matrix", av_stream_new_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, size))
-            raw.withMemoryRebound(to: Int32.self, capacity: 9) { av_display_rotation_set($0, Double(config.rotation)) }
+            raw.withMemoryRebound(to: Int32.self, capacity: 9) { av_display_rotation_set($0, -Double(config.rotation)) }
         }
     }
 
