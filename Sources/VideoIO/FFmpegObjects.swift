@@ -114,9 +114,10 @@ final class Scaler {
     func context(srcW: Int32, srcH: Int32, srcFormat: AVPixelFormat,
                  dstW: Int32, dstH: Int32, dstFormat: AVPixelFormat,
                  yuv709: Bool = false, srcFullRange: Bool = false,
-                 dstFullRange: Bool = false) throws(VideoIOError) -> OpaquePointer {
+                 dstFullRange: Bool = false, flags: Int32? = nil) throws(VideoIOError) -> OpaquePointer {
+        let flags = flags ?? self.flags
         let k = [srcW, srcH, srcFormat.rawValue, dstW, dstH, dstFormat.rawValue,
-                 yuv709 ? 1 : 0, srcFullRange ? 1 : 0, dstFullRange ? 1 : 0]
+                 yuv709 ? 1 : 0, srcFullRange ? 1 : 0, dstFullRange ? 1 : 0, flags]
         if let context, k == key { return context }
         sws_freeContext(context)
         context = nil

@@ -51,12 +51,12 @@ func displayRotation(_ st: UnsafeMutablePointer<AVStream>) -> Int {
     return whole < 0 ? whole + 360 : whole
 }
 
-/// Copies an AVDictionary into a Swift dictionary.
+/// Copies an AVDictionary into a Swift dictionary, keys lowercased (Matroska stores them in capitals).
 func readTags(_ dict: OpaquePointer?) -> [String: String] {
     var tags: [String: String] = [:]
     var entry: UnsafeMutablePointer<AVDictionaryEntry>? = nil
     while let e = av_dict_get(dict, "", entry, AV_DICT_IGNORE_SUFFIX) {
-        tags[String(cString: e.pointee.key)] = String(cString: e.pointee.value)
+        tags[String(cString: e.pointee.key).lowercased()] = String(cString: e.pointee.value)
         entry = e
     }
     return tags

@@ -13,6 +13,13 @@ public final class VideoReader: @unchecked Sendable {
     public let metadata: VideoMetadata
     /// The file being read.
     public let url: URL
+    /// When set, frames are resized to this size (bicubic, in the same libswscale pass as the
+    /// RGB conversion); `nil` delivers the coded size.
+    public var outputSize: (width: Int, height: Int)? {
+        didSet {
+            if let s = outputSize, s.width <= 0 || s.height <= 0 || s.width > 16384 || s.height > 16384 { outputSize = nil }
+        }
+    }
 
     private let input: InputFormat
     private let decoder: CodecContext
@@ -175,16 +182,21 @@ public final class VideoReader: @unchecked Sendable {
     }
 
     private func convert(_ f: UnsafeMutablePointer<AVFrame>) throws(VideoIOError) -> ByteImage {
-        let w = Int(f.pointee.width), h = Int(f.pointee.height)
-        guard w > 0, h > 0 else { throw .unsupported("decoded frame of size \(w)x\(h)") }
+        let srcW = Int(f.pointee.width), srcH = Int(f.pointee.height)
+        guard srcW > 0, srcH > 0 else { throw .unsupported("decoded frame of size \(srcW)x\(srcH)") }
+        let w = outputSize?.width ?? srcW, h = outputSize?.height ?? srcH
+        let resizing = w != srcW || h != srcH
         let sws = try scaler.context(srcW: f.pointee.width, srcH: f.pointee.height,
                                      srcFormat: AVPixelFormat(rawValue: f.pointee.format),
-                                     dstW: f.pointee.width, dstH: f.pointee.height, dstFormat: AV_PIX_FMT_RGB24)
+                                     dstW: Int32(w), dstH: Int32(h), dstFormat: AV_PIX_FMT_RGB24,
+                                     yuv709: f.pointee.colorspace == AVCOL_SPC_BT709,
+                                     srcFullRange: f.pointee.color_range == AVCOL_RANGE_JPEG,
+                                     flags: resizing ? Int32(SWS_BICUBIC) : nil)
         let data = [UInt8](unsafeUninitializedCapacity: w * h * 3 + swsOverrun) { buffer, count in
             var dst: [UnsafeMutablePointer<UInt8>?] = [buffer.baseAddress, nil, nil, nil]
             var dstStride: [Int32] = [Int32(w * 3), 0, 0, 0]
             withFramePlanes(f) { src, srcStride in
-                _ = sws_scale(sws, src, srcStride, 0, Int32(h), &dst, &dstStride)
+                _ = sws_scale(sws, src, srcStride, 0, Int32(srcH), &dst, &dstStride)
             }
             count = w * h * 3
         }
