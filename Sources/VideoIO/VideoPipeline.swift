@@ -87,6 +87,7 @@ public enum VideoPipeline {
             do {
                 try writer.write(image)
             } catch { stopAll(error); break }
+            reader.recycle(image)
             written += 1
             progress?(Progress(framesDone: written, framesTotal: max(total, written),
                                elapsed: Date().timeIntervalSince(start)))
