@@ -67,6 +67,9 @@ public struct VideoWriterConfig: Sendable {
     public var threads: Int
     /// Files the output must never overwrite (the audio source is always protected too).
     public var inputs: [URL]
+    /// Follow per-frame timestamps (`write(_:at:)`) on a fine 1/90000 s clock instead of the
+    /// constant `1/fps` grid: for variable-frame-rate sources. `fps` stays the nominal rate.
+    public var variableFrameRate: Bool = false
 
     /// Creates a configuration; only size and frame rate are required.
     public init(width: Int, height: Int, fps: Rational, codec: VideoCodec = .h264, crf: Int? = nil,

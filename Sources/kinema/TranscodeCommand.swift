@@ -33,6 +33,7 @@ struct TranscodeCommand: ParsableCommand {
             config.audioSource = m.hasAudio ? inURL : nil
             config.inputs = [inURL]
             config.rotation = m.rotation
+            config.variableFrameRate = true  // follow the source's timestamps (VFR stays VFR)
             config.tags = m.tags.filter { Self.keptTags.contains($0.key) }
             let writer = try VideoWriter(url: outURL, config: config)
             let bar = ProgressBar(label: "transcode", total: m.frameCount, quiet: encoding.quiet)
