@@ -148,3 +148,10 @@ public final class VideoWriter: @unchecked Sendable {
         output.discard()
     }
 }
+
+/// Creates a writer, runs `body` with it and finishes it; on any error the partial output is deleted.
+/// - Throws: what `VideoWriter.init`, `body` or `finish()` throw.
+@discardableResult
+public func withVideoWriter<R>(url: URL, config: VideoWriterConfig, _ body: (VideoWriter) throws -> R) throws -> R {
+    try VideoWriter.with(url: url, config: config, body)
+}

@@ -62,6 +62,7 @@ public struct VideoWriterConfig: Sendable {
     /// Container metadata tags: `title`, `comment` and any custom keys.
     public var tags: [String: String]
     /// Display rotation in degrees counter-clockwise, stored as a display matrix (0 = none).
+    /// MP4/MOV keep it; FFmpeg 5.1's Matroska/WebM muxer drops it.
     public var rotation: Int
     /// Encoder threads; 0 lets the encoder choose.
     public var threads: Int
