@@ -31,6 +31,7 @@ public enum VideoIOError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The writer was used after `finish()` or after a failure.
     case writerClosed
 
+    /// One line for humans (the CLI prints it after `kinema: error: `).
     public var description: String {
         switch self {
         case .fileNotFound(let p): return "\(p): no such file"

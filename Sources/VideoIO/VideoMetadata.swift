@@ -8,6 +8,7 @@ public struct Rational: Sendable, Equatable, Codable, CustomStringConvertible {
     public init(_ num: Int, _ den: Int) { self.num = num; self.den = den }
     /// The value as a double (0 when the denominator is 0).
     public var value: Double { den == 0 ? 0 : Double(num) / Double(den) }
+    /// "num/den".
     public var description: String { "\(num)/\(den)" }
 }
 
