@@ -13,6 +13,9 @@ public final class VideoReader: @unchecked Sendable {
     public let metadata: VideoMetadata
     /// The file being read.
     public let url: URL
+    /// When true, frames are turned upright by `metadata.rotation` (so 90°/270° swap width and height);
+    /// `metadata` keeps describing the coded stream. Off by default.
+    public var autoRotate = false
     /// When set, frames are resized to this size (bicubic, in the same libswscale pass as the
     /// RGB conversion); `nil` delivers the coded size.
     public var outputSize: (width: Int, height: Int)? {
@@ -96,7 +99,12 @@ public final class VideoReader: @unchecked Sendable {
                     skipBefore = nil
                     nextIndex = Int((pts * metadata.fps.value).rounded())
                 }
-                let image = try convert(frame.pointer)
+                var image = try convert(frame.pointer)
+                if autoRotate && metadata.rotation != 0 {
+                    let upright = rotatedCounterClockwise(image, degrees: metadata.rotation)
+                    recycle(image)
+                    image = upright
+                }
                 let out = VideoFrame(image: image, pts: pts, index: nextIndex)
                 nextIndex += 1
                 framesDelivered += 1

@@ -52,6 +52,21 @@ import Testing
         #expect(try Fixture.decodeAll(Fixture.clip("rotated90.mp4")).count == 10)
     }
 
+    /// autoRotate turns rotated90.mp4's 96×64 frames upright: 90° clockwise, giving 64×96.
+    @Test func autoRotateTurnsFramesUpright() throws {
+        let coded = try Fixture.decodeAll(Fixture.clip("rotated90.mp4"))
+        let reader = try VideoReader(url: Fixture.clip("rotated90.mp4"))
+        reader.autoRotate = true
+        let f = try #require(try reader.nextFrame())
+        #expect(f.image.width == 64 && f.image.height == 96)
+        let src = coded[0].image
+        // Clockwise: source (x, y) lands at (h - 1 - y, x).
+        for (x, y) in [(0, 0), (95, 0), (0, 63), (50, 20)] {
+            let s = (y * 96 + x) * 3, d = (x * 64 + (63 - y)) * 3
+            #expect(Array(f.image.data[d..<d + 3]) == Array(src.data[s..<s + 3]))
+        }
+    }
+
     @Test func seekLandsOnTheRequestedFrame() throws {
         let all = try Fixture.decodeAll(Fixture.clip("face.mp4"))
         #expect(all.count == 64)
