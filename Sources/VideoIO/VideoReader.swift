@@ -54,6 +54,8 @@ public final class VideoReader: @unchecked Sendable {
         let best = av_find_best_stream(input.pointer, AVMEDIA_TYPE_VIDEO, -1, -1, nil, 0)
         guard best >= 0 else { throw .noVideoStream(path: url.path) }
         videoIndex = Int(best)
+        // Only the video stream is read; the demuxer then skips other streams' payloads.
+        for i in 0..<input.streamCount where i != videoIndex { input.stream(i).pointee.discard = AVDISCARD_ALL }
         let st = input.stream(videoIndex)
         guard let codec = avcodec_find_decoder(st.pointee.codecpar.pointee.codec_id) else {
             throw .unsupported("no decoder for \(String(cString: avcodec_get_name(st.pointee.codecpar.pointee.codec_id)))")
@@ -88,11 +90,17 @@ public final class VideoReader: @unchecked Sendable {
             if decoderDone { return try finishedStream() }
             let received = avcodec_receive_frame(decoder.pointer, frame.pointer)
             // A damaged packet fails here under frame threading; note it and keep decoding.
-            if received == kinema_averror_invaliddata() { damaged = true; continue }
+            if received == kinema_averror_invaliddata() {
+                damaged = true
+                consecutiveReadErrors += 1
+                if consecutiveReadErrors > 64 { decoderDone = true }
+                continue
+            }
             let step = try codecStep("avcodec_receive_frame", received)
             switch step {
             case .ok:
                 defer { frame.unref() }
+                consecutiveReadErrors = 0
                 let pts = framePts()
                 if let skip = skipBefore {
                     if pts < skip { continue }
