@@ -111,15 +111,11 @@ extension Image {
                         Parallel.forRanges(outH, costPerItem: tmpRow * taps) { rows in
                             for y in rows {
                                 let d = dst + y * tmpRow
-                                for k in 0..<taps {
+                                RowKernels.scale(d, src + Int(idx[y * taps]) * tmpRow, wt[y * taps], tmpRow)
+                                for k in 1..<max(taps, 1) {
                                     let w = wt[y * taps + k]
-                                    if w == 0 && k > 0 { continue }
-                                    let s = src + Int(idx[y * taps + k]) * tmpRow
-                                    if k == 0 {
-                                        for i in 0..<tmpRow { d[i] = w * s[i] }
-                                    } else {
-                                        for i in 0..<tmpRow { d[i] += w * s[i] }
-                                    }
+                                    if w == 0 { continue }
+                                    RowKernels.axpy(d, src + Int(idx[y * taps + k]) * tmpRow, w, tmpRow)
                                 }
                             }
                         }
