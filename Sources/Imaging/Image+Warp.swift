@@ -37,8 +37,14 @@ extension Image {
                                 let s11 = s01 + ch
                                 let w00 = (1 - ax) * (1 - ay), w10 = ax * (1 - ay)
                                 let w01 = (1 - ax) * ay, w11 = ax * ay
-                                for c in 0..<ch {
-                                    p[c] = w00 * s00[c] + w10 * s10[c] + w01 * s01[c] + w11 * s11[c]
+                                if ch == 3 {
+                                    p[0] = w00 * s00[0] + w10 * s10[0] + w01 * s01[0] + w11 * s11[0]
+                                    p[1] = w00 * s00[1] + w10 * s10[1] + w01 * s01[1] + w11 * s11[1]
+                                    p[2] = w00 * s00[2] + w10 * s10[2] + w01 * s01[2] + w11 * s11[2]
+                                } else {
+                                    for c in 0..<ch {
+                                        p[c] = w00 * s00[c] + w10 * s10[c] + w01 * s01[c] + w11 * s11[c]
+                                    }
                                 }
                             } else {
                                 // Border: each missing neighbour contributes `fill`.
