@@ -13,15 +13,32 @@ struct AxisTable {
     var index: [Int32]
     /// Weight per tap, `outCount * taps` of them.
     var weight: [Float]
+    /// The same filter as contiguous runs over an edge-padded input: output `o` is
+    /// `sum_k runWeight[o*runLength + k] * padded[runFirst[o] + padLeft + k]`, where
+    /// `padded` repeats the first and last samples `padLeft` and `padRight` times. The
+    /// horizontal pass uses this form so it needs no index loads or border branches.
+    var runFirst: [Int32]
+    /// Taps per output in the run form.
+    let runLength: Int
+    /// Weights in the run form, `outCount * runLength` of them.
+    var runWeight: [Float]
+    /// Samples of edge padding needed before index 0 in the run form.
+    let padLeft: Int
+    /// Samples of edge padding needed after the last index in the run form.
+    let padRight: Int
 
     /// Builds a table from per-output (index, weight) lists; indices are clamped to `0..<inCount`.
     init(inCount: Int, outCount: Int, entries: (Int) -> [(Int, Double)]) {
         var lists: [[(Int, Double)]] = []
+        var raws: [[(Int, Double)]] = []
         lists.reserveCapacity(outCount)
+        raws.reserveCapacity(outCount)
         var taps = 1
         for o in 0..<outCount {
             var merged: [(Int, Double)] = []
-            for (i, w) in entries(o) where w != 0 {
+            let raw = entries(o).filter { $0.1 != 0 }
+            raws.append(raw.isEmpty ? [(0, 0)] : raw)
+            for (i, w) in raw {
                 let ci = min(max(i, 0), max(inCount - 1, 0))
                 // Merging taps that clamp to the same pixel keeps the table short at borders.
                 if let j = merged.firstIndex(where: { $0.0 == ci }) { merged[j].1 += w } else { merged.append((ci, w)) }
@@ -40,6 +57,23 @@ struct AxisTable {
                 weight[o * taps + k] = Float(e.1)
             }
         }
+        var lo = 0, hi = max(inCount - 1, 0), run = 1
+        for raw in raws {
+            let a = raw.map(\.0).min()!, b = raw.map(\.0).max()!
+            lo = min(lo, a); hi = max(hi, b); run = max(run, b - a + 1)
+        }
+        padLeft = -lo
+        padRight = hi - max(inCount - 1, 0)
+        runLength = run
+        runFirst = [Int32](repeating: 0, count: outCount)
+        runWeight = [Float](repeating: 0, count: outCount * run)
+        for (o, raw) in raws.enumerated() {
+            // Runs are left-aligned; a run shorter than `run` is padded with zero weights,
+            // which may read up to `run - 1` samples past its end, so make room for them.
+            let a = min(raw.map(\.0).min()!, hi - run + 1)
+            runFirst[o] = Int32(a)
+            for (i, w) in raw { runWeight[o * run + (i - a)] += Float(w) }
+        }
     }
 }
 
@@ -53,42 +87,52 @@ extension Image {
         let inW = width, inH = height
         let tmpRow = outW * ch
         var tmp = [Float](repeating: 0, count: inH * tmpRow)
-        // Horizontal pass: a gather per output pixel, channels innermost.
+        // Horizontal pass: each input row is copied into an edge-padded buffer, then every
+        // output pixel is a contiguous run of taps over it, channels innermost.
         data.withUnsafeBufferPointer { srcBuf in
             tmp.withUnsafeMutableBufferPointer { tmpBuf in
-                xTable.index.withUnsafeBufferPointer { idxBuf in
-                    xTable.weight.withUnsafeBufferPointer { wBuf in
+                xTable.runFirst.withUnsafeBufferPointer { firstBuf in
+                    xTable.runWeight.withUnsafeBufferPointer { wBuf in
                         let src = srcBuf.baseAddress!, dst = tmpBuf.baseAddress!
-                        let idx = idxBuf.baseAddress!, wt = wBuf.baseAddress!
-                        let taps = xTable.taps
-                        Parallel.forRanges(inH, costPerItem: outW * taps * ch) { rows in
+                        let first = firstBuf.baseAddress!, wt = wBuf.baseAddress!
+                        let run = xTable.runLength, padL = xTable.padLeft, padR = xTable.padRight
+                        Parallel.forRanges(inH, costPerItem: outW * run * ch) { rows in
+                            let padded = UnsafeMutablePointer<Float>.allocate(capacity: (padL + inW + padR) * ch)
+                            defer { padded.deallocate() }
+                            let body = padded + padL * ch
                             for y in rows {
                                 let s = src + y * inW * ch
+                                body.update(from: s, count: inW * ch)
+                                for j in 0..<padL { for c in 0..<ch { padded[j * ch + c] = s[c] } }
+                                for j in 0..<padR { for c in 0..<ch { body[(inW + j) * ch + c] = s[(inW - 1) * ch + c] } }
                                 let d = dst + y * tmpRow
                                 switch ch {
                                 case 3:
                                     for o in 0..<outW {
+                                        let p = body + Int(first[o]) * 3
+                                        let wo = wt + o * run
                                         var r: Float = 0, g: Float = 0, b: Float = 0
-                                        for k in 0..<taps {
-                                            let w = wt[o * taps + k]
-                                            let p = s + Int(idx[o * taps + k]) * 3
-                                            r += w * p[0]; g += w * p[1]; b += w * p[2]
+                                        for k in 0..<run {
+                                            let w = wo[k]
+                                            r += w * p[3 * k]; g += w * p[3 * k + 1]; b += w * p[3 * k + 2]
                                         }
                                         d[o * 3] = r; d[o * 3 + 1] = g; d[o * 3 + 2] = b
                                     }
                                 case 1:
                                     for o in 0..<outW {
+                                        let p = body + Int(first[o])
+                                        let wo = wt + o * run
                                         var acc: Float = 0
-                                        for k in 0..<taps { acc += wt[o * taps + k] * s[Int(idx[o * taps + k])] }
+                                        for k in 0..<run { acc += wo[k] * p[k] }
                                         d[o] = acc
                                     }
                                 default:
                                     for o in 0..<outW {
+                                        let p = body + Int(first[o]) * ch
+                                        let wo = wt + o * run
                                         for c in 0..<ch {
                                             var acc: Float = 0
-                                            for k in 0..<taps {
-                                                acc += wt[o * taps + k] * s[Int(idx[o * taps + k]) * ch + c]
-                                            }
+                                            for k in 0..<run { acc += wo[k] * p[k * ch + c] }
                                             d[o * ch + c] = acc
                                         }
                                     }
