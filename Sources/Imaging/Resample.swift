@@ -97,9 +97,10 @@ extension Image {
                         let first = firstBuf.baseAddress!, wt = wBuf.baseAddress!
                         let run = xTable.runLength, padL = xTable.padLeft, padR = xTable.padRight
                         Parallel.forRanges(inH, costPerItem: outW * run * ch) { rows in
-                            let padded = UnsafeMutablePointer<Float>.allocate(capacity: (padL + inW + padR) * ch)
+                            let padded = UnsafeMutablePointer<Float>.allocate(capacity: (padL + inW + padR) * ch + 1)
                             defer { padded.deallocate() }
                             let body = padded + padL * ch
+                            padded[(padL + inW + padR) * ch] = 0
                             for y in rows {
                                 let s = src + y * inW * ch
                                 body.update(from: s, count: inW * ch)
@@ -109,14 +110,15 @@ extension Image {
                                 switch ch {
                                 case 3:
                                     for o in 0..<outW {
+                                        // One 4-lane multiply-add per tap: lanes 0-2 are the pixel,
+                                        // lane 3 reads the next sample (the buffer has one spare float).
                                         let p = body + Int(first[o]) * 3
                                         let wo = wt + o * run
-                                        var r: Float = 0, g: Float = 0, b: Float = 0
+                                        var acc = SIMD4<Float>()
                                         for k in 0..<run {
-                                            let w = wo[k]
-                                            r += w * p[3 * k]; g += w * p[3 * k + 1]; b += w * p[3 * k + 2]
+                                            acc += wo[k] * UnsafeRawPointer(p + 3 * k).loadUnaligned(as: SIMD4<Float>.self)
                                         }
-                                        d[o * 3] = r; d[o * 3 + 1] = g; d[o * 3 + 2] = b
+                                        d[o * 3] = acc[0]; d[o * 3 + 1] = acc[1]; d[o * 3 + 2] = acc[2]
                                     }
                                 case 1:
                                     for o in 0..<outW {
