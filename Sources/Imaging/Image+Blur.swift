@@ -30,7 +30,7 @@ extension Image {
         precondition(kernel.count % 2 == 1, "kernel length must be odd")
         let r = kernel.count / 2, w = width, h = height, ch = channels
         let rowLen = w * ch
-        var out = [Float](repeating: 0, count: data.count)
+        var out = [Float].uninitialized(data.count)
         kernel.withUnsafeBufferPointer { kBuf in
             let kc = kBuf.baseAddress! + r  // kc[k] for k in -r...r
             data.withUnsafeBufferPointer { srcBuf in

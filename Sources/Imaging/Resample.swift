@@ -86,7 +86,7 @@ extension Image {
         }
         let inW = width, inH = height
         let tmpRow = outW * ch
-        var tmp = [Float](repeating: 0, count: inH * tmpRow)
+        var tmp = [Float].uninitialized(inH * tmpRow)
         // Horizontal pass: each input row is copied into an edge-padded buffer, then every
         // output pixel is a contiguous run of taps over it, channels innermost.
         data.withUnsafeBufferPointer { srcBuf in
@@ -146,7 +146,7 @@ extension Image {
             }
         }
         // Vertical pass: whole-row multiply-adds, which vectorise.
-        var out = [Float](repeating: 0, count: outH * tmpRow)
+        var out = [Float].uninitialized(outH * tmpRow)
         tmp.withUnsafeBufferPointer { tmpBuf in
             out.withUnsafeMutableBufferPointer { outBuf in
                 yTable.index.withUnsafeBufferPointer { idxBuf in
