@@ -28,51 +28,58 @@ struct AxisTable {
     let padRight: Int
 
     /// Builds a table from per-output (index, weight) lists; indices are clamped to `0..<inCount`.
-    init(inCount: Int, outCount: Int, entries: (Int) -> [(Int, Double)]) {
-        var lists: [[(Int, Double)]] = []
-        var raws: [[(Int, Double)]] = []
-        lists.reserveCapacity(outCount)
-        raws.reserveCapacity(outCount)
-        var taps = 1
+    ///
+    /// `entries(o, &list)` appends output `o`'s taps to an emptied, reused list (no
+    /// allocation per output). Taps listed in ascending index order merge where they
+    /// clamp to the same edge pixel; any order is still correct, only longer.
+    init(inCount: Int, outCount: Int, entries: (Int, inout [(Int, Double)]) -> Void) {
+        var rawIdx: [Int] = [], rawW: [Double] = [], start = [Int](repeating: 0, count: outCount + 1)
+        rawIdx.reserveCapacity(outCount * 4)
+        rawW.reserveCapacity(outCount * 4)
+        var list: [(Int, Double)] = []
+        list.reserveCapacity(16)
+        let last = max(inCount - 1, 0)
+        var taps = 1, lo = 0, hi = last, run = 1
         for o in 0..<outCount {
-            var merged: [(Int, Double)] = []
-            let raw = entries(o).filter { $0.1 != 0 }
-            raws.append(raw.isEmpty ? [(0, 0)] : raw)
-            for (i, w) in raw {
-                let ci = min(max(i, 0), max(inCount - 1, 0))
-                // Merging taps that clamp to the same pixel keeps the table short at borders.
-                if let j = merged.firstIndex(where: { $0.0 == ci }) { merged[j].1 += w } else { merged.append((ci, w)) }
+            list.removeAll(keepingCapacity: true)
+            entries(o, &list)
+            var mn = Int.max, mx = Int.min, merged = 0, previous = Int.min
+            for (i, w) in list where w != 0 {
+                rawIdx.append(i); rawW.append(w)
+                mn = min(mn, i); mx = max(mx, i)
+                let ci = min(max(i, 0), last)
+                if ci != previous { merged += 1; previous = ci }
             }
-            if merged.isEmpty { merged = [(0, 0)] }
-            taps = max(taps, merged.count)
-            lists.append(merged)
+            if mn == Int.max { rawIdx.append(0); rawW.append(0); mn = 0; mx = 0; merged = 1 }
+            start[o + 1] = rawIdx.count
+            taps = max(taps, merged)
+            lo = min(lo, mn); hi = max(hi, mx); run = max(run, mx - mn + 1)
         }
         self.outCount = outCount
         self.taps = taps
         index = [Int32](repeating: 0, count: outCount * taps)
         weight = [Float](repeating: 0, count: outCount * taps)
-        for o in 0..<outCount {
-            for (k, e) in lists[o].enumerated() {
-                index[o * taps + k] = Int32(e.0)
-                weight[o * taps + k] = Float(e.1)
-            }
-        }
-        var lo = 0, hi = max(inCount - 1, 0), run = 1
-        for raw in raws {
-            let a = raw.map(\.0).min()!, b = raw.map(\.0).max()!
-            lo = min(lo, a); hi = max(hi, b); run = max(run, b - a + 1)
-        }
         padLeft = -lo
-        padRight = hi - max(inCount - 1, 0)
+        padRight = hi - last
         runLength = run
         runFirst = [Int32](repeating: 0, count: outCount)
         runWeight = [Float](repeating: 0, count: outCount * run)
-        for (o, raw) in raws.enumerated() {
-            // Runs are left-aligned; a run shorter than `run` is padded with zero weights,
-            // which may read up to `run - 1` samples past its end, so make room for them.
-            let a = min(raw.map(\.0).min()!, hi - run + 1)
+        for o in 0..<outCount {
+            let r = start[o]..<start[o + 1]
+            // Merged, clamped form for the vertical pass.
+            var k = -1, previous = Int.min
+            for j in r {
+                let ci = min(max(rawIdx[j], 0), last)
+                if ci != previous { k += 1; previous = ci; index[o * taps + k] = Int32(ci) }
+                weight[o * taps + k] += Float(rawW[j])
+            }
+            // Run form: left-aligned; a run shorter than `run` is padded with zero weights, which
+            // may read up to `run - 1` samples past its end, so it starts early enough to stay in the padding.
+            var a = Int.max
+            for j in r { a = min(a, rawIdx[j]) }
+            a = min(a, hi - run + 1)
             runFirst[o] = Int32(a)
-            for (i, w) in raw { runWeight[o * run + (i - a)] += Float(w) }
+            for j in r { runWeight[o * run + (rawIdx[j] - a)] += Float(rawW[j]) }
         }
     }
 }
