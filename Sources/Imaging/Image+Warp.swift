@@ -17,10 +17,14 @@ extension Image {
                 let src = srcBuf.baseAddress!, dst = dstBuf.baseAddress!
                 let maxX = Float(inW - 1), maxY = Float(inH - 1)
                 Parallel.forRanges(outH, costPerItem: outW * ch * 8) { rows in
-                    for y in rows {
+                    // Output tiles of 16×64 keep the input footprint small under rotation, so
+                    // the four neighbours mostly come from cache (rows alone stride across the input).
+                    for yTile in stride(from: rows.lowerBound, to: rows.upperBound, by: 16) {
+                    for xTile in stride(from: 0, to: outW, by: 64) {
+                    for y in yTile..<min(yTile + 16, rows.upperBound) {
                         let fy = Float(y)
                         let d = dst + y * outW * ch
-                        for x in 0..<outW {
+                        for x in xTile..<min(xTile + 64, outW) {
                             let fx = Float(x)
                             let sx = t.a * fx + t.b * fy + t.tx
                             let sy = t.c * fx + t.d * fy + t.ty
@@ -66,6 +70,8 @@ extension Image {
                                 }
                             }
                         }
+                    }
+                    }
                     }
                 }
             }
