@@ -43,9 +43,10 @@ enum FastLab {
         Float(v * [ColorSpace.white.x, ColorSpace.white.y, ColorSpace.white.z][i % 3])
     }
     static let eps = Float(ColorSpace.epsilon), kappa = Float(ColorSpace.kappa)
+    static let kappaOver116 = Float(ColorSpace.kappa / 116), inverseKappa = Float(1 / ColorSpace.kappa)
 
     @inline(__always)
-    static func f(_ t: Float) -> Float { t > eps ? cubeRoot(t) : (kappa * t + 16) / 116 }
+    static func f(_ t: Float) -> Float { t > eps ? cubeRoot(t) : kappaOver116 * t + Float(16.0 / 116.0) }
 
     /// Cube root for t > 0: exponent-dividing bit trick (≈5% off) refined by three
     /// Newton steps to Float precision; several times faster than libm's `cbrtf`.
@@ -61,7 +62,7 @@ enum FastLab {
     @inline(__always)
     static func fInverse(_ f: Float) -> Float {
         let f3 = f * f * f
-        return f3 > eps ? f3 : (116 * f - 16) / kappa
+        return f3 > eps ? f3 : (116 * f - 16) * inverseKappa
     }
 
     /// Converts `n` interleaved pixels in place, sRGB (or linear if `decoded`) → Lab.
@@ -87,8 +88,8 @@ enum FastLab {
                         _ m: UnsafePointer<Float>, _ table: UnsafePointer<Float>) {
         for i in 0..<n {
             let q = p + i * ch
-            let fy = (q[0] + 16) / 116
-            let x = fInverse(fy + q[1] / 500), y = fInverse(fy), z = fInverse(fy - q[2] / 200)
+            let fy = (q[0] + 16) * Float(1.0 / 116.0)
+            let x = fInverse(fy + q[1] * 0.002), y = fInverse(fy), z = fInverse(fy - q[2] * 0.005)
             var r = m[0] * x + m[1] * y + m[2] * z
             var g = m[3] * x + m[4] * y + m[5] * z
             var b = m[6] * x + m[7] * y + m[8] * z
