@@ -44,6 +44,17 @@ extension Image {
             // Right-hand side: guidance divergence plus the Dirichlet boundary values.
             var b = [Float](repeating: 0, count: n)
             var x = [Float](repeating: 0, count: n)
+            // Start from the source shifted by the mean target-minus-source step across the
+            // border: the answer is that plus a smooth membrane, so CG starts close.
+            var step: Double = 0, borderCount = 0
+            for k in 0..<n {
+                for j in 0..<4 where nbr[k * 4 + j] == -1 {
+                    let q = nbrPixel[k * 4 + j]
+                    step += Double(target.data[q * ch + c] - source.data[q * ch + c])
+                    borderCount += 1
+                }
+            }
+            let shift = borderCount > 0 ? Float(step / Double(borderCount)) : 0
             for k in 0..<n {
                 let p = pixels[k]
                 let sp = source.data[p * ch + c]
@@ -54,7 +65,7 @@ extension Image {
                     if nbr[k * 4 + j] == -1 { rhs += target.data[q * ch + c] }
                 }
                 b[k] = rhs
-                x[k] = sp
+                x[k] = sp + shift
             }
             conjugateGradient(x: &x, b: b, degree: degree, neighbours: nbr, maxIterations: maxIterations, tolerance: tolerance)
             for k in 0..<n { out.data[pixels[k] * ch + c] = x[k] }
