@@ -39,7 +39,7 @@ public struct LaplacianPyramid: Sendable {
         var list: [Image] = []
         for i in 0..<(g.count - 1) {
             let fine = g.levels[i]
-            list.append(fine.subtracting(g.levels[i + 1].pyramidExpanded(width: fine.width, height: fine.height)))
+            list.append(g.levels[i + 1].pyramidExpanded(width: fine.width, height: fine.height, base: fine, sign: -1))
         }
         list.append(g.levels[g.count - 1])
         levels = list
@@ -62,7 +62,7 @@ public struct LaplacianPyramid: Sendable {
         var current = levels[levels.count - 1]
         for i in stride(from: levels.count - 2, through: 0, by: -1) {
             let band = levels[i]
-            current = band.adding(current.pyramidExpanded(width: band.width, height: band.height))
+            current = current.pyramidExpanded(width: band.width, height: band.height, base: band, sign: 1)
         }
         return current
     }
@@ -103,6 +103,11 @@ extension Image {
     /// transpose of `pyramidReduced`'s filter, i.e. even outputs take
     /// (1, 6, 1)/8 of their neighbours and odd outputs the mean of two.
     public func pyramidExpanded(width outW: Int, height outH: Int) -> Image {
+        pyramidExpanded(width: outW, height: outH, base: nil, sign: 1)
+    }
+
+    /// `base + sign * pyramidExpanded(...)`, fused (Laplacian bands and collapse).
+    func pyramidExpanded(width outW: Int, height outH: Int, base: Image?, sign: Float) -> Image {
         func table(_ n: Int, _ m: Int) -> AxisTable {
             AxisTable(inCount: n, outCount: m) { i, list in
                 let j = i / 2
@@ -113,6 +118,6 @@ extension Image {
                 }
             }
         }
-        return resampledSeparable(x: table(width, outW), y: table(height, outH))
+        return resampledSeparable(x: table(width, outW), y: table(height, outH), base: base, sign: sign)
     }
 }

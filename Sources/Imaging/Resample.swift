@@ -85,8 +85,14 @@ struct AxisTable {
 }
 
 extension Image {
-    /// Applies `xTable` along rows and then `yTable` along columns.
-    func resampledSeparable(x xTable: AxisTable, y yTable: AxisTable) -> Image {
+    /// Applies `xTable` along rows and then `yTable` along columns. With `base`, returns
+    /// `base + sign * result` instead (same shape as the result), fused into the last pass
+    /// so pyramids skip a full-image add or subtract.
+    func resampledSeparable(x xTable: AxisTable, y yTable: AxisTable, base: Image? = nil, sign: Float = 1) -> Image {
+        if let base {
+            precondition(base.width == xTable.outCount && base.height == yTable.outCount && base.channels == channels,
+                         "resample base has the wrong shape")
+        }
         let outW = xTable.outCount, outH = yTable.outCount, ch = channels
         guard outW > 0, outH > 0, width > 0, height > 0 else {
             return Image(width: outW, height: outH, channels: ch)
@@ -161,14 +167,21 @@ extension Image {
                         let src = tmpBuf.baseAddress!, dst = outBuf.baseAddress!
                         let idx = idxBuf.baseAddress!, wt = wBuf.baseAddress!
                         let taps = yTable.taps
-                        Parallel.forRanges(outH, costPerItem: tmpRow * taps) { rows in
-                            for y in rows {
-                                let d = dst + y * tmpRow
-                                RowKernels.scale(d, src + Int(idx[y * taps]) * tmpRow, wt[y * taps], tmpRow)
-                                for k in 1..<max(taps, 1) {
-                                    let w = wt[y * taps + k]
-                                    if w == 0 { continue }
-                                    RowKernels.axpy(d, src + Int(idx[y * taps + k]) * tmpRow, w, tmpRow)
+                        // Negating the weights is exact, so base - Σ w·x == base + Σ (-w)·x bit for bit.
+                        let baseData = base?.data ?? []
+                        baseData.withUnsafeBufferPointer { b in
+                            // An empty array may still have a base address, so test `base` itself.
+                            let bp = base == nil ? nil : b.baseAddress
+                            Parallel.forRanges(outH, costPerItem: tmpRow * taps) { rows in
+                                for y in rows {
+                                    let d = dst + y * tmpRow
+                                    RowKernels.scale(d, src + Int(idx[y * taps]) * tmpRow, sign * wt[y * taps], tmpRow)
+                                    for k in 1..<max(taps, 1) {
+                                        let w = wt[y * taps + k]
+                                        if w == 0 { continue }
+                                        RowKernels.axpy(d, src + Int(idx[y * taps + k]) * tmpRow, sign * w, tmpRow)
+                                    }
+                                    if let bp { RowKernels.axpy(d, bp + y * tmpRow, 1, tmpRow) }
                                 }
                             }
                         }

@@ -18,6 +18,20 @@ import Imaging
         #expect(l.collapse().maxAbsDifference(src) < 1e-5)
     }
 
+    // The bands are G_i - expand(G_{i+1}) computed the plain way (the library fuses the subtraction
+    // into the expand); exact, since negating weights is exact.
+    @Test func bandsMatchUnfusedDefinition() {
+        let src = TestImages.noise(width: 45, height: 30, seed: 19)
+        let g = GaussianPyramid(src, levels: 4)
+        let l = LaplacianPyramid(gaussian: g)
+        for i in 0..<3 {
+            let fine = g[i]
+            let plain = fine.subtracting(g[i + 1].pyramidExpanded(width: fine.width, height: fine.height))
+            #expect(l[i].maxAbsDifference(plain) == 0)
+        }
+        #expect(l[3] == g[3])
+    }
+
     // A constant's Gaussian levels stay constant and its Laplacian bands are zero; tolerance 1e-6.
     @Test func constantPyramid() {
         let src = Image(width: 33, height: 21, channels: 3, fill: 0.7)
