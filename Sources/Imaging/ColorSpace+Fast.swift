@@ -65,38 +65,62 @@ enum FastLab {
         return f3 > eps ? f3 : (116 * f - 16) * inverseKappa
     }
 
-    /// Converts `n` interleaved pixels in place, sRGB (or linear if `decoded`) → Lab.
+    /// `cubeRoot` on four lanes at once (lanes must be > 0): one vector divide per Newton step.
+    @inline(__always)
+    static func cubeRoot4(_ t: SIMD4<Float>) -> SIMD4<Float> {
+        let bits = unsafeBitCast(t, to: SIMD4<UInt32>.self) / 3 &+ 709_921_077
+        var y = unsafeBitCast(bits, to: SIMD4<Float>.self)
+        y = (2 * y + t / (y * y)) * (1 / 3)
+        y = (2 * y + t / (y * y)) * (1 / 3)
+        y = (2 * y + t / (y * y)) * (1 / 3)
+        return y
+    }
+
+    /// Converts `n` interleaved pixels in place, sRGB (or linear if `linearInput`) → Lab.
+    /// X, Y, Z travel together in the lanes of a `SIMD4` (lane 3 idle).
     static func toLab(_ p: UnsafeMutablePointer<Float>, count n: Int, stride ch: Int, linearInput: Bool,
                       _ m: UnsafePointer<Float>, _ table: UnsafePointer<Float>) {
+        let c0 = SIMD4<Float>(m[0], m[3], m[6], 0), c1 = SIMD4<Float>(m[1], m[4], m[7], 0)
+        let c2 = SIMD4<Float>(m[2], m[5], m[8], 0)
+        let epsV = SIMD4<Float>(repeating: eps), slope = SIMD4<Float>(repeating: kappaOver116)
+        let offset = SIMD4<Float>(repeating: Float(16.0 / 116.0))
         for i in 0..<n {
             let q = p + i * ch
             var r = q[0], g = q[1], b = q[2]
             if !linearInput {
                 r = FastSRGB.toLinear(r, table); g = FastSRGB.toLinear(g, table); b = FastSRGB.toLinear(b, table)
             }
-            let fx = f(m[0] * r + m[1] * g + m[2] * b)
-            let fy = f(m[3] * r + m[4] * g + m[5] * b)
-            let fz = f(m[6] * r + m[7] * g + m[8] * b)
-            q[0] = 116 * fy - 16
-            q[1] = 500 * (fx - fy)
-            q[2] = 200 * (fy - fz)
+            let t = c0 * r + c1 * g + c2 * b
+            let small = t .<= epsV
+            // Small (and idle) lanes get a harmless 1 for the root and take the linear branch.
+            let root = cubeRoot4(t.replacing(with: 1, where: small))
+            let f = root.replacing(with: slope * t + offset, where: small)
+            q[0] = 116 * f[1] - 16
+            q[1] = 500 * (f[0] - f[1])
+            q[2] = 200 * (f[1] - f[2])
         }
     }
 
     /// Converts `n` interleaved Lab pixels in place to sRGB (or linear if `linearOutput`).
     static func fromLab(_ p: UnsafeMutablePointer<Float>, count n: Int, stride ch: Int, linearOutput: Bool,
                         _ m: UnsafePointer<Float>, _ table: UnsafePointer<Float>) {
+        let c0 = SIMD4<Float>(m[0], m[3], m[6], 0), c1 = SIMD4<Float>(m[1], m[4], m[7], 0)
+        let c2 = SIMD4<Float>(m[2], m[5], m[8], 0)
+        let epsV = SIMD4<Float>(repeating: eps), invK = SIMD4<Float>(repeating: inverseKappa)
         for i in 0..<n {
             let q = p + i * ch
             let fy = (q[0] + 16) * Float(1.0 / 116.0)
-            let x = fInverse(fy + q[1] * 0.002), y = fInverse(fy), z = fInverse(fy - q[2] * 0.005)
-            var r = m[0] * x + m[1] * y + m[2] * z
-            var g = m[3] * x + m[4] * y + m[5] * z
-            var b = m[6] * x + m[7] * y + m[8] * z
-            if !linearOutput {
-                r = FastSRGB.toSrgb(r, table); g = FastSRGB.toSrgb(g, table); b = FastSRGB.toSrgb(b, table)
+            let f = SIMD4<Float>(fy + q[1] * 0.002, fy, fy - q[2] * 0.005, 0)
+            let f3 = f * f * f
+            let xyz = f3.replacing(with: (116 * f - 16) * invK, where: f3 .<= epsV)
+            let rgb = c0 * xyz[0] + c1 * xyz[1] + c2 * xyz[2]
+            if linearOutput {
+                q[0] = rgb[0]; q[1] = rgb[1]; q[2] = rgb[2]
+            } else {
+                q[0] = FastSRGB.toSrgb(rgb[0], table)
+                q[1] = FastSRGB.toSrgb(rgb[1], table)
+                q[2] = FastSRGB.toSrgb(rgb[2], table)
             }
-            q[0] = r; q[1] = g; q[2] = b
         }
     }
 }
