@@ -16,7 +16,7 @@ enum BuiltinOperator: Int32 {
 }
 
 /// Total element count of `shape`; throws when a dimension is not positive or the count is absurd.
-func checkedElementCount(_ shape: [Int], _ what: String, limit: Int = 1 << 28) throws -> Int {
+func checkedElementCount(_ shape: [Int], _ what: String, limit: Int = 1 << 26) throws -> Int {
     var n = 1
     for d in shape {
         guard d > 0 else { throw TFLiteError.invalidGraph("\(what) has non-positive dimension in \(shape)") }

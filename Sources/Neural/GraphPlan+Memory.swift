@@ -40,7 +40,7 @@ extension GraphPlan {
         var total = 0
         for s in slotSizes {
             let (t, overflow) = total.addingReportingOverflow(s)
-            guard !overflow, t <= 1 << 29 else { throw TFLiteError.invalidGraph("activations need too much memory") }
+            guard !overflow, t <= 1 << 27 else { throw TFLiteError.invalidGraph("activations need too much memory") }
             total = t
         }
     }
