@@ -122,24 +122,49 @@ struct Conv2DKernel: Sendable {
             let ox = r % g.outW, oy = (r / g.outW) % g.outH, b = r / (g.outW * g.outH)
             var dst = col + j * k
             let iy0 = oy * g.strideH - g.padTop, ix0 = ox * g.strideW - g.padLeft
+            let rowContiguous = g.dilationW == 1 && ix0 >= 0 && ix0 &+ g.kernelW <= g.inW
             for ky in 0..<g.kernelH {
-                let iy = iy0 + ky * g.dilationH
+                let iy = iy0 &+ ky &* g.dilationH
                 if iy < 0 || iy >= g.inH {
-                    dst.update(repeating: 0, count: g.kernelW * c)
-                    dst += g.kernelW * c
+                    dst.update(repeating: 0, count: g.kernelW &* c)
+                    dst += g.kernelW &* c
                     continue
                 }
-                let rowBase = input + ((b * g.inH + iy) * g.inW) * c
+                let rowBase = input + ((b &* g.inH &+ iy) &* g.inW) &* c
+                if rowContiguous {
+                    // The whole kernel row is one contiguous run of KW*Cin floats.
+                    copyFloats(from: rowBase + ix0 &* c, to: dst, count: g.kernelW &* c)
+                    dst += g.kernelW &* c
+                    continue
+                }
                 for kx in 0..<g.kernelW {
-                    let ix = ix0 + kx * g.dilationW
+                    let ix = ix0 &+ kx &* g.dilationW
                     if ix < 0 || ix >= g.inW {
                         dst.update(repeating: 0, count: c)
                     } else {
-                        dst.update(from: rowBase + ix * c, count: c)
+                        copyFloats(from: rowBase + ix &* c, to: dst, count: c)
                     }
                     dst += c
                 }
             }
         }
+    }
+}
+
+/// Copies a short run of floats; a memmove call per few floats costs more than the copy itself.
+@inline(__always)
+func copyFloats(from src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Float>, count: Int) {
+    if count >= 64 {
+        dst.update(from: src, count: count)
+        return
+    }
+    var i = 0
+    while i &+ 8 <= count {
+        storeVec8(dst + i, loadVec8(src + i))
+        i &+= 8
+    }
+    while i < count {
+        dst[i] = src[i]
+        i &+= 1
     }
 }

@@ -4,7 +4,7 @@
 ///   bias   [C]
 ///   output [N, OH, OW, C]
 /// out[b, oy, ox, c] = bias[c] + Σ_{ky,kx} in[b, oy*sh - padTop + ky*dh, ox*sw - padLeft + kx*dw, c] · filter[ky, kx, c]
-/// Vectorised over channels (8 at a time, FMA); interior pixels go four at a time so four independent
+/// Vectorised over channels (8 at a time, FMA; a last overlapping block covers C % 8); interior pixels go four at a time so four independent
 /// accumulator chains hide the FMA latency. Parallel over output rows. Index arithmetic wraps (`&+`, `&*`):
 /// every index was bounded by the shape checks at planning time.
 struct DepthwiseConv2DKernel: Sendable {
@@ -44,11 +44,14 @@ struct DepthwiseConv2DKernel: Sendable {
         let sx = g.strideW &* c, dx = g.dilationW &* c
         // Four interior pixels at a time.
         var ox = interior.lowerBound
-        while ox &+ 4 <= interior.upperBound {
+        while c >= 8 && ox &+ 4 <= interior.upperBound {
             let ix0 = ox &* g.strideW &- g.padLeft
             let o = out + ox &* c
             var ch = 0
-            while ch &+ 8 <= c {
+            while ch < c {
+                // The last block overlaps the previous one when C is not a multiple of 8:
+                // the overlapped channels are recomputed to the same values.
+                if ch &+ 8 > c { ch = c &- 8 }
                 let b0 = bias.map { loadVec8($0 + ch) } ?? SIMD8<Float>()
                 var a0 = b0, a1 = b0, a2 = b0, a3 = b0
                 for ky in kyLo..<kyHi {
@@ -73,9 +76,6 @@ struct DepthwiseConv2DKernel: Sendable {
                 storeVec8(o + 3 &* c + ch, a3)
                 ch &+= 8
             }
-            if ch < c {
-                for j in 0..<4 { pixelTail(ox &+ j, from: ch, iy0: iy0, kyLo: kyLo, kyHi: kyHi, inBatch: inBatch, filter: filter, bias: bias, out: out) }
-            }
             ox &+= 4
         }
         for x in 0..<g.outW where x < interior.lowerBound || x >= ox {
@@ -94,7 +94,8 @@ struct DepthwiseConv2DKernel: Sendable {
         while kxHi > kxLo && ix0 &+ (kxHi &- 1) &* g.dilationW >= g.inW { kxHi -= 1 }
         let o = out + ox &* c
         var ch = 0
-        while ch &+ 8 <= c {
+        while c >= 8 && ch < c {
+            if ch &+ 8 > c { ch = c &- 8 }
             var acc = bias.map { loadVec8($0 + ch) } ?? SIMD8<Float>()
             for ky in kyLo..<kyHi {
                 let iy: Int = iy0 &+ ky &* g.dilationH

@@ -7,11 +7,12 @@ func addKernel(_ a: UnsafePointer<Float>, count: Int, _ b: UnsafePointer<Float>,
     if bCount == count {
         parallelChunks(count, threads: count < 65536 ? 1 : threads, minChunk: 4096) { _, range in
             var i = range.lowerBound
-            while i + 8 <= range.upperBound {
-                storeVec8(out + i, activation.apply(loadVec8(a + i) + loadVec8(b + i)))
-                i += 8
+            while i &+ 8 <= range.upperBound {
+                storeVec8(out + i, loadVec8(a + i) + loadVec8(b + i))
+                i &+= 8
             }
-            while i < range.upperBound { out[i] = activation.apply(a[i] + b[i]); i += 1 }
+            while i < range.upperBound { out[i] = a[i] + b[i]; i &+= 1 }
+            applyActivation(activation, out + range.lowerBound, count: range.count)
         }
     } else if bCount == 1 {
         let s = b[0]

@@ -28,7 +28,7 @@ struct MaxPool2DKernel: Sendable {
                                 m = m.replacing(with: v, where: v .> m)
                             }
                         }
-                        storeVec8(o + ch, activation.apply(m))
+                        storeVec8(o + ch, m)
                         ch += 8
                     }
                     while ch < c {
@@ -38,10 +38,11 @@ struct MaxPool2DKernel: Sendable {
                                 m = max(m, input[((b * g.inH + iy) * g.inW + ix) * c + ch])
                             }
                         }
-                        o[ch] = activation.apply(m)
+                        o[ch] = m
                         ch += 1
                     }
                 }
+                applyActivation(activation, output + r * g.outW * c, count: g.outW * c)
             }
         }
     }

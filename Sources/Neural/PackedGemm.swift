@@ -1,6 +1,6 @@
 /// Dense multiply for convolutions with constant weights: C[M×N] = act(A[M×K] · Bᵀ + bias), where
 /// B arrives as TFLite's filter [N, K] and is repacked once at load time into K rows of N padded
-/// to a multiple of 16 (`PackedWeights.pack`). The micro-kernel keeps a 4×16 block of C in eight
+/// to a multiple of 16 (`PackedWeights.pack`). The micro-kernel keeps a 6×16 block of C in twelve
 /// SIMD8 accumulators and walks K with broadcast-FMA, so C is written exactly once, bias and
 /// activation included. Used instead of `cblas_sgemm` because the shapes here are small (K, N ≤ a
 /// few hundred, M up to 9216) and OpenBLAS's generic x86 kernel is several times slower on them.
@@ -36,6 +36,10 @@ struct PackedGemm: Sendable {
         while nb < nPad {
             let b = packed + nb
             var r = rows.lowerBound
+            while r &+ 6 <= rows.upperBound {
+                block6(a: a + r * lda, lda: lda, b: b, nPad: nPad, bias: bias + nb, c: c + r * n, col: nb)
+                r &+= 6
+            }
             while r + Self.mr <= rows.upperBound {
                 block4(a: a + r * lda, lda: lda, b: b, nPad: nPad, bias: bias + nb, c: c + r * n, col: nb)
                 r += Self.mr
@@ -83,6 +87,39 @@ struct PackedGemm: Sendable {
         store(c10, c11, to: c + n, col: col)
         store(c20, c21, to: c + 2 * n, col: col)
         store(c30, c31, to: c + 3 * n, col: col)
+    }
+
+    /// 6×16 block: twelve accumulators, two B vectors and a broadcast fill 15 of the 16 AVX registers.
+    @inline(__always)
+    private func block6(a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, nPad: Int,
+                        bias: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, col: Int) {
+        let bias0 = loadVec8(bias), bias1 = loadVec8(bias + 8)
+        var c00 = bias0, c01 = bias1, c10 = bias0, c11 = bias1, c20 = bias0, c21 = bias1
+        var c30 = bias0, c31 = bias1, c40 = bias0, c41 = bias1, c50 = bias0, c51 = bias1
+        let a0 = a, a1 = a + lda, a2 = a + 2 &* lda, a3 = a + 3 &* lda, a4 = a + 4 &* lda, a5 = a + 5 &* lda
+        var bp = b
+        for kk in 0..<k {
+            let b0 = loadVec8(bp), b1 = loadVec8(bp + 8)
+            var x = SIMD8<Float>(repeating: a0[kk])
+            c00 = c00.addingProduct(x, b0); c01 = c01.addingProduct(x, b1)
+            x = SIMD8<Float>(repeating: a1[kk])
+            c10 = c10.addingProduct(x, b0); c11 = c11.addingProduct(x, b1)
+            x = SIMD8<Float>(repeating: a2[kk])
+            c20 = c20.addingProduct(x, b0); c21 = c21.addingProduct(x, b1)
+            x = SIMD8<Float>(repeating: a3[kk])
+            c30 = c30.addingProduct(x, b0); c31 = c31.addingProduct(x, b1)
+            x = SIMD8<Float>(repeating: a4[kk])
+            c40 = c40.addingProduct(x, b0); c41 = c41.addingProduct(x, b1)
+            x = SIMD8<Float>(repeating: a5[kk])
+            c50 = c50.addingProduct(x, b0); c51 = c51.addingProduct(x, b1)
+            bp += nPad
+        }
+        store(c00, c01, to: c, col: col)
+        store(c10, c11, to: c + n, col: col)
+        store(c20, c21, to: c + 2 &* n, col: col)
+        store(c30, c31, to: c + 3 &* n, col: col)
+        store(c40, c41, to: c + 4 &* n, col: col)
+        store(c50, c51, to: c + 5 &* n, col: col)
     }
 
     @inline(__always)

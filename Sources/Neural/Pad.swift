@@ -9,6 +9,19 @@ struct PadKernel: Sendable {
     let outDims: [Int]
 
     func run(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>) {
+        if before[0] == 0, before[1] == 0, before[2] == 0, outDims[0] == inDims[0], outDims[1] == inDims[1],
+           outDims[2] == inDims[2] {
+            // Channel-only padding (BlazeFace's residual widening): one pass, no separate zero fill.
+            let c = inDims[3], oc = outDims[3], pixels = inDims[0] * inDims[1] * inDims[2]
+            for p in 0..<pixels {
+                let o = output + p &* oc
+                o.update(repeating: 0, count: before[3])
+                copyFloats(from: input + p &* c, to: o + before[3], count: c)
+                let tail: Int = before[3] &+ c
+                (o + tail).update(repeating: 0, count: oc &- tail)
+            }
+            return
+        }
         let total = outDims.reduce(1, *)
         output.update(repeating: 0, count: total)
         let c = inDims[3]
