@@ -36,6 +36,19 @@ struct PackedGemm: Sendable {
         while nb < nPad {
             let b = packed + nb
             var r = rows.lowerBound
+            if n &- nb <= 8 {
+                // Narrow last column block (N % 16 in 1...8): half the FMAs of a padded 16-wide block.
+                while r &+ 6 <= rows.upperBound {
+                    block6x8(a: a + r * lda, lda: lda, b: b, nPad: nPad, bias: bias + nb, c: c + r * n, col: nb)
+                    r &+= 6
+                }
+                while r < rows.upperBound {
+                    block6x8(a: a + r * lda, lda: 0, b: b, nPad: nPad, bias: bias + nb, c: c + r * n, col: nb, rowsUsed: 1)
+                    r &+= 1
+                }
+                nb += Self.nr
+                continue
+            }
             while r &+ 6 <= rows.upperBound {
                 block6(a: a + r * lda, lda: lda, b: b, nPad: nPad, bias: bias + nb, c: c + r * n, col: nb)
                 r &+= 6
@@ -120,6 +133,35 @@ struct PackedGemm: Sendable {
         store(c30, c31, to: c + 3 &* n, col: col)
         store(c40, c41, to: c + 4 &* n, col: col)
         store(c50, c51, to: c + 5 &* n, col: col)
+    }
+
+    /// 6×8 block for the narrow last column block. With `rowsUsed` < 6 the extra rows alias row 0
+    /// (lda 0) and only the first `rowsUsed` rows are stored.
+    @inline(__always)
+    private func block6x8(a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, nPad: Int,
+                          bias: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, col: Int, rowsUsed: Int = 6) {
+        let bias0 = loadVec8(bias)
+        var c0 = bias0, c1 = bias0, c2 = bias0, c3 = bias0, c4 = bias0, c5 = bias0
+        let a0 = a, a1 = a + lda, a2 = a + 2 &* lda, a3 = a + 3 &* lda, a4 = a + 4 &* lda, a5 = a + 5 &* lda
+        var bp = b
+        for kk in 0..<k {
+            let b0 = loadVec8(bp)
+            c0 = c0.addingProduct(SIMD8<Float>(repeating: a0[kk]), b0)
+            c1 = c1.addingProduct(SIMD8<Float>(repeating: a1[kk]), b0)
+            c2 = c2.addingProduct(SIMD8<Float>(repeating: a2[kk]), b0)
+            c3 = c3.addingProduct(SIMD8<Float>(repeating: a3[kk]), b0)
+            c4 = c4.addingProduct(SIMD8<Float>(repeating: a4[kk]), b0)
+            c5 = c5.addingProduct(SIMD8<Float>(repeating: a5[kk]), b0)
+            bp += nPad
+        }
+        let width = min(8, n &- col)
+        func put(_ v: SIMD8<Float>, _ row: Int) {
+            let off: Int = row &* n &+ col
+            let dst = c + off
+            if width == 8 { storeVec8(dst, v) } else { for i in 0..<width { dst[i] = v[i] } }
+        }
+        put(c0, 0)
+        if rowsUsed > 1 { put(c1, 1); put(c2, 2); put(c3, 3); put(c4, 4); put(c5, 5) }
     }
 
     @inline(__always)

@@ -52,6 +52,18 @@ struct KernelTests {
                                output: op.baseAddress!, scratch: scratch, threads: threads)
                 }}}}
             #expect(Self.maxErr(out, Self.naiveConv(g, x, w, b, depthwise: false)) < 1e-4)
+            // The SIMD GEMM path with repacked weights (16-wide block plus a 5-wide narrow block).
+            let packedW = PackedGemm.pack(filter: w[...], n: 21, k: k * k * 13)
+            let packedB = PackedGemm.paddedBias(b[...], n: 21)
+            var out2 = [Float](repeating: .nan, count: out.count)
+            x.withUnsafeBufferPointer { xp in w.withUnsafeBufferPointer { wp in
+                packedW.withUnsafeBufferPointer { pw in packedB.withUnsafeBufferPointer { pb in
+                    out2.withUnsafeMutableBufferPointer { op in
+                        kernel.run(input: xp.baseAddress!, filter: wp.baseAddress!, bias: nil,
+                                   packedWeights: pw.baseAddress!, packedBias: pb.baseAddress!,
+                                   output: op.baseAddress!, scratch: scratch, threads: threads)
+                    }}}}}
+            #expect(Self.maxErr(out2, Self.naiveConv(g, x, w, b, depthwise: false)) < 1e-4)
         }
     }
 

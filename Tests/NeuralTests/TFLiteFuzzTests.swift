@@ -58,7 +58,7 @@ struct TFLiteFuzzTests {
         for (name, iterations) in plan {
             let original = try TFLiteModel(contentsOf: ModelLocator.url(named: name))
             let structural = Self.structuralOffsets(original)
-            for _ in 0..<iterations where Date().timeIntervalSince(start) < 12 {
+            for _ in 0..<iterations where Date().timeIntervalSince(start) < 15 {
                 total += 1
                 let bytes = Self.mutate(original.bytes, structural: structural, rng: &rng)
                 do {
