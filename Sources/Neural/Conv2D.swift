@@ -15,6 +15,8 @@ struct Conv2DKernel: Sendable {
     let tileRows: Int
     /// Constants-block offsets of the weights and bias repacked for `PackedGemm`, when the filter is constant.
     var packed: (weights: Int, bias: Int)?
+    /// Constants-block offset of a fused PRELU's per-channel alpha (packed path only).
+    var preluAlpha: Int?
 
     var isPointwise: Bool {
         g.kernelH == 1 && g.kernelW == 1 && g.strideH == 1 && g.strideW == 1 && g.padTop == 0 && g.padLeft == 0
@@ -37,9 +39,11 @@ struct Conv2DKernel: Sendable {
     /// without them the filter goes to `cblas_sgemm` as stored.
     func run(input: UnsafePointer<Float>, filter: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
              packedWeights: UnsafePointer<Float>? = nil, packedBias: UnsafePointer<Float>? = nil,
+             preluAlpha: UnsafePointer<Float>? = nil,
              output: UnsafeMutablePointer<Float>, scratch: [UnsafeMutablePointer<Float>], threads: Int) {
         if let packedWeights, let packedBias {
-            runPacked(input: input, weights: packedWeights, bias: packedBias, output: output, scratch: scratch, threads: threads)
+            runPacked(input: input, weights: packedWeights, bias: packedBias, alpha: preluAlpha, output: output,
+                      scratch: scratch, threads: threads)
             return
         }
         let n = g.outC, rows = self.rows
@@ -58,9 +62,10 @@ struct Conv2DKernel: Sendable {
     }
 
     private func runPacked(input: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-                           output: UnsafeMutablePointer<Float>, scratch: [UnsafeMutablePointer<Float>], threads: Int) {
+                           alpha: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
+                           scratch: [UnsafeMutablePointer<Float>], threads: Int) {
         let n = g.outC, k = self.k, rows = self.rows
-        let gemm = PackedGemm(m: rows, n: n, k: k, activation: activation)
+        let gemm = PackedGemm(m: rows, n: n, k: k, activation: activation, preluAlpha: alpha)
         let work = rows * n * k
         let t = work < 150_000 ? 1 : (isPointwise ? threads : min(threads, scratch.count))
         parallelChunks(rows, threads: t, minChunk: 8) { idx, range in

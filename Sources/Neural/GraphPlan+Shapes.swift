@@ -104,6 +104,13 @@ extension GraphPlan {
                     var kernel = Conv2DKernel(geometry: g, activation: act)
                     kernel.packed = packConstantWeights(filter: p.inputs[1], bias: p.inputs.count >= 3 ? p.inputs[2] : -1,
                                                         n: outC, k: w[1] * w[2] * w[3])
+                    if let alpha = p.fusedPreluAlpha {
+                        guard kernel.packed != nil, case let .constant(off)? = storage[alpha],
+                              try checkedElementCount(try shape(alpha, op: n), name(alpha)) == outC else {
+                            throw TFLiteError.unsupported("operator \(n): PRELU alpha \(name(alpha)) cannot fuse into its conv")
+                        }
+                        kernel.preluAlpha = off
+                    }
                     config = .conv(kernel)
                 }
             case .add:

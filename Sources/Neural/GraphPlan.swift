@@ -17,6 +17,8 @@ struct GraphPlan {
         var outputs: [Int]
         /// Activation fused from a following RELU/RELU6 op.
         var fusedActivation: FusedActivation?
+        /// Alpha tensor of a PRELU fused into a constant-weight CONV_2D before it.
+        var fusedPreluAlpha: Int?
     }
 
     let model: TFLiteModel
@@ -109,6 +111,16 @@ struct GraphPlan {
                ops[p].fusedActivation == nil, ops[p].outputs.count == 1,
                [.conv2D, .depthwiseConv2D, .add].contains(ops[p].kind), Self.baseActivation(ops[p].op) == FusedActivation.none {
                 ops[p].fusedActivation = activation
+                ops[p].outputs = op.outputs
+                producer[op.outputs[0]] = p
+                continue
+            }
+            if kind == .prelu, op.inputs.count == 2, op.outputs.count == 1, op.inputs[1] >= 0,
+               let p = producer[op.inputs[0]], consumers[op.inputs[0]] == 1, ops[p].kind == .conv2D,
+               ops[p].fusedActivation == nil, ops[p].fusedPreluAlpha == nil, ops[p].outputs.count == 1,
+               Self.baseActivation(ops[p].op) == FusedActivation.none, storage[op.inputs[1]] != nil {
+                // Checked again when shapes are known; the conv applies it while its output is in cache.
+                ops[p].fusedPreluAlpha = op.inputs[1]
                 ops[p].outputs = op.outputs
                 producer[op.outputs[0]] = p
                 continue

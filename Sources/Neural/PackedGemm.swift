@@ -4,12 +4,14 @@
 /// SIMD8 accumulators and walks K with broadcast-FMA, so C is written exactly once, bias and
 /// activation included. Used instead of `cblas_sgemm` because the shapes here are small (K, N ≤ a
 /// few hundred, M up to 9216) and OpenBLAS's generic x86 kernel is several times slower on them.
-struct PackedGemm: Sendable {
+struct PackedGemm {
     static let nr = 16
     static let mr = 4
 
     let m: Int, n: Int, k: Int
     let activation: FusedActivation
+    /// Per-column PRELU alpha [N] applied after the activation (a PRELU op fused into the conv).
+    var preluAlpha: UnsafePointer<Float>? = nil
 
     /// Repacks filter [N, K] into [K, nPad] (zero padded), nPad = N rounded up to a multiple of 16.
     static func pack(filter: ArraySlice<Float>, n: Int, k: Int) -> [Float] {
@@ -64,6 +66,10 @@ struct PackedGemm: Sendable {
             nb += Self.nr
         }
         applyActivation(activation, c + rows.lowerBound * n, count: rows.count * n)
+        if let alpha = preluAlpha {
+            let block = c + rows.lowerBound * n
+            preluKernel(block, count: rows.count * n, alpha: alpha, alphaCount: n, block, threads: 1)
+        }
     }
 
     @inline(__always)

@@ -5,6 +5,8 @@ struct Step {
     let output: UnsafeMutablePointer<Float>
     /// Repacked constant weights and bias for `PackedGemm` (conv only).
     var packed: (weights: UnsafePointer<Float>, bias: UnsafePointer<Float>)?
+    /// Alpha of a PRELU fused into a conv.
+    var preluAlpha: UnsafePointer<Float>?
 
     /// Binds `config` to buffers; returns nil for ops folded at load time.
     /// - Throws: `TFLiteError.invalidGraph` when a required buffer is missing.
@@ -25,6 +27,7 @@ struct Step {
         var step = Step(config: config, inputs: inputs, output: output)
         if case let .conv(k) = config, let p = k.packed {
             step.packed = (UnsafePointer(constants + p.weights), UnsafePointer(constants + p.bias))
+            if let a = k.preluAlpha { step.preluAlpha = UnsafePointer(constants + a) }
         }
         return step
     }
@@ -38,7 +41,7 @@ struct Step {
         switch config {
         case let .conv(k):
             k.run(input: input(0), filter: input(1), bias: inputs.count > 2 ? inputs[2].map { UnsafePointer($0) } : nil,
-                  packedWeights: packed?.weights, packedBias: packed?.bias,
+                  packedWeights: packed?.weights, packedBias: packed?.bias, preluAlpha: preluAlpha,
                   output: output, scratch: scratch, threads: threads)
         case let .depthwise(k):
             k.run(input: input(0), filter: input(1), bias: inputs.count > 2 ? inputs[2].map { UnsafePointer($0) } : nil,
