@@ -27,7 +27,8 @@ enum FacesBench {
         return try Tensor(shape: shape, data: values)
     }
 
-    static func medianMs(_ interp: Interpreter, _ x: Tensor, iterations: Int) throws -> Double {
+    /// Median and minimum milliseconds per inference over `iterations` runs.
+    static func timeMs(_ interp: Interpreter, _ x: Tensor, iterations: Int) throws -> (median: Double, min: Double) {
         var times: [Double] = []
         for _ in 0..<iterations {
             let t0 = DispatchTime.now().uptimeNanoseconds
@@ -35,7 +36,7 @@ enum FacesBench {
             times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
         }
         times.sort()
-        return times[times.count / 2]
+        return (times[times.count / 2], times[0])
     }
 
     /// A running LiteRT peer process for one model and thread count.
@@ -68,10 +69,11 @@ enum FacesBench {
             }
         }
 
-        func medianMs(iterations: Int) throws -> Double {
+        func timeMs(iterations: Int) throws -> (median: Double, min: Double) {
             toPeer.fileHandleForWriting.write("\(iterations)\n".data(using: .utf8) ?? Data())
-            guard let ms = Double(try readLine()) else { throw BenchError.peer("bad reply from LiteRT peer") }
-            return ms
+            let parts = try readLine().split(separator: " ").compactMap { Double($0) }
+            guard parts.count == 2 else { throw BenchError.peer("bad reply from LiteRT peer") }
+            return (parts[0], parts[1])
         }
 
         func close() {
@@ -85,8 +87,8 @@ enum FacesBench {
         for c in cases where only == nil || only == c.fixture {
             let interp = try Interpreter(model: TFLiteModel(contentsOf: ModelLocator.url(named: c.model)), threads: 1)
             let x = try input(c, shape: interp.inputShapes[0])
-            let ms = try medianMs(interp, x, iterations: iterations)
-            print("\(c.label): \(String(format: "%.3f", ms)) ms (Swift, 1 thread)")
+            let t = try timeMs(interp, x, iterations: iterations)
+            print("\(c.label): median \(String(format: "%.3f", t.median)) ms, min \(String(format: "%.3f", t.min)) ms (Swift, 1 thread)")
         }
     }
 
@@ -99,8 +101,9 @@ enum FacesBench {
         let iterations = arguments.firstIndex(of: "--iterations").flatMap { $0 + 1 < arguments.count ? Int(arguments[$0 + 1]) : nil }
         if swiftOnly { return try profile(only: only, iterations: iterations ?? 20) }
         let rounds = 3
-        print("kinema-bench faces: median ms/inference, best of \(rounds) interleaved rounds (Swift vs LiteRT XNNPACK)")
-        print("model              threads   Swift ms   LiteRT ms   ratio")
+        print("kinema-bench faces: ms/inference, Swift runtime vs LiteRT \(peerVersion()) (XNNPACK) on the same input")
+        print("med = best of \(rounds) interleaved rounds' medians; min = fastest single inference (least disturbed by load)")
+        print("model            threads  Swift med  LiteRT med  ratio  |  Swift min  LiteRT min  ratio")
         for c in cases where only == nil || only == c.fixture {
             let modelURL = try ModelLocator.url(named: c.model)
             let model = try TFLiteModel(contentsOf: modelURL)
@@ -112,16 +115,34 @@ enum FacesBench {
                 defer { try? FileManager.default.removeItem(at: tmp) }
                 let peer = try Peer(model: modelURL, threads: threads, input: tmp)
                 defer { peer.close() }
-                let iterations = c.fixture == "short" ? 200 : 60
-                _ = try medianMs(interp, x, iterations: 5)
-                var swift = Double.infinity, lite = Double.infinity
+                let iterations = c.fixture == "full" ? 60 : 150
+                _ = try timeMs(interp, x, iterations: 5)
+                var swift = (median: Double.infinity, min: Double.infinity), lite = swift
                 for _ in 0..<rounds {
-                    swift = min(swift, try medianMs(interp, x, iterations: iterations))
-                    lite = min(lite, try peer.medianMs(iterations: iterations))
+                    let s = try timeMs(interp, x, iterations: iterations)
+                    let l = try peer.timeMs(iterations: iterations)
+                    swift = (min(swift.median, s.median), min(swift.min, s.min))
+                    lite = (min(lite.median, l.median), min(lite.min, l.min))
                 }
-                let name = c.label.padding(toLength: 18, withPad: " ", startingAt: 0)
-                print(name + String(format: " %7d %10.3f %11.3f %7.2fx", threads, swift, lite, swift / lite))
+                let name = c.label.padding(toLength: 16, withPad: " ", startingAt: 0)
+                print(name + String(format: " %7d %10.3f %11.3f %6.2fx | %10.3f %11.3f %6.2fx", threads,
+                                    swift.median, lite.median, swift.median / lite.median,
+                                    swift.min, lite.min, swift.min / lite.min))
             }
         }
+    }
+
+    /// The installed ai-edge-litert version, for the report header.
+    static func peerVersion() -> String {
+        let p = Process()
+        let out = Pipe()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", "import importlib.metadata as m; print(m.version('ai-edge-litert'))"]
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        guard (try? p.run()) != nil else { return "?" }
+        p.waitUntilExit()
+        return String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

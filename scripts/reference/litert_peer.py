@@ -4,7 +4,7 @@
 Usage: litert_peer.py MODEL.tflite THREADS INPUT.f32
   INPUT.f32 holds the model's float32 input tensor (raw little-endian, model input shape).
 Protocol: prints "ready" once the interpreter is built and warmed up; then for every line "N" read
-from stdin it runs N inferences and prints the median milliseconds per inference; exits on EOF.
+from stdin it runs N inferences and prints the median and minimum milliseconds per inference; exits on EOF.
 """
 import sys
 import time
@@ -35,7 +35,7 @@ def main():
                 interp.get_tensor(d["index"])
             times.append((time.perf_counter() - t0) * 1000.0)
         times.sort()
-        print(f"{times[len(times) // 2]:.4f}", flush=True)
+        print(f"{times[len(times) // 2]:.4f} {times[0]:.4f}", flush=True)
 
 
 if __name__ == "__main__":
