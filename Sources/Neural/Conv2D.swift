@@ -7,7 +7,7 @@ import CBLAS
 ///   output [N, OH, OW, Cout]
 /// Computed as output rows (N*OH*OW) × Cout = im2col(input) (rows × KH*KW*Cin) · filterᵀ with `cblas_sgemm`.
 /// A 1×1, stride-1, unpadded convolution multiplies the NHWC input directly (no im2col copy).
-/// Output rows are split across `threads`; each thread uses its own im2col scratch of `scratchFloats` floats.
+/// With constant (repacked) weights, output rows are split across `threads`, each with its own im2col scratch.
 struct Conv2DKernel: Sendable {
     let g: ConvGeometry
     let activation: FusedActivation
@@ -46,19 +46,9 @@ struct Conv2DKernel: Sendable {
                       scratch: scratch, threads: threads)
             return
         }
-        let n = g.outC, rows = self.rows
-        // Small layers are not worth a thread hand-off.
-        let work = rows * n * k
-        let t = work < 200_000 ? 1 : (isPointwise ? threads : min(threads, scratch.count))
-        let minChunk = max(1, isPointwise ? 16 : 4)
-        if t == 1 {
-            runRows(0..<rows, input: input, filter: filter, bias: bias, output: output, scratch: scratch.first)
-            return
-        }
-        parallelChunks(rows, threads: t, minChunk: minChunk) { idx, range in
-            runRows(range, input: input, filter: filter, bias: bias, output: output,
-                    scratch: idx < scratch.count ? scratch[idx] : nil)
-        }
+        // Run-time filters go to OpenBLAS in one call per im2col tile; OpenBLAS threads it
+        // itself, so this path does not split rows (that would oversubscribe the cores).
+        runRows(0..<rows, input: input, filter: filter, bias: bias, output: output, scratch: scratch.first)
     }
 
     private func runPacked(input: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,

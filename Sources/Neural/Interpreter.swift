@@ -1,4 +1,3 @@
-import CBLAS
 import Foundation
 
 /// Runs a `TFLiteModel` on the CPU.
@@ -32,8 +31,6 @@ public final class Interpreter: @unchecked Sendable {
     ///   `TFLiteError.invalidGraph` when shapes or indices are inconsistent.
     public init(model: TFLiteModel, threads: Int = 1) throws {
         let threads = max(1, min(threads, 64))
-        // Our kernels split work themselves; OpenBLAS threads would oversubscribe the cores.
-        openblas_set_num_threads(1)
         let plan = try GraphPlan(model: model)
         let memory = try Memory(plan: plan, threads: threads)
         let steps = try memory.bind(plan)
