@@ -90,3 +90,39 @@ struct TFLiteFuzzTests {
         }
     }
 }
+
+/// Well-formed files whose graphs are nonsense must be rejected at planning time, not trap at run time.
+struct TFLiteNonsenseGraphTests {
+    static func le32(_ v: [Int32]) -> [UInt8] {
+        v.flatMap { x in (0..<4).map { UInt8(truncatingIfNeeded: UInt32(bitPattern: x) >> (8 * UInt32($0))) } }
+    }
+
+    /// Replaces the first occurrence of the shape vector `old` (length-prefixed int32s) by `new`.
+    static func patchShape(_ bytes: [UInt8], _ old: [Int32], _ new: [Int32]) -> [UInt8]? {
+        let needle = le32([Int32(old.count)] + old)
+        guard let i = (0...(bytes.count - needle.count)).first(where: { bytes[$0..<($0 + needle.count)].elementsEqual(needle) })
+        else { return nil }
+        var b = bytes
+        b.replaceSubrange(i..<(i + needle.count), with: le32([Int32(new.count)] + new))
+        return b
+    }
+
+    @Test(arguments: [[1, 120, 128, 3], [1, 128, 128, 4], [1, 128, 128, 0], [1, 128, 128, -3], [1, 1 << 20, 1 << 20, 3]])
+    func changedInputShapeIsRejected(shape: [Int32]) throws {
+        let original = try TFLiteModel(contentsOf: ModelLocator.url(named: "face_detection_short_range.tflite"))
+        let patched = try #require(Self.patchShape(original.bytes, [1, 128, 128, 3], shape))
+        let model = try TFLiteModel(data: patched)
+        #expect(model.tensors[0].shape == shape.map(Int.init))
+        #expect(throws: TFLiteError.self) { try Interpreter(model: model, threads: 1) }
+    }
+
+    /// 127 rows still give 64 rows after the first stride-2 SAME conv, so this edited file is a valid
+    /// graph: it must plan and run, with the declared output shapes.
+    @Test func oddInputHeightStillConsistentRuns() throws {
+        let original = try TFLiteModel(contentsOf: ModelLocator.url(named: "face_detection_short_range.tflite"))
+        let patched = try #require(Self.patchShape(original.bytes, [1, 128, 128, 3], [1, 127, 128, 3]))
+        let interp = try Interpreter(model: TFLiteModel(data: patched), threads: 2)
+        let out = try interp.run([Tensor(shape: [1, 127, 128, 3])])
+        #expect(out.map(\.shape) == [[1, 896, 16], [1, 896, 1]])
+    }
+}
