@@ -57,7 +57,8 @@ struct Conv2DKernel: Sendable {
         let n = g.outC, k = self.k, rows = self.rows
         let gemm = PackedGemm(m: rows, n: n, k: k, activation: activation, preluAlpha: alpha)
         let work = rows * n * k
-        let t = work < 150_000 ? 1 : (isPointwise ? threads : min(threads, scratch.count))
+        // A hand-off to the second core costs tens of µs on a busy machine: only big layers split.
+        let t = work < 600_000 ? 1 : (isPointwise ? threads : min(threads, scratch.count))
         parallelChunks(rows, threads: t, minChunk: 8) { idx, range in
             if isPointwise {
                 gemm.run(rows: range, a: input, lda: k, packed: weights, bias: bias, c: output)

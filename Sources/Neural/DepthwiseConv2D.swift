@@ -15,7 +15,7 @@ struct DepthwiseConv2DKernel: Sendable {
              output: UnsafeMutablePointer<Float>, threads: Int) {
         let rows = g.batch * g.outH
         let work = rows * g.outW * g.outC * g.kernelH * g.kernelW
-        let t = work < 100_000 ? 1 : threads
+        let t = work < 300_000 ? 1 : threads
         // Interior output columns: every tap in bounds.
         var xLo = 0
         while xLo < g.outW && xLo &* g.strideW &- g.padLeft < 0 { xLo += 1 }

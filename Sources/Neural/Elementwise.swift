@@ -5,7 +5,7 @@
 func addKernel(_ a: UnsafePointer<Float>, count: Int, _ b: UnsafePointer<Float>, bCount: Int,
                _ out: UnsafeMutablePointer<Float>, activation: FusedActivation, threads: Int) {
     if bCount == count {
-        parallelChunks(count, threads: count < 65536 ? 1 : threads, minChunk: 4096) { _, range in
+        parallelChunks(count, threads: count < 131_072 ? 1 : threads, minChunk: 4096) { _, range in
             var i = range.lowerBound
             while i &+ 8 <= range.upperBound {
                 storeVec8(out + i, loadVec8(a + i) + loadVec8(b + i))
@@ -42,7 +42,7 @@ func preluKernel(_ input: UnsafePointer<Float>, count: Int, alpha: UnsafePointer
                  _ out: UnsafeMutablePointer<Float>, threads: Int) {
     let c = alphaCount
     let pixels = count / c
-    parallelChunks(pixels, threads: count < 65536 ? 1 : threads, minChunk: 256) { _, range in
+    parallelChunks(pixels, threads: count < 131_072 ? 1 : threads, minChunk: 256) { _, range in
         for p in range {
             let src = input + p * c, dst = out + p * c
             var ch = 0
