@@ -1,0 +1,166 @@
+import CBLAS
+
+/// CONV_2D.
+///   input  [N, H, W, Cin]
+///   filter [Cout, KH, KW, Cin]
+///   bias   [Cout]
+///   output [N, OH, OW, Cout]
+/// Computed as output rows (N*OH*OW) × Cout = im2col(input) (rows × KH*KW*Cin) · filterᵀ with `cblas_sgemm`.
+/// A 1×1, stride-1, unpadded convolution multiplies the NHWC input directly (no im2col copy).
+/// With constant (repacked) weights, output rows are split across `threads`, each with its own im2col scratch.
+struct Conv2DKernel: Sendable {
+    let g: ConvGeometry
+    let activation: FusedActivation
+    /// Rows of im2col built per sgemm call, bounded so the scratch stays cache-friendly.
+    let tileRows: Int
+    /// Constants-block offsets of the weights and bias repacked for `PackedGemm`, when the filter is constant.
+    var packed: (weights: Int, bias: Int)?
+    /// Constants-block offset of a fused PRELU's per-channel alpha (packed path only).
+    var preluAlpha: Int?
+
+    var isPointwise: Bool {
+        g.kernelH == 1 && g.kernelW == 1 && g.strideH == 1 && g.strideW == 1 && g.padTop == 0 && g.padLeft == 0
+    }
+
+    var k: Int { g.kernelH * g.kernelW * g.inC }
+    var rows: Int { g.batch * g.outH * g.outW }
+
+    init(geometry: ConvGeometry, activation: FusedActivation) {
+        g = geometry
+        self.activation = activation
+        let k = geometry.kernelH * geometry.kernelW * geometry.inC
+        tileRows = max(8, min(512, 65536 / max(k, 1)))
+    }
+
+    /// Floats of im2col scratch each thread needs.
+    var scratchFloats: Int { isPointwise ? 0 : tileRows * k }
+
+    /// Runs the convolution. `packedWeights`/`packedBias` (from `packed`) select the SIMD GEMM;
+    /// without them the filter goes to `cblas_sgemm` as stored.
+    func run(input: UnsafePointer<Float>, filter: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+             packedWeights: UnsafePointer<Float>? = nil, packedBias: UnsafePointer<Float>? = nil,
+             preluAlpha: UnsafePointer<Float>? = nil,
+             output: UnsafeMutablePointer<Float>, scratch: [UnsafeMutablePointer<Float>], threads: Int) {
+        if let packedWeights, let packedBias {
+            runPacked(input: input, weights: packedWeights, bias: packedBias, alpha: preluAlpha, output: output,
+                      scratch: scratch, threads: threads)
+            return
+        }
+        // Run-time filters go to OpenBLAS in one call per im2col tile; OpenBLAS threads it
+        // itself, so this path does not split rows (that would oversubscribe the cores).
+        runRows(0..<rows, input: input, filter: filter, bias: bias, output: output, scratch: scratch.first)
+    }
+
+    private func runPacked(input: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+                           alpha: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
+                           scratch: [UnsafeMutablePointer<Float>], threads: Int) {
+        let n = g.outC, k = self.k, rows = self.rows
+        let gemm = PackedGemm(m: rows, n: n, k: k, activation: activation, preluAlpha: alpha)
+        let work = rows * n * k
+        // A hand-off to the second core costs tens of µs on a busy machine: only big layers split.
+        let t = work < 600_000 ? 1 : (isPointwise ? threads : min(threads, scratch.count))
+        parallelChunks(rows, threads: t, minChunk: 8) { idx, range in
+            if isPointwise {
+                gemm.run(rows: range, a: input, lda: k, packed: weights, bias: bias, c: output)
+                return
+            }
+            guard idx < scratch.count else { return }
+            let col = scratch[idx]
+            var r0 = range.lowerBound
+            while r0 < range.upperBound {
+                let count = min(tileRows, range.upperBound - r0)
+                im2col(input: input, rows: r0..<(r0 + count), col: col)
+                gemm.run(rows: 0..<count, a: col, lda: k, packed: weights, bias: bias, c: output + r0 * n)
+                r0 += count
+            }
+        }
+    }
+
+    private func fillBias(_ out: UnsafeMutablePointer<Float>, rows: Int, bias: UnsafePointer<Float>?) {
+        let n = g.outC
+        if let bias {
+            for r in 0..<rows { (out + r * n).update(from: bias, count: n) }
+        } else {
+            out.update(repeating: 0, count: rows * n)
+        }
+    }
+
+    private func runRows(_ range: Range<Int>, input: UnsafePointer<Float>, filter: UnsafePointer<Float>,
+                         bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
+                         scratch: UnsafeMutablePointer<Float>?) {
+        let n = g.outC, k = self.k
+        if isPointwise {
+            let out = output + range.lowerBound * n
+            fillBias(out, rows: range.count, bias: bias)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(range.count), Int32(n), Int32(k),
+                        1, input + range.lowerBound * k, Int32(k), filter, Int32(k), 1, out, Int32(n))
+            applyActivation(activation, out, count: range.count * n)
+            return
+        }
+        guard let col = scratch else { return }
+        var r0 = range.lowerBound
+        while r0 < range.upperBound {
+            let count = min(tileRows, range.upperBound - r0)
+            im2col(input: input, rows: r0..<(r0 + count), col: col)
+            let out = output + r0 * n
+            fillBias(out, rows: count, bias: bias)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(count), Int32(n), Int32(k),
+                        1, col, Int32(k), filter, Int32(k), 1, out, Int32(n))
+            applyActivation(activation, out, count: count * n)
+            r0 += count
+        }
+    }
+
+    /// Writes one im2col row (KH*KW*Cin values, zeros outside the input) per output pixel in `rows`.
+    private func im2col(input: UnsafePointer<Float>, rows: Range<Int>, col: UnsafeMutablePointer<Float>) {
+        let c = g.inC, k = self.k
+        for (j, r) in rows.enumerated() {
+            let ox = r % g.outW, oy = (r / g.outW) % g.outH, b = r / (g.outW * g.outH)
+            var dst = col + j * k
+            let iy0 = oy * g.strideH - g.padTop, ix0 = ox * g.strideW - g.padLeft
+            let rowContiguous = g.dilationW == 1 && ix0 >= 0 && ix0 &+ g.kernelW <= g.inW
+            for ky in 0..<g.kernelH {
+                let iy = iy0 &+ ky &* g.dilationH
+                if iy < 0 || iy >= g.inH {
+                    dst.update(repeating: 0, count: g.kernelW &* c)
+                    dst += g.kernelW &* c
+                    continue
+                }
+                let rowBase = input + ((b &* g.inH &+ iy) &* g.inW) &* c
+                if rowContiguous {
+                    // The whole kernel row is one contiguous run of KW*Cin floats.
+                    copyFloats(from: rowBase + ix0 &* c, to: dst, count: g.kernelW &* c)
+                    dst += g.kernelW &* c
+                    continue
+                }
+                for kx in 0..<g.kernelW {
+                    let ix = ix0 &+ kx &* g.dilationW
+                    if ix < 0 || ix >= g.inW {
+                        dst.update(repeating: 0, count: c)
+                    } else {
+                        copyFloats(from: rowBase + ix &* c, to: dst, count: c)
+                    }
+                    dst += c
+                }
+            }
+        }
+    }
+}
+
+/// Copies a short run of floats; a memmove call per few floats costs more than the copy itself.
+@inline(__always)
+func copyFloats(from src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Float>, count: Int) {
+    if count >= 64 {
+        dst.update(from: src, count: count)
+        return
+    }
+    var i = 0
+    while i &+ 8 <= count {
+        storeVec8(dst + i, loadVec8(src + i))
+        i &+= 8
+    }
+    while i < count {
+        dst[i] = src[i]
+        i &+= 1
+    }
+}
