@@ -22,7 +22,7 @@ let package = Package(
         .target(name: "VideoIO", dependencies: ["CFFmpeg", "Imaging"], swiftSettings: optimise),
         .target(name: "Neural", dependencies: ["Imaging", "CBLAS"], swiftSettings: optimise),
         .target(name: "Flow", dependencies: ["Imaging"], swiftSettings: optimise),
-        .target(name: "Faces", dependencies: ["Neural", "Imaging", "VideoIO"], swiftSettings: optimise),
+        .target(name: "Faces", dependencies: ["Neural", "Imaging", "VideoIO"], exclude: ["README.md"], swiftSettings: optimise),
         .target(name: "Generation", dependencies: ["Neural", "Imaging", "VideoIO"], swiftSettings: optimise),
         .target(name: "Restyle", dependencies: ["Flow", "Imaging", "VideoIO"], swiftSettings: optimise),
         .executableTarget(

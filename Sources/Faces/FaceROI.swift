@@ -2,7 +2,8 @@ import Foundation
 
 /// A rotated square region of an image around a face: what the landmark model sees.
 ///
-/// Coordinates are continuous image pixels (pixel (i, j) covers [i, i+1) × [j, j+1)), y down.
+/// Image coordinates have pixel centres at integers, y down. Crop coordinates are the landmark
+/// model's: continuous, 0...N spanning the crop's outer pixel edges, so crop pixel j's centre is j + ½.
 /// `rotation` is the angle of the crop's x axis in the image, in radians, positive clockwise
 /// on screen (the direction (cos θ, sin θ) in y-down pixels). A crop of side N maps its point
 /// (u, v) to `center + side · R(θ) · (u/N − ½, v/N − ½)`.

@@ -4,6 +4,10 @@
 /// The source is scaled by one factor so its long side fills `size`, rounded to whole
 /// pixels, and centred; the bands left over are padding. Because the content size is
 /// rounded, each axis keeps its own exact scale (`contentWidth / sourceWidth`).
+///
+/// Normalised input coordinates follow MediaPipe: 0...1 spans the input's outer pixel edges.
+/// Source coordinates follow the team's convention: pixel centres at integer coordinates,
+/// so pixel (i, j) covers [i − ½, i + ½) × [j − ½, j + ½).
 public struct Letterbox: Sendable, Equatable {
     /// Source image width in pixels.
     public let sourceWidth: Int
@@ -43,14 +47,14 @@ public struct Letterbox: Sendable, Equatable {
 
     /// Maps a point in normalised input coordinates (0...1 across the model input) to source pixels.
     public func toSource(_ p: Point2) -> Point2 {
-        Point2(x: (p.x * Float(size) - Float(padLeft)) / scaleX,
-               y: (p.y * Float(size) - Float(padTop)) / scaleY)
+        Point2(x: (p.x * Float(size) - Float(padLeft)) / scaleX - 0.5,
+               y: (p.y * Float(size) - Float(padTop)) / scaleY - 0.5)
     }
 
     /// Maps a source pixel position to normalised input coordinates.
     public func toInput(_ p: Point2) -> Point2 {
-        Point2(x: (p.x * scaleX + Float(padLeft)) / Float(size),
-               y: (p.y * scaleY + Float(padTop)) / Float(size))
+        Point2(x: ((p.x + 0.5) * scaleX + Float(padLeft)) / Float(size),
+               y: ((p.y + 0.5) * scaleY + Float(padTop)) / Float(size))
     }
 
     /// Maps a detection decoded in normalised input coordinates to source pixels.

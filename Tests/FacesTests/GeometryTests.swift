@@ -82,14 +82,14 @@ import Testing
     let lb = try Letterbox(sourceWidth: 1280, sourceHeight: 720, size: 128)
     #expect(lb.contentWidth == 128 && lb.contentHeight == 72)
     #expect(lb.padLeft == 0 && lb.padTop == 28)
-    // The source's corners land on the content's corners.
-    let tl = lb.toInput(Point2(x: 0, y: 0)), br = lb.toInput(Point2(x: 1280, y: 720))
+    // The source's outer pixel edges (centres at integers) land on the content's edges.
+    let tl = lb.toInput(Point2(x: -0.5, y: -0.5)), br = lb.toInput(Point2(x: 1279.5, y: 719.5))
     #expect(abs(tl.y - 28.0 / 128) < 1e-6 && abs(br.y - 100.0 / 128) < 1e-6 && abs(br.x - 1) < 1e-6)
     let p = Point2(x: 333.5, y: 611.25)
     let q = lb.toSource(lb.toInput(p))
     #expect(abs(q.x - p.x) < 1e-3 && abs(q.y - p.y) < 1e-3)
     let d = lb.toSource(FaceDetection(box: Box(x: 0.5, y: 0.5, width: 0.25, height: 0.25), keypoints: [], score: 1))
-    #expect(abs(d.box.x - 640) < 1e-3 && abs(d.box.y - (64 - 28) * 10) < 1e-2)
+    #expect(abs(d.box.x - 639.5) < 1e-3 && abs(d.box.y - ((64 - 28) * 10 - 0.5)) < 1e-2)
     #expect(abs(d.box.width - 320) < 1e-3 && abs(d.box.height - 320) < 1e-3)
     #expect(throws: FacesError.self) { try Letterbox(sourceWidth: 0, sourceHeight: 5, size: 128) }
 }
