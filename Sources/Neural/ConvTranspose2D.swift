@@ -139,7 +139,7 @@ public struct ConvTranspose2D: Sendable {
                     switch activation {
                     case .none: break
                     case .relu: for i in 0..<(ow * cout) { orow[i] = max(orow[i], 0) }
-                    case .tanh: for i in 0..<(ow * cout) { orow[i] = Foundation.tanh(orow[i]) }
+                    case .tanh: for i in 0..<(ow * cout) { orow[i] = fastTanh(orow[i]) }
                     }
                     r += 1
                 }
@@ -199,4 +199,25 @@ public enum ConvTransposeError: Error, Equatable, CustomStringConvertible {
 private struct RowJob: @unchecked Sendable {
     let output: UnsafeMutablePointer<Float>
     let cols: UnsafePointer<Float>
+}
+
+/// tanh as a [13/6] rational approximation on [-7.9053, 7.9053] (clamped outside): max abs error 3.5e-7,
+/// several times cheaper than libm's `tanhf`.
+@inline(__always)
+func fastTanh(_ v: Float) -> Float {
+    let x = min(max(v, -7.905_311_107_635_498), 7.905_311_107_635_498)
+    let x2 = x * x
+    var p: Float = -2.760_768_477_423_55e-16
+    p = p * x2 + 2.000_187_904_824_77e-13
+    p = p * x2 - 8.604_671_522_137_35e-11
+    p = p * x2 + 5.122_297_090_371_14e-08
+    p = p * x2 + 1.485_722_357_179_79e-05
+    p = p * x2 + 6.372_619_288_754_36e-04
+    p = p * x2 + 4.893_524_558_917_86e-03
+    p *= x
+    var q: Float = 1.198_258_394_667_02e-06
+    q = q * x2 + 1.185_347_056_866_54e-04
+    q = q * x2 + 2.268_434_632_439_00e-03
+    q = q * x2 + 4.893_525_185_543_85e-03
+    return p / q
 }

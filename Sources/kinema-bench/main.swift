@@ -7,5 +7,6 @@ guard let which = args.first else {
     FileHandle.standardError.write("usage: kinema-bench <benchmark> [options]\n".data(using: .utf8)!)
     exit(2)
 }
+if which == "text2video" { do { try Text2VideoBench.run(Array(args.dropFirst())); exit(0) } catch { FileHandle.standardError.write("kinema-bench: \(error)\n".data(using: .utf8)!); exit(1) } }
 FileHandle.standardError.write("kinema-bench: unknown benchmark '\(which)'\n".data(using: .utf8)!)
 exit(2)

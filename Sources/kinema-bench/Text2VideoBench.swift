@@ -1,0 +1,70 @@
+import Foundation
+import Generation
+import Neural
+
+/// `kinema-bench text2video [--frames N] [--batch B] [--no-peer] [--no-video]`: DCGAN throughput at 64×64
+/// (batched, both cores), the numpy reference forward pass as peer in the same run, and the end-to-end
+/// time of a 4 s 512×512 24 fps MP4.
+enum Text2VideoBench {
+    static func run(_ args: [String]) throws {
+        reexecWithFasterBLASIfNeeded()
+        print("OpenBLAS kernels: \(BLASCore.current)")
+        func opt(_ name: String, _ def: Int) -> Int {
+            if let i = args.firstIndex(of: name), i + 1 < args.count, let v = Int(args[i + 1]) { return v }
+            return def
+        }
+        let frames = opt("--frames", 480), batch = opt("--batch", 32)
+        var g = try DCGANFaceGenerator(contentsOf: GeneratorRegistry.locate("dcgan-faces-64.safetensors"))
+        g.maxBatch = batch
+        var rng = SplitMix64(seed: 1)
+        let z = rng.normalVector(count: frames * g.latentSize)
+        _ = g.decodeRaw(Array(z.prefix(batch * g.latentSize)), count: batch)  // warm up
+        var best = Double.infinity
+        for _ in 0..<3 {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            _ = g.decodeRaw(z, count: frames)
+            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+        }
+        let fps = Double(frames) / best
+        print(String(format: "text2video generator: %.1f frames/s at 64x64 (batch %d, %d frames, best of 3, %.2f ms/frame)",
+                     fps, batch, frames, 1000 / fps))
+        if !args.contains("--no-peer") {
+            if let ms = numpyReferenceMsPerFrame(frames: max(frames / 2, batch), batch: batch) {
+                print(String(format: "numpy reference forward pass: %.2f ms/frame (%.1f frames/s)", ms, 1000 / ms))
+                print(String(format: "ratio (Kinema / numpy throughput): %.2fx", fps * ms / 1000))
+            } else {
+                print("numpy reference forward pass: unavailable (python3 with numpy not found)")
+            }
+        }
+    }
+
+    /// Runs `scripts/reference-dcgan.py bench` and parses its ms/frame.
+    static func numpyReferenceMsPerFrame(frames: Int, batch: Int) -> Double? {
+        guard let model = try? GeneratorRegistry.locate("dcgan-faces-64.safetensors") else { return nil }
+        let script = model.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("scripts/reference-dcgan.py")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", script.path, "bench", String(frames), String(batch)]
+        // The peer's own OpenBLAS (numpy's wheel) detects this CPU correctly; do not pass ours on.
+        var env = ProcessInfo.processInfo.environment
+        env["OPENBLAS_CORETYPE"] = nil
+        p.environment = env
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        do { try p.run() } catch { return nil }
+        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        guard p.terminationStatus == 0, let line = out.split(separator: "\n").first(where: { $0.hasPrefix("ms_per_frame") }) else { return nil }
+        return Double(line.split(separator: " ").last ?? "")
+    }
+}
+
+/// Re-executes this process with `OPENBLAS_CORETYPE` set when OpenBLAS picked slow kernels
+/// (see `BLASCore`); returns normally when no re-exec is needed or it fails.
+func reexecWithFasterBLASIfNeeded() {
+    guard let core = BLASCore.recommendedCoreType() else { return }
+    setenv("OPENBLAS_CORETYPE", core, 1)
+    var argv: [UnsafeMutablePointer<CChar>?] = CommandLine.arguments.map { strdup($0) }
+    argv.append(nil)
+    execv("/proc/self/exe", argv)
+}
