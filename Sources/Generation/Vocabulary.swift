@@ -64,7 +64,8 @@ enum Vocabulary {
     /// Applies one clause's words. In the first clause (or after "morphs into"), unknown words before the
     /// first verb form the subject; all other unknown words are reported.
     static func apply(_ words: [String], firstClause: Bool, into fx: inout ClauseEffects) {
-        var inSubject = firstClause
+        // A later clause that opens with an article ("then a man") introduces a new subject.
+        var inSubject = firstClause || ["a", "an", "another"].contains(words.first ?? "")
         var modifier: Float = 1
         var lastVerb: String?
         var lastAttributes: [String] = []
