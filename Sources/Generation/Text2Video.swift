@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import Neural
 
 /// Settings of a text-to-video render; the CLI maps its options onto these documented defaults.
 public struct Text2VideoConfig: Codable, Sendable, Equatable {
@@ -132,15 +133,35 @@ public enum Text2Video {
                 pixels = try generator.decode(latents).flatMap(\.data)
                 try cache?.store(batch: batchIndex, pixels)
             }
-            try pixels.withUnsafeBufferPointer { pp in
-                for i in 0..<n {
-                    let t = Double(start + i) / Double(cfg.fps)
-                    let frame = up.render(UnsafeBufferPointer(rebasing: pp[(i * per)..<((i + 1) * per)]), camera: schedule.camera(at: t))
-                    try emit(start + i, frame)
+            // Upscale the batch's frames in parallel (one single-threaded sgemm pair per frame), then emit in order.
+            let frames = FrameSlots(count: n)
+            let first = start, upscaler = up
+            pixels.withUnsafeBufferPointer { pp in
+                let src = SendableFloats(base: pp.baseAddress!)
+                BLASCore.singleThreaded {
+                    DispatchQueue.concurrentPerform(iterations: n) { i in
+                        let t = Double(first + i) / Double(cfg.fps)
+                        let buf = UnsafeBufferPointer(start: src.base + i * per, count: per)
+                        frames.set(i, upscaler.render(buf, camera: schedule.camera(at: t)))
+                    }
                 }
             }
+            for i in 0..<n { try emit(start + i, frames.get(i)) }
             start += n
             progress?(start, total)
         }
     }
+}
+
+private struct SendableFloats: @unchecked Sendable {
+    let base: UnsafePointer<Float>
+}
+
+/// Per-index result slots filled by parallel workers (each index written once, under a lock).
+private final class FrameSlots: @unchecked Sendable {
+    private var frames: [ByteImage?]
+    private let lock = NSLock()
+    init(count: Int) { frames = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ f: ByteImage) { lock.lock(); frames[i] = f; lock.unlock() }
+    func get(_ i: Int) -> ByteImage { lock.lock(); defer { lock.unlock() }; return frames[i]! }
 }

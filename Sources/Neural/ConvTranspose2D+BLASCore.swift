@@ -14,6 +14,21 @@ public enum BLASCore {
         return String(cString: p)
     }
 
+    /// Worker count for kernels that split work across cores themselves.
+    public static let parallelism = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    private static let lock = NSRecursiveLock()
+
+    /// Runs `body` with OpenBLAS limited to one thread (restoring the previous count), for callers that
+    /// parallelise sgemm calls themselves.
+    public static func singleThreaded<R>(_ body: () throws -> R) rethrows -> R {
+        lock.lock()
+        let previous = openblas_get_num_threads()
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(previous); lock.unlock() }
+        return try body()
+    }
+
     /// The `OPENBLAS_CORETYPE` value that would be faster than the current choice, or nil when the
     /// current one is already right, the variable is already set, or the CPU flags cannot be read.
     public static func recommendedCoreType() -> String? {

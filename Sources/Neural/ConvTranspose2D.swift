@@ -101,9 +101,20 @@ public struct ConvTranspose2D: Sendable {
         let n = k * k * cout
         let m = batch * height * width
         weights.withUnsafeBufferPointer { w in
-            // cols[M, K·K·Cout] = input[M, Cin] × W[Cin, K·K·Cout]
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(inChannels),
-                        1, input, Int32(inChannels), w.baseAddress, Int32(n), 0, scratch, Int32(n))
+            // cols[M, K·K·Cout] = input[M, Cin] × W[Cin, K·K·Cout], split by rows over the cores with
+            // single-threaded sgemm calls: OpenBLAS's own pool spin-waits after each call and would
+            // steal the cores from the gather that follows.
+            let job = GemmJob(a: input, b: w.baseAddress!, c: scratch)
+            let parts = m >= 64 ? BLASCore.parallelism : 1
+            let cin = inChannels
+            BLASCore.singleThreaded {
+                DispatchQueue.concurrentPerform(iterations: parts) { part in
+                    let r0 = part * m / parts, r1 = (part + 1) * m / parts
+                    guard r1 > r0 else { return }
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(r1 - r0), Int32(n), Int32(cin),
+                                1, job.a + r0 * cin, Int32(cin), job.b, Int32(n), 0, job.c + r0 * n, Int32(n))
+                }
+            }
         }
         let (oh, ow) = outputSize(height: height, width: width)
         let rows = batch * oh
@@ -192,6 +203,12 @@ public enum ConvTransposeError: Error, Equatable, CustomStringConvertible {
         case let .badInputShape(s, c): return "ConvTranspose2D: input shape \(s) is not NHWC with \(c) channels"
         }
     }
+}
+
+private struct GemmJob: @unchecked Sendable {
+    let a: UnsafePointer<Float>
+    let b: UnsafePointer<Float>
+    let c: UnsafeMutablePointer<Float>
 }
 
 /// Raw pointers shared by the row workers of one `forward` call; each worker writes disjoint output rows,

@@ -19,6 +19,7 @@ enum Text2VideoBench {
         var rng = SplitMix64(seed: 1)
         let z = rng.normalVector(count: frames * g.latentSize)
         _ = g.decodeRaw(Array(z.prefix(batch * g.latentSize)), count: batch)  // warm up
+        if args.contains("--layers") { layers(g, batch: batch) }
         var best = Double.infinity
         for _ in 0..<3 {
             let t0 = DispatchTime.now().uptimeNanoseconds
@@ -35,6 +36,27 @@ enum Text2VideoBench {
             } else {
                 print("numpy reference forward pass: unavailable (python3 with numpy not found)")
             }
+        }
+    }
+
+    /// Per-layer timing (`--layers`).
+    static func layers(_ g: DCGANFaceGenerator, batch b: Int) {
+        var h = 1, w = 1
+        var x = [Float](repeating: 0.1, count: b * 100)
+        for (i, l) in g.layers.enumerated() {
+            let (oh, ow) = l.outputSize(height: h, width: w)
+            var out = [Float](repeating: 0, count: b * oh * ow * l.outChannels)
+            var scratch = [Float](repeating: 0, count: l.scratchCount(batch: b, height: h, width: w))
+            var best = Double.infinity
+            for _ in 0..<10 {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                x.withUnsafeBufferPointer { xp in out.withUnsafeMutableBufferPointer { op in scratch.withUnsafeMutableBufferPointer { sp in
+                    l.forward(input: xp.baseAddress!, batch: b, height: h, width: w, output: op.baseAddress!, scratch: sp.baseAddress!, activation: .relu)
+                } } }
+                best = min(best, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+            }
+            print(String(format: "layer %d: %.3f ms per batch of %d (%.3f ms/frame)", i, best, b, best / Double(b)))
+            x = out; h = oh; w = ow
         }
     }
 
