@@ -18,14 +18,14 @@ public struct LatentSchedule: Sendable {
         return used.filter { directions?.attributes[$0] == nil }.sorted()
     }
 
-    /// Prepares the base latent of every keyframe.
-    public init(storyboard: Storyboard, latentSize: Int, directions: AttributeDirections?) {
+    /// Prepares the base latent of every keyframe: ψ·N(0, I) from its seed (ψ = `truncation`).
+    public init(storyboard: Storyboard, latentSize: Int, directions: AttributeDirections?, truncation: Float = 1) {
         self.storyboard = storyboard
         self.latentSize = latentSize
         self.directions = directions
         bases = storyboard.keyframes.map { kf in
             var rng = SplitMix64(seed: kf.seed)
-            return rng.normalVector(count: latentSize)
+            return rng.normalVector(count: latentSize).map { $0 * truncation }
         }
     }
 

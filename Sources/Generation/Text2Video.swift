@@ -22,6 +22,8 @@ public struct Text2VideoConfig: Codable, Sendable, Equatable {
     public var batch = 24
     /// Unsharp amount after upscaling (0 disables).
     public var sharpen: Float = 0.5
+    /// Truncation ψ: keyframe base latents are ψ·N(0, I); below 1 trades variety for cleaner faces.
+    public var truncation: Float = 0.8
 
     /// Creates the default configuration.
     public init() {}
@@ -38,6 +40,7 @@ public struct Text2VideoConfig: Codable, Sendable, Equatable {
         }
         guard (1...256).contains(batch) else { throw GenerationError.badSetting("batch \(batch) must be within 1...256") }
         guard sharpen.isFinite, (0...2).contains(sharpen) else { throw GenerationError.badSetting("sharpen \(sharpen) must be within 0...2") }
+        guard truncation.isFinite, (0.1...1.5).contains(truncation) else { throw GenerationError.badSetting("truncation \(truncation) must be within 0.1...1.5") }
     }
 }
 
@@ -116,7 +119,8 @@ public enum Text2Video {
                               cache: NativeFrameCache? = nil, progress: Progress? = nil,
                               emit: (_ index: Int, _ frame: ByteImage) throws -> Void) throws {
         let cfg = plan.config
-        let schedule = LatentSchedule(storyboard: plan.storyboard, latentSize: generator.latentSize, directions: directions)
+        let schedule = LatentSchedule(storyboard: plan.storyboard, latentSize: generator.latentSize, directions: directions,
+                                      truncation: cfg.truncation)
         var up = FrameUpscaler(inWidth: generator.nativeSize.width, inHeight: generator.nativeSize.height, width: cfg.width, height: cfg.height)
         up.sharpenAmount = cfg.sharpen
         let total = plan.frameCount
