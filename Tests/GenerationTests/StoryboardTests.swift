@@ -91,3 +91,34 @@ import Testing
     #expect(s.latent(at: 0) != s.latent(at: 1.5))
     #expect(s.latent(at: 2) == s.latent(at: 2.9))
 }
+
+/// Attribute amounts are blended with the transition progress and added along their unit direction.
+@Test func attributesMoveAlongDirections() throws {
+    var dir = [Float](repeating: 0, count: 100)
+    dir[7] = 1
+    let dirs = AttributeDirections(model: "dcgan-faces-64", attributes: ["smile": .init(vector: dir, step: 2, measure: nil, stats: nil)])
+    let sb = Storyboard(keyframes: [Keyframe(time: 0, seed: 5, attributes: ["smile": 0], easing: .linear),
+                                    Keyframe(time: 2, seed: 5, attributes: ["smile": 1.5])], duration: 3)
+    let s = LatentSchedule(storyboard: sb, latentSize: 100, directions: dirs)
+    let plain = LatentSchedule(storyboard: sb, latentSize: 100, directions: nil)
+    for t in [0.0, 0.5, 1.0, 2.0, 2.5] {
+        let d = zip(s.latent(at: t), plain.latent(at: t)).map { $0 - $1 }
+        let expected = Float(min(t / 2, 1)) * 1.5 * 2
+        #expect(abs(d[7] - expected) < 1e-5)
+        #expect(d.enumerated().allSatisfy { $0.offset == 7 || abs($0.element) < 1e-6 })
+    }
+    #expect(s.unsupportedAttributes.isEmpty)
+    let sb2 = Storyboard(keyframes: [Keyframe(time: 0, seed: 1, attributes: ["yaw": 1])], duration: 1)
+    #expect(LatentSchedule(storyboard: sb2, latentSize: 100, directions: dirs).unsupportedAttributes == ["yaw"])
+}
+
+@Test func storyboardFilePlanHonoursSeedAndSeconds() throws {
+    var c = Text2VideoConfig()
+    c.seed = 1234; c.seconds = 2; c.loop = true
+    let json = #"{"keyframes": [{"time": 0, "subject": "a woman"}, {"time": 1, "subject": "a man"}]}"#
+    let plan = try Text2Video.plan(prompt: nil, storyboardJSON: Data(json.utf8), config: c)
+    #expect(plan.storyboard.keyframes[0].seed == 1234 && plan.storyboard.keyframes[1].seed == fnv1a64("a man"))
+    #expect(plan.storyboard.duration == 2 && plan.storyboard.loop && plan.frameCount == 48)
+    var c2 = c; c2.seconds = 0.5
+    #expect(throws: GenerationError.self) { try Text2Video.plan(prompt: nil, storyboardJSON: Data(json.utf8), config: c2) }
+}
