@@ -122,3 +122,10 @@ import Testing
     var c2 = c; c2.seconds = 0.5
     #expect(throws: GenerationError.self) { try Text2Video.plan(prompt: nil, storyboardJSON: Data(json.utf8), config: c2) }
 }
+
+@Test func demoStoryboardParses() throws {
+    let url = repoRoot.appendingPathComponent("Tests/GenerationTests/Fixtures/storyboard-demo.json")
+    let sb = try Storyboard.fromJSON(Data(contentsOf: url))
+    #expect(sb.keyframes.count == 4 && sb.duration == 6)
+    #expect(sb.keyframes[3].seed == fnv1a64("an old man") && sb.keyframes[0].seed == fnv1a64("a young woman"))
+}
