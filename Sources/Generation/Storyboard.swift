@@ -180,9 +180,11 @@ public struct Storyboard: Codable, Sendable, Equatable {
         return sb
     }
 
-    /// Lower-cased, whitespace-collapsed subject used for seeding, so "A  Woman" and "a woman" agree.
+    /// Lower-cased, whitespace-collapsed subject without articles, used for seeding, so "A  Woman",
+    /// "a woman" and "woman" pick the same seed in prompts and storyboard files alike.
     public static func normalisedSubject(_ s: String) -> String {
-        s.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        s.lowercased().split(whereSeparator: { $0.isWhitespace })
+            .filter { !["a", "an", "the"].contains($0) }.joined(separator: " ")
     }
 
     private static func describe(_ e: DecodingError) -> String {
