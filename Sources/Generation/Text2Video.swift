@@ -137,18 +137,18 @@ public enum Text2Video {
                 pixels = try generator.decode(latents).flatMap(\.data)
                 try cache?.store(batch: batchIndex, pixels)
             }
-            // Upscale the batch's frames in parallel (one single-threaded sgemm pair per frame), then emit in order.
+            // Upscale the batch's frames (in parallel, one sgemm pair per frame, when Kinema owns the
+            // parallelism; else one after another with OpenBLAS's threads), then emit in order.
             let frames = FrameSlots(count: n)
             let first = start, upscaler = up
             pixels.withUnsafeBufferPointer { pp in
                 let src = SendableFloats(base: pp.baseAddress!)
-                BLASCore.singleThreaded {
-                    DispatchQueue.concurrentPerform(iterations: n) { i in
-                        let t = Double(first + i) / Double(cfg.fps)
-                        let buf = UnsafeBufferPointer(start: src.base + i * per, count: per)
-                        frames.set(i, upscaler.render(buf, camera: schedule.camera(at: t)))
-                    }
+                let work: @Sendable (Int) -> Void = { i in
+                    let t = Double(first + i) / Double(cfg.fps)
+                    let buf = UnsafeBufferPointer(start: src.base + i * per, count: per)
+                    frames.set(i, upscaler.render(buf, camera: schedule.camera(at: t)))
                 }
+                if BLASCore.ownsParallelism { DispatchQueue.concurrentPerform(iterations: n, execute: work) } else { for i in 0..<n { work(i) } }
             }
             for i in 0..<n { try emit(start + i, frames.get(i)) }
             start += n

@@ -17,16 +17,18 @@ public enum BLASCore {
     /// Worker count for kernels that split work across cores themselves.
     public static let parallelism = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
-    private static let lock = NSRecursiveLock()
+    nonisolated(unsafe) private static var ownParallelism = false
 
-    /// Runs `body` with OpenBLAS limited to one thread (restoring the previous count), for callers that
-    /// parallelise sgemm calls themselves.
-    public static func singleThreaded<R>(_ body: () throws -> R) rethrows -> R {
-        lock.lock()
-        let previous = openblas_get_num_threads()
+    /// Whether Kinema kernels split sgemm work across cores themselves (OpenBLAS limited to one thread).
+    public static var ownsParallelism: Bool { ownParallelism }
+
+    /// Limits OpenBLAS to one thread for the rest of the process and lets Kinema's kernels split their
+    /// sgemm calls across cores instead: OpenBLAS's pool spin-waits after each call and steals the cores
+    /// from the work that follows. Call once at startup, before any thread uses BLAS (executables do;
+    /// libraries and tests leave OpenBLAS's own threading alone).
+    public static func useOwnParallelism() {
         openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(previous); lock.unlock() }
-        return try body()
+        ownParallelism = true
     }
 
     /// The `OPENBLAS_CORETYPE` value that would be faster than the current choice, or nil when the

@@ -101,19 +101,16 @@ public struct ConvTranspose2D: Sendable {
         let n = k * k * cout
         let m = batch * height * width
         weights.withUnsafeBufferPointer { w in
-            // cols[M, K·K·Cout] = input[M, Cin] × W[Cin, K·K·Cout], split by rows over the cores with
-            // single-threaded sgemm calls: OpenBLAS's own pool spin-waits after each call and would
-            // steal the cores from the gather that follows.
+            // cols[M, K·K·Cout] = input[M, Cin] × W[Cin, K·K·Cout]; split by rows over the cores when
+            // the process runs OpenBLAS single-threaded (`BLASCore.useOwnParallelism`).
             let job = GemmJob(a: input, b: w.baseAddress!, c: scratch)
-            let parts = m >= 64 ? BLASCore.parallelism : 1
+            let parts = BLASCore.ownsParallelism && m >= 64 ? BLASCore.parallelism : 1
             let cin = inChannels
-            BLASCore.singleThreaded {
-                DispatchQueue.concurrentPerform(iterations: parts) { part in
-                    let r0 = part * m / parts, r1 = (part + 1) * m / parts
-                    guard r1 > r0 else { return }
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(r1 - r0), Int32(n), Int32(cin),
-                                1, job.a + r0 * cin, Int32(cin), job.b, Int32(n), 0, job.c + r0 * n, Int32(n))
-                }
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let r0 = part * m / parts, r1 = (part + 1) * m / parts
+                guard r1 > r0 else { return }
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(r1 - r0), Int32(n), Int32(cin),
+                            1, job.a + r0 * cin, Int32(cin), job.b, Int32(n), 0, job.c + r0 * n, Int32(n))
             }
         }
         let (oh, ow) = outputSize(height: height, width: width)

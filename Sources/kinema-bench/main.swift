@@ -8,5 +8,6 @@ guard let which = args.first else {
     exit(2)
 }
 if which == "text2video" { do { try Text2VideoBench.run(Array(args.dropFirst())); exit(0) } catch { FileHandle.standardError.write("kinema-bench: \(error)\n".data(using: .utf8)!); exit(1) } }
+if which == "transcode" { exit(TranscodeBench.run(Array(args.dropFirst()))) }
 FileHandle.standardError.write("kinema-bench: unknown benchmark '\(which)'\n".data(using: .utf8)!)
 exit(2)
