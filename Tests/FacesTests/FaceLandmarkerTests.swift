@@ -86,3 +86,31 @@ import Testing
     #expect(r[1].faceDetections.count == 1 && r[1].faceDetections[0] != nil && r[2].faceDetections == [nil])
     #expect(tracker.detectionCount == 3 && tracker.frameCount == 4)
 }
+
+@Test func landmarksFollowAStrongRotation() throws {
+    // The photo turned 25° either way about the face centre: the ROI must turn with the eyes.
+    // Reference: the upright photo's tracked landmarks; tolerance: mean ≤ 3% of IOD after mapping
+    // back (wider than the clip's 2%: the resampled, rotated face is a harder input).
+    let photo = try Image(Clips.photo("astronaut.png"))
+    let detector = try Clips.detector.get(), landmarker = try Clips.landmarker.get()
+    let detection = try #require(try detector.detect(photo).first)
+    let first = try #require(try landmarker.landmarks(in: photo, detection: detection))
+    let ref = try #require(try landmarker.track(in: photo, previous: first))
+    for degrees: Float in [25, -25] {
+        let forward = AffineTransform.rotation(degrees * .pi / 180, aboutX: 225, y: 130)   // photo → rotated
+        let rotated = photo.warpedAffine(forward.inverted(), width: 512, height: 512, fill: 0.5)
+        let d = try #require(try detector.detect(rotated).first, "\(degrees)°: no face")
+        let lm = try #require(try landmarker.landmarks(in: rotated, detection: d), "\(degrees)°: no landmarks")
+        let tracked = try #require(try landmarker.track(in: rotated, previous: lm))
+        #expect(abs(tracked.roi!.rotation - (ref.roi!.rotation + degrees * .pi / 180)) < 0.05)
+        let back = forward.inverted()
+        var sum: Float = 0
+        for (p, q) in zip(tracked.points, ref.points) {
+            let b = back.apply(p.x, p.y)
+            sum += distance(Point2(x: b.x, y: b.y), Point2(x: q.x, y: q.y))
+        }
+        let err = sum / Float(ref.points.count) / ref.interOcularDistance
+        if ProcessInfo.processInfo.environment["FACES_REPORT"] != nil { print("rotation \(degrees)°: mean error \(err) of IOD") }
+        #expect(err <= 0.03, "\(degrees)°: mean error \(err) of IOD")
+    }
+}
