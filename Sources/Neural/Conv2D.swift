@@ -13,6 +13,8 @@ struct Conv2DKernel: Sendable {
     let activation: FusedActivation
     /// Rows of im2col built per sgemm call, bounded so the scratch stays cache-friendly.
     let tileRows: Int
+    /// Constants-block offsets of the weights and bias repacked for `PackedGemm`, when the filter is constant.
+    var packed: (weights: Int, bias: Int)?
 
     var isPointwise: Bool {
         g.kernelH == 1 && g.kernelW == 1 && g.strideH == 1 && g.strideW == 1 && g.padTop == 0 && g.padLeft == 0
@@ -31,8 +33,15 @@ struct Conv2DKernel: Sendable {
     /// Floats of im2col scratch each thread needs.
     var scratchFloats: Int { isPointwise ? 0 : tileRows * k }
 
+    /// Runs the convolution. `packedWeights`/`packedBias` (from `packed`) select the SIMD GEMM;
+    /// without them the filter goes to `cblas_sgemm` as stored.
     func run(input: UnsafePointer<Float>, filter: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+             packedWeights: UnsafePointer<Float>? = nil, packedBias: UnsafePointer<Float>? = nil,
              output: UnsafeMutablePointer<Float>, scratch: [UnsafeMutablePointer<Float>], threads: Int) {
+        if let packedWeights, let packedBias {
+            runPacked(input: input, weights: packedWeights, bias: packedBias, output: output, scratch: scratch, threads: threads)
+            return
+        }
         let n = g.outC, rows = self.rows
         // Small layers are not worth a thread hand-off.
         let work = rows * n * k
@@ -45,6 +54,29 @@ struct Conv2DKernel: Sendable {
         parallelChunks(rows, threads: t, minChunk: minChunk) { idx, range in
             runRows(range, input: input, filter: filter, bias: bias, output: output,
                     scratch: idx < scratch.count ? scratch[idx] : nil)
+        }
+    }
+
+    private func runPacked(input: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+                           output: UnsafeMutablePointer<Float>, scratch: [UnsafeMutablePointer<Float>], threads: Int) {
+        let n = g.outC, k = self.k, rows = self.rows
+        let gemm = PackedGemm(m: rows, n: n, k: k, activation: activation)
+        let work = rows * n * k
+        let t = work < 150_000 ? 1 : (isPointwise ? threads : min(threads, scratch.count))
+        parallelChunks(rows, threads: t, minChunk: 8) { idx, range in
+            if isPointwise {
+                gemm.run(rows: range, a: input, lda: k, packed: weights, bias: bias, c: output)
+                return
+            }
+            guard idx < scratch.count else { return }
+            let col = scratch[idx]
+            var r0 = range.lowerBound
+            while r0 < range.upperBound {
+                let count = min(tileRows, range.upperBound - r0)
+                im2col(input: input, rows: r0..<(r0 + count), col: col)
+                gemm.run(rows: 0..<count, a: col, lda: k, packed: weights, bias: bias, c: output + r0 * n)
+                r0 += count
+            }
         }
     }
 

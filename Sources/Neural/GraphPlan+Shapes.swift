@@ -37,6 +37,24 @@ extension GraphPlan {
         return s
     }
 
+    /// Appends the filter and bias of a constant-weight convolution, repacked for `PackedGemm`,
+    /// to the constants block; nil when the filter is computed at run time.
+    private mutating func packConstantWeights(filter: Int, bias: Int, n: Int, k: Int) -> (weights: Int, bias: Int)? {
+        guard case let .constant(wOff)? = storage[filter], wOff + n * k <= constants.count else { return nil }
+        var biasSlice: ArraySlice<Float>?
+        if bias >= 0 {
+            guard case let .constant(bOff)? = storage[bias], bOff + n <= constants.count else { return nil }
+            biasSlice = constants[bOff..<(bOff + n)]
+        }
+        let packedW = PackedGemm.pack(filter: constants[wOff..<(wOff + n * k)], n: n, k: k)
+        let packedB = PackedGemm.paddedBias(biasSlice, n: n)
+        let weights = constants.count
+        constants.append(contentsOf: packedW)
+        let b = constants.count
+        constants.append(contentsOf: packedB)
+        return (weights, b)
+    }
+
     /// Infers every op's output shapes, checks them against the shapes declared in the file,
     /// and fixes each op's kernel configuration.
     mutating func inferShapes() throws {
@@ -80,8 +98,14 @@ extension GraphPlan {
                                      kernelH: w[1], kernelW: w[2], strideH: o.strideH, strideW: o.strideW,
                                      dilationH: o.dilationH, dilationW: o.dilationW, padTop: pt, padLeft: pl)
                 out = [xs[0], oh, ow, outC]
-                config = depthwise ? .depthwise(DepthwiseConv2DKernel(g: g, activation: act))
-                                   : .conv(Conv2DKernel(geometry: g, activation: act))
+                if depthwise {
+                    config = .depthwise(DepthwiseConv2DKernel(g: g, activation: act))
+                } else {
+                    var kernel = Conv2DKernel(geometry: g, activation: act)
+                    kernel.packed = packConstantWeights(filter: p.inputs[1], bias: p.inputs.count >= 3 ? p.inputs[2] : -1,
+                                                        n: outC, k: w[1] * w[2] * w[3])
+                    config = .conv(kernel)
+                }
             case .add:
                 guard p.inputs.count == 2 else { throw TFLiteError.invalidGraph("operator \(n): ADD needs 2 inputs") }
                 let y = try shape(p.inputs[1], op: n)

@@ -58,7 +58,7 @@ extension Interpreter {
             do {
                 for (p, config) in zip(plan.ops, plan.configs) {
                     let ins = p.inputs.map { pointer(plan, $0) }
-                    if let s = try Step.make(config: config, inputs: ins, output: pointer(plan, p.outputs[0])) {
+                    if let s = try Step.make(config: config, inputs: ins, output: pointer(plan, p.outputs[0]), constants: constants) {
                         steps.append(s)
                     }
                 }

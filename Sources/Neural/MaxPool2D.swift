@@ -24,7 +24,8 @@ struct MaxPool2DKernel: Sendable {
                         var m = SIMD8<Float>(repeating: -.infinity)
                         for iy in yLo..<max(yLo, yHi) {
                             for ix in xLo..<max(xLo, xHi) {
-                                m = pointwiseMax(m, loadVec8(input + ((b * g.inH + iy) * g.inW + ix) * c + ch))
+                                let v = loadVec8(input + ((b * g.inH + iy) * g.inW + ix) * c + ch)
+                                m = m.replacing(with: v, where: v .> m)
                             }
                         }
                         storeVec8(o + ch, activation.apply(m))

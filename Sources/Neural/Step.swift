@@ -3,11 +3,13 @@ struct Step {
     let config: OpConfig
     let inputs: [UnsafeMutablePointer<Float>?]
     let output: UnsafeMutablePointer<Float>
+    /// Repacked constant weights and bias for `PackedGemm` (conv only).
+    var packed: (weights: UnsafePointer<Float>, bias: UnsafePointer<Float>)?
 
     /// Binds `config` to buffers; returns nil for ops folded at load time.
     /// - Throws: `TFLiteError.invalidGraph` when a required buffer is missing.
     static func make(config: OpConfig, inputs: [UnsafeMutablePointer<Float>?],
-                     output: UnsafeMutablePointer<Float>?) throws -> Step? {
+                     output: UnsafeMutablePointer<Float>?, constants: UnsafeMutablePointer<Float>) throws -> Step? {
         if case .folded = config { return nil }
         guard let output else { throw TFLiteError.invalidGraph("op output has no buffer") }
         let needed: Int
@@ -20,7 +22,11 @@ struct Step {
         guard inputs.count >= needed, inputs.prefix(needed).allSatisfy({ $0 != nil }) else {
             throw TFLiteError.invalidGraph("op input has no float buffer")
         }
-        return Step(config: config, inputs: inputs, output: output)
+        var step = Step(config: config, inputs: inputs, output: output)
+        if case let .conv(k) = config, let p = k.packed {
+            step.packed = (UnsafePointer(constants + p.weights), UnsafePointer(constants + p.bias))
+        }
+        return step
     }
 
     private func input(_ i: Int) -> UnsafeMutablePointer<Float> {
@@ -32,6 +38,7 @@ struct Step {
         switch config {
         case let .conv(k):
             k.run(input: input(0), filter: input(1), bias: inputs.count > 2 ? inputs[2].map { UnsafePointer($0) } : nil,
+                  packedWeights: packed?.weights, packedBias: packed?.bias,
                   output: output, scratch: scratch, threads: threads)
         case let .depthwise(k):
             k.run(input: input(0), filter: input(1), bias: inputs.count > 2 ? inputs[2].map { UnsafePointer($0) } : nil,

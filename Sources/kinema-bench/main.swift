@@ -7,5 +7,12 @@ guard let which = args.first else {
     FileHandle.standardError.write("usage: kinema-bench <benchmark> [options]\n".data(using: .utf8)!)
     exit(2)
 }
+switch which {
+case "faces":
+    do { try FacesBench.run(arguments: Array(args.dropFirst())); exit(0) } catch {
+        FileHandle.standardError.write("kinema-bench faces: \(error)\n".data(using: .utf8)!); exit(1)
+    }
+default: break
+}
 FileHandle.standardError.write("kinema-bench: unknown benchmark '\(which)'\n".data(using: .utf8)!)
 exit(2)
