@@ -18,7 +18,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat"),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas"),
-        .target(name: "Imaging", swiftSettings: optimise),
+        .target(name: "Imaging", exclude: ["README.md"], swiftSettings: optimise),
         .target(name: "VideoIO", dependencies: ["CFFmpeg", "Imaging"], swiftSettings: optimise),
         .target(name: "Neural", dependencies: ["Imaging", "CBLAS"], swiftSettings: optimise + [.unsafeFlags(["-target-cpu", "haswell"])]),
         .target(name: "Flow", dependencies: ["Imaging"], swiftSettings: optimise),
@@ -35,7 +35,7 @@ let package = Package(
             name: "kinema-bench",
             dependencies: ["Imaging", "VideoIO", "Neural", "Faces", "Generation", "Restyle", "Flow"],
             swiftSettings: optimise),
-        .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "VideoIOTests", dependencies: ["VideoIO", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NeuralTests", dependencies: ["Neural", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FlowTests", dependencies: ["Flow", "Imaging", "VideoIO"]),

@@ -99,61 +99,36 @@ public enum ColorSpace {
 }
 
 extension Image {
-    /// Applies `f` to every sample of channels 0..<3 (alpha, if any, is copied), in parallel over rows.
-    func mapColourChannels(_ f: (Float) -> Float) -> Image {
-        var out = self
-        let cc = min(channels, 3), ch = channels, w = width
-        out.data.withUnsafeMutableBufferPointer { dst in
-            let base = dst.baseAddress!
-            Parallel.forRanges(height, costPerItem: w * 40) { rows in
-                for y in rows {
-                    let row = base + y * w * ch
-                    for x in 0..<w {
-                        for c in 0..<cc { row[x * ch + c] = f(row[x * ch + c]) }
-                    }
-                }
-            }
-        }
-        return out
-    }
-
-    /// Applies a per-pixel RGB → RGB function to a 3- or 4-channel image (alpha copied).
-    func mapPixels(_ f: (SIMD3<Float>) -> SIMD3<Float>) -> Image {
-        precondition(channels >= 3, "colour conversion needs 3 or 4 channels, got \(channels)")
-        var out = self
-        let ch = channels, w = width
-        out.data.withUnsafeMutableBufferPointer { dst in
-            let base = dst.baseAddress!
-            Parallel.forRanges(height, costPerItem: w * 80) { rows in
-                for y in rows {
-                    let row = base + y * w * ch
-                    for x in 0..<w {
-                        let p = row + x * ch
-                        let r = f(SIMD3(p[0], p[1], p[2]))
-                        p[0] = r.x; p[1] = r.y; p[2] = r.z
-                    }
-                }
-            }
-        }
-        return out
-    }
-
     /// Decodes an sRGB-encoded image to linear light (alpha untouched).
-    public func toLinear() -> Image { mapColourChannels(ColorSpace.srgbToLinear) }
+    public func toLinear() -> Image {
+        let cc = min(channels, 3), ch = channels
+        return FastSRGB.decode.withUnsafeBufferPointer { t in
+            transformedRows(cost: 10) { p, n in
+                for i in 0..<n { for c in 0..<cc { p[i * ch + c] = FastSRGB.toLinear(p[i * ch + c], t.baseAddress!) } }
+            }
+        }
+    }
 
     /// Encodes a linear-light image with the sRGB curve (alpha untouched).
-    public func toSrgb() -> Image { mapColourChannels(ColorSpace.linearToSrgb) }
+    public func toSrgb() -> Image {
+        let cc = min(channels, 3), ch = channels
+        return FastSRGB.encodeSqrt.withUnsafeBufferPointer { t in
+            transformedRows(cost: 10) { p, n in
+                for i in 0..<n { for c in 0..<cc { p[i * ch + c] = FastSRGB.toSrgb(p[i * ch + c], t.baseAddress!) } }
+            }
+        }
+    }
 
     /// Converts an sRGB-encoded RGB(A) image to CIE Lab (D65): channel 0 is L
     /// (0...100), 1 is a, 2 is b; alpha is copied.
-    public func toLab() -> Image { mapPixels(ColorSpace.srgbToLab) }
+    public func toLab() -> Image { labConverted(toLab: true, linear: false) }
 
     /// Converts a linear-RGB image to CIE Lab (D65).
-    public func linearToLab() -> Image { mapPixels(ColorSpace.linearRGBToLab) }
+    public func linearToLab() -> Image { labConverted(toLab: true, linear: true) }
 
     /// Converts a CIE Lab (D65) image back to sRGB-encoded RGB (not clamped; alpha copied).
-    public static func fromLab(_ lab: Image) -> Image { lab.mapPixels(ColorSpace.labToSrgb) }
+    public static func fromLab(_ lab: Image) -> Image { lab.labConverted(toLab: false, linear: false) }
 
     /// Converts a CIE Lab (D65) image to linear RGB (not clamped; alpha copied).
-    public static func linearFromLab(_ lab: Image) -> Image { lab.mapPixels(ColorSpace.labToLinearRGB) }
+    public static func linearFromLab(_ lab: Image) -> Image { lab.labConverted(toLab: false, linear: true) }
 }

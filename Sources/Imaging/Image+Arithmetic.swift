@@ -1,9 +1,9 @@
 extension Image {
     /// Element-wise `self + other` (same shape).
-    public func adding(_ other: Image) -> Image { zipped(other, +) }
+    public func adding(_ other: Image) -> Image { zipped(other, subtract: false) }
 
     /// Element-wise `self - other` (same shape).
-    public func subtracting(_ other: Image) -> Image { zipped(other, -) }
+    public func subtracting(_ other: Image) -> Image { zipped(other, subtract: true) }
 
     /// Every sample multiplied by `s`.
     public func scaled(by s: Float) -> Image {
@@ -45,12 +45,13 @@ extension Image {
         out.data.withUnsafeMutableBufferPointer { d in
             b.data.withUnsafeBufferPointer { bb in
                 mask.data.withUnsafeBufferPointer { m in
-                    for p in 0..<(a.width * a.height) {
-                        for c in 0..<ch {
-                            let i = p * ch + c
-                            let w = m[mch == 1 ? p : i]
-                            d[i] = w * d[i] + (1 - w) * bb[i]
+                    if mch == 1 {
+                        for p in 0..<(a.width * a.height) {
+                            let w = m[p]
+                            for c in 0..<ch { d[p * ch + c] = w * d[p * ch + c] + (1 - w) * bb[p * ch + c] }
                         }
+                    } else {
+                        for i in 0..<d.count { d[i] = m[i] * d[i] + (1 - m[i]) * bb[i] }
                     }
                 }
             }
@@ -58,13 +59,14 @@ extension Image {
         return out
     }
 
-    private func zipped(_ other: Image, _ op: (Float, Float) -> Float) -> Image {
+    private func zipped(_ other: Image, subtract: Bool) -> Image {
         precondition(width == other.width && height == other.height && channels == other.channels,
                      "shape mismatch \(width)x\(height)x\(channels) vs \(other.width)x\(other.height)x\(other.channels)")
         var out = self
         out.data.withUnsafeMutableBufferPointer { d in
             other.data.withUnsafeBufferPointer { o in
-                for i in 0..<d.count { d[i] = op(d[i], o[i]) }
+                // d ± o is d + (±1)·o: one vectorised multiply-add kernel for both.
+                RowKernels.axpy(d.baseAddress!, o.baseAddress!, subtract ? -1 : 1, d.count)
             }
         }
         return out

@@ -22,57 +22,40 @@ extension Image {
     }
 
     /// Convolves rows and columns with the same odd-length symmetric kernel, clamp-to-edge.
+    ///
+    /// Each output row is produced in one go: the vertical taps are summed into an
+    /// edge-padded row buffer (neighbouring source rows are still in cache), then the
+    /// horizontal taps run over that buffer. No intermediate image is stored.
     func convolvedSeparable(_ kernel: [Float]) -> Image {
         precondition(kernel.count % 2 == 1, "kernel length must be odd")
         let r = kernel.count / 2, w = width, h = height, ch = channels
         let rowLen = w * ch
-        var tmp = [Float](repeating: 0, count: data.count)
-        var out = [Float](repeating: 0, count: data.count)
+        var out = [Float].uninitialized(data.count)
         kernel.withUnsafeBufferPointer { kBuf in
             let kc = kBuf.baseAddress! + r  // kc[k] for k in -r...r
             data.withUnsafeBufferPointer { srcBuf in
-                tmp.withUnsafeMutableBufferPointer { tmpBuf in
-                    let src = srcBuf.baseAddress!, dst = tmpBuf.baseAddress!
-                    Parallel.forRanges(h, costPerItem: rowLen * (r + 1)) { rows in
-                        for y in rows {
-                            let d = dst + y * rowLen
-                            let centre = src + y * rowLen
-                            let w0 = kc[0]
-                            for i in 0..<rowLen { d[i] = w0 * centre[i] }
-                            for k in 1...r {
-                                let up = src + max(y - k, 0) * rowLen
-                                let down = src + min(y + k, h - 1) * rowLen
-                                let wk = kc[k]
-                                for i in 0..<rowLen { d[i] += wk * (up[i] + down[i]) }
-                            }
-                        }
-                    }
-                }
-            }
-            tmp.withUnsafeBufferPointer { tmpBuf in
                 out.withUnsafeMutableBufferPointer { outBuf in
-                    let src = tmpBuf.baseAddress!, dst = outBuf.baseAddress!
-                    Parallel.forRanges(h, costPerItem: rowLen * (r + 1)) { rows in
-                        // One edge-padded copy of the row per worker, reused for every row.
+                    let src = srcBuf.baseAddress!, dst = outBuf.baseAddress!
+                    Parallel.forRanges(h, costPerItem: rowLen * (2 * r + 2)) { rows in
                         let pad = UnsafeMutablePointer<Float>.allocate(capacity: (w + 2 * r) * ch)
                         defer { pad.deallocate() }
+                        let body = pad + r * ch
                         for y in rows {
-                            let s = src + y * rowLen
-                            let body = pad + r * ch
-                            body.update(from: s, count: rowLen)
+                            RowKernels.scale(body, src + y * rowLen, kc[0], rowLen)
+                            for k in 1...max(r, 1) where k <= r {
+                                RowKernels.axpy2(body, src + max(y - k, 0) * rowLen,
+                                                 src + min(y + k, h - 1) * rowLen, kc[k], rowLen)
+                            }
                             for j in 0..<r {
                                 for c in 0..<ch {
-                                    pad[j * ch + c] = s[c]
-                                    body[rowLen + j * ch + c] = s[rowLen - ch + c]
+                                    pad[j * ch + c] = body[c]
+                                    body[rowLen + j * ch + c] = body[rowLen - ch + c]
                                 }
                             }
                             let d = dst + y * rowLen
-                            let w0 = kc[0]
-                            for i in 0..<rowLen { d[i] = w0 * body[i] }
-                            for k in 1...r {
-                                let left = body - k * ch, right = body + k * ch
-                                let wk = kc[k]
-                                for i in 0..<rowLen { d[i] += wk * (left[i] + right[i]) }
+                            RowKernels.scale(d, body, kc[0], rowLen)
+                            for k in 1...max(r, 1) where k <= r {
+                                RowKernels.axpy2(d, body - k * ch, body + k * ch, kc[k], rowLen)
                             }
                         }
                     }

@@ -51,32 +51,28 @@ public enum ResizeFilter: String, Sendable, CaseIterable {
     func table(inCount: Int, outCount: Int) -> AxisTable {
         let scale = Double(inCount) / Double(outCount)
         if self == .area {
-            return AxisTable(inCount: inCount, outCount: outCount) { o in
+            return AxisTable(inCount: inCount, outCount: outCount) { o, list in
                 let lo = Double(o) * scale, hi = Double(o + 1) * scale
-                var list: [(Int, Double)] = []
                 var i = Int(lo.rounded(.down))
                 while Double(i) < hi {
                     let overlap = min(hi, Double(i + 1)) - max(lo, Double(i))
                     if overlap > 1e-12 { list.append((i, overlap / scale)) }
                     i += 1
                 }
-                return list
             }
         }
         let stretch = max(1, scale)
         let reach = support * stretch
-        return AxisTable(inCount: inCount, outCount: outCount) { o in
+        return AxisTable(inCount: inCount, outCount: outCount) { o, list in
             let centre = (Double(o) + 0.5) * scale - 0.5
             let first = Int((centre - reach).rounded(.down))
             let last = Int((centre + reach).rounded(.up))
-            var list: [(Int, Double)] = []
             var sum = 0.0
             for i in first...last {
                 let w = kernel((Double(i) - centre) / stretch)
                 if w != 0 { list.append((i, w)); sum += w }
             }
             if sum != 0 { for j in list.indices { list[j].1 /= sum } }
-            return list
         }
     }
 }

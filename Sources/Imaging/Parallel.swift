@@ -40,3 +40,11 @@ struct UncheckedSendable<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
 }
+
+extension Array where Element == Float {
+    /// `count` floats with unspecified contents, skipping the zero fill; for outputs whose
+    /// every element the caller writes before reading (Float has no invalid bit patterns).
+    static func uninitialized(_ count: Int) -> [Float] {
+        [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+    }
+}

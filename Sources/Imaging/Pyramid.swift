@@ -92,8 +92,8 @@ extension Image {
     public func pyramidReduced() -> Image {
         let kernel: [Double] = [1.0 / 16, 4.0 / 16, 6.0 / 16, 4.0 / 16, 1.0 / 16]
         func table(_ n: Int) -> AxisTable {
-            AxisTable(inCount: n, outCount: (n + 1) / 2) { j in
-                (0..<5).map { (2 * j + $0 - 2, kernel[$0]) }
+            AxisTable(inCount: n, outCount: (n + 1) / 2) { j, list in
+                for k in 0..<5 { list.append((2 * j + k - 2, kernel[k])) }
             }
         }
         return resampledSeparable(x: table(width), y: table(height))
@@ -104,10 +104,13 @@ extension Image {
     /// (1, 6, 1)/8 of their neighbours and odd outputs the mean of two.
     public func pyramidExpanded(width outW: Int, height outH: Int) -> Image {
         func table(_ n: Int, _ m: Int) -> AxisTable {
-            AxisTable(inCount: n, outCount: m) { i in
+            AxisTable(inCount: n, outCount: m) { i, list in
                 let j = i / 2
-                if i % 2 == 0 { return [(j - 1, 0.125), (j, 0.75), (j + 1, 0.125)] }
-                return [(j, 0.5), (j + 1, 0.5)]
+                if i % 2 == 0 {
+                    list.append((j - 1, 0.125)); list.append((j, 0.75)); list.append((j + 1, 0.125))
+                } else {
+                    list.append((j, 0.5)); list.append((j + 1, 0.5))
+                }
             }
         }
         return resampledSeparable(x: table(width, outW), y: table(height, outH))

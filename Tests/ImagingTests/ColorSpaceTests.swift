@@ -56,6 +56,31 @@ func maxAbs(_ v: SIMD3<Float>) -> Float { max(abs(v.x), max(abs(v.y), abs(v.z)))
         }
         let img = TestImages.noise(width: 20, height: 10, seed: 3)
         #expect(img.toLinear().toSrgb().maxAbsDifference(img) < 1e-5)
-        #expect(img.toLinear()[3, 4, 1] == ColorSpace.srgbToLinear(img[3, 4, 1]))
+        #expect(abs(img.toLinear()[3, 4, 1] - ColorSpace.srgbToLinear(img[3, 4, 1])) < 1e-6)
+    }
+
+    // The whole-image paths use tables and Float math; they must agree with the exact per-pixel
+    // functions: sRGB curve within 1e-6 on a dense ramp (including the knee), Lab within 1e-3 units.
+    @Test func imagePathsMatchExactFunctions() {
+        let n = 20001
+        let ramp = Image(width: n, height: 1, channels: 1, data: (0..<n).map { Float($0) / Float(n - 1) })
+        let lin = ramp.toLinear(), enc = ramp.toSrgb()
+        var worstDecode: Float = 0, worstEncode: Float = 0
+        for i in 0..<n {
+            worstDecode = max(worstDecode, abs(lin.data[i] - ColorSpace.srgbToLinear(ramp.data[i])))
+            worstEncode = max(worstEncode, abs(enc.data[i] - ColorSpace.linearToSrgb(ramp.data[i])))
+        }
+        #expect(worstDecode < 1e-6 && worstEncode < 1e-6, "decode \(worstDecode), encode \(worstEncode)")
+        let img = TestImages.noise(width: 50, height: 40, seed: 21)
+        let lab = img.toLab()
+        var worstLab: Float = 0
+        for p in 0..<img.pixelCount {
+            let exact = ColorSpace.srgbToLab(SIMD3(img.data[p * 3], img.data[p * 3 + 1], img.data[p * 3 + 2]))
+            worstLab = max(worstLab, maxAbs(SIMD3(lab.data[p * 3], lab.data[p * 3 + 1], lab.data[p * 3 + 2]) - exact))
+        }
+        #expect(worstLab < 1e-3, "image Lab differs from exact by \(worstLab)")
+        // Out-of-range values take the exact path.
+        let odd = Image(width: 2, height: 1, channels: 1, data: [-0.5, 1.5])
+        #expect(odd.toLinear().data == [ColorSpace.srgbToLinear(-0.5), ColorSpace.srgbToLinear(1.5)])
     }
 }

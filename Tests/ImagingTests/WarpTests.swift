@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Imaging
+import struct Imaging.AffineTransform
 
 @Suite struct WarpTests {
     // Algebra of the transform type; tolerance 1e-5 (Float coefficients).
@@ -87,5 +88,42 @@ import Imaging
         let ramp = TestImages.function(width: 10, height: 10, channels: 1) { x, y, _ in 0.03 * x + 0.05 * y }
         #expect(abs(ramp.sample(x: 3.3, y: 6.7, c: 0) - (0.03 * 3.3 + 0.05 * 6.7)) < 1e-5)
         #expect(ramp.sample(x: -5, y: 100, c: 0) == ramp[0, 9, 0])
+    }
+}
+
+@Suite struct EstimateTests {
+    static let points: [SIMD2<Float>] = [SIMD2(10, 12), SIMD2(50, 8), SIMD2(33, 40), SIMD2(5, 60), SIMD2(70, 71)]
+
+    // Exact correspondences recover the generating transform; tolerance 1e-3 on coefficients.
+    @Test func recoversKnownTransforms() throws {
+        let sim = AffineTransform.similarity(scale: 0.8, rotation: -0.6, tx: 14, ty: 3)
+        let s = try #require(AffineTransform.estimateSimilarity(from: Self.points, to: Self.points.map(sim.apply)))
+        let aff = AffineTransform(a: 1.2, b: 0.3, c: -0.2, d: 0.9, tx: -5, ty: 11)
+        let f = try #require(AffineTransform.estimateAffine(from: Self.points, to: Self.points.map(aff.apply)))
+        for (got, want) in [(s, sim), (f, aff)] {
+            for (u, v) in [(got.a, want.a), (got.b, want.b), (got.c, want.c), (got.d, want.d), (got.tx, want.tx), (got.ty, want.ty)] {
+                #expect(abs(u - v) < 1e-3, "\(got) vs \(want)")
+            }
+        }
+    }
+
+    // A similarity fit to affine-distorted points is the least-squares optimum: nudging any
+    // parameter increases the residual.
+    @Test func similarityIsLeastSquares() throws {
+        let aff = AffineTransform(a: 1.2, b: 0.3, c: -0.2, d: 0.9, tx: -5, ty: 11)
+        let target = Self.points.map(aff.apply)
+        let s = try #require(AffineTransform.estimateSimilarity(from: Self.points, to: target))
+        func residual(_ t: AffineTransform) -> Float {
+            zip(Self.points, target).map { p, q in let d = t.apply(p) - q; return (d * d).sum() }.reduce(0, +)
+        }
+        let best = residual(s)
+        for delta: Float in [-0.01, 0.01] {
+            let scaled = AffineTransform(a: s.a + delta, b: s.b, c: s.c, d: s.d + delta, tx: s.tx, ty: s.ty)
+            let turned = AffineTransform(a: s.a, b: s.b - delta, c: s.c + delta, d: s.d, tx: s.tx, ty: s.ty)
+            let moved = AffineTransform(a: s.a, b: s.b, c: s.c, d: s.d, tx: s.tx + delta * 10, ty: s.ty)
+            #expect(residual(scaled) > best && residual(turned) > best && residual(moved) > best)
+        }
+        #expect(AffineTransform.estimateSimilarity(from: [SIMD2(1, 1), SIMD2(1, 1)], to: [SIMD2(0, 0), SIMD2(2, 2)]) == nil)
+        #expect(AffineTransform.estimateAffine(from: [SIMD2(0, 0), SIMD2(1, 1), SIMD2(2, 2)], to: Self.points.prefix(3).map { $0 }) == nil)
     }
 }
