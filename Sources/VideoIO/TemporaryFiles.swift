@@ -28,6 +28,13 @@ public enum TemporaryFiles {
     static func unregister(_ path: String) { lock.lock(); paths.remove(path); lock.unlock() }
 }
 
+/// Whether two paths name the same existing file (catches hard links as well as symlinks).
+func sameFile(_ a: URL, _ b: URL) -> Bool {
+    var sa = stat(), sb = stat()
+    guard stat(a.path, &sa) == 0, stat(b.path, &sb) == 0 else { return false }
+    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
+}
+
 /// A hidden temporary file beside `target`, renamed onto it by `commit()` and removed otherwise.
 final class AtomicOutput {
     let target: URL
@@ -39,7 +46,7 @@ final class AtomicOutput {
     init(target: URL, inputs: [URL]) throws(VideoIOError) {
         self.target = target
         let targetPath = canonicalPath(target)
-        for input in inputs where canonicalPath(input) == targetPath {
+        for input in inputs where canonicalPath(input) == targetPath || sameFile(input, target) {
             throw .outputIsInput(path: target.path)
         }
         var isDir: ObjCBool = false

@@ -36,7 +36,8 @@ public enum VideoPipeline {
     /// With `workers == 1` (the default) `process` is called on one thread with frames strictly in
     /// order, so it may keep state between frames (temporal filters, trackers). With `workers > 1`,
     /// up to that many frames are processed concurrently (stateless processing only); frames are
-    /// always written in order. Any error stops all stages, cancels the writer (no output file is
+    /// always written in order. A writer configured with `variableFrameRate` receives each frame's
+    /// source timestamp (so VFR input keeps its timing); otherwise frames go on the `1/fps` grid. Any error stops all stages, cancels the writer (no output file is
     /// left) and is rethrown.
     ///
     /// - Parameters:
@@ -50,7 +51,7 @@ public enum VideoPipeline {
         let start = Date()
         let workers = max(1, workers)
         let decoded = BoundedQueue<(Int, VideoFrame)>(capacity: queueDepth)
-        let processed = ReorderBuffer<ByteImage>(window: queueDepth + workers, producers: workers)
+        let processed = ReorderBuffer<(ByteImage, Double)>(window: queueDepth + workers, producers: workers)
         let failure = FirstError()
         let group = DispatchGroup()
         let stopAll: @Sendable (any Error) -> Void = { error in
@@ -75,7 +76,7 @@ public enum VideoPipeline {
                 while let (seq, frame) = decoded.pop() {
                     do {
                         let image = try process(frame)
-                        guard processed.put(seq, image) else { return }
+                        guard processed.put(seq, (image, frame.pts)) else { return }
                     } catch { stopAll(error); return }
                 }
             }
@@ -83,10 +84,12 @@ public enum VideoPipeline {
 
         var written = 0
         let total = reader.metadata.frameCount
-        while let image = processed.take() {
+        let followTimestamps = writer.config.variableFrameRate
+        while let (image, pts) = processed.take() {
             do {
-                try writer.write(image)
+                if followTimestamps { try writer.write(image, at: pts) } else { try writer.write(image) }
             } catch { stopAll(error); break }
+            reader.recycle(image)
             written += 1
             progress?(Progress(framesDone: written, framesTotal: max(total, written),
                                elapsed: Date().timeIntervalSince(start)))

@@ -37,6 +37,7 @@ public final class VideoReader: @unchecked Sendable {
     private var nextIndex = 0
     private var lastPts: Double = -.infinity
     private var skipBefore: Double? = nil
+    private let pool = BufferPool()
 
     /// Opens `url` and its best video stream.
     ///
@@ -107,6 +108,12 @@ public final class VideoReader: @unchecked Sendable {
                 try feedDecoder()
             }
         }
+    }
+
+    /// Hands a frame's pixels back for reuse, sparing an allocation (and its page faults) per frame.
+    /// Optional; `VideoPipeline` does it after each frame is encoded. Thread-safe.
+    public func recycle(_ image: ByteImage) {
+        pool.put(image.data, minimumCapacity: image.data.count + swsOverrun)
     }
 
     /// Seeks so that the next `nextFrame()` returns the first frame at or after `seconds`.
@@ -192,13 +199,17 @@ public final class VideoReader: @unchecked Sendable {
                                      yuv709: f.pointee.colorspace == AVCOL_SPC_BT709,
                                      srcFullRange: f.pointee.color_range == AVCOL_RANGE_JPEG,
                                      flags: resizing ? Int32(SWS_BICUBIC) : nil)
-        let data = [UInt8](unsafeUninitializedCapacity: w * h * 3 + swsOverrun) { buffer, count in
+        let need = w * h * 3
+        var data = pool.take(count: need) ?? [UInt8](unsafeUninitializedCapacity: need + swsOverrun) { _, count in
+            count = need
+        }
+        // The buffer's capacity covers `swsOverrun` spare bytes past `need` (see BufferPool).
+        data.withUnsafeMutableBufferPointer { buffer in
             var dst: [UnsafeMutablePointer<UInt8>?] = [buffer.baseAddress, nil, nil, nil]
             var dstStride: [Int32] = [Int32(w * 3), 0, 0, 0]
             withFramePlanes(f) { src, srcStride in
                 _ = sws_scale(sws, src, srcStride, 0, Int32(srcH), &dst, &dstStride)
             }
-            count = w * h * 3
         }
         return ByteImage(width: w, height: h, channels: 3, data: data)
     }

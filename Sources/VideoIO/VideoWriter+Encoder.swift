@@ -7,7 +7,8 @@ extension VideoWriter {
         let c = encoder.pointer
         c.pointee.width = Int32(encodedWidth)
         c.pointee.height = Int32(encodedHeight)
-        c.pointee.time_base = AVRational(num: Int32(config.fps.den), den: Int32(config.fps.num))
+        c.pointee.time_base = config.variableFrameRate ? AVRational(num: 1, den: 90000)
+            : AVRational(num: Int32(config.fps.den), den: Int32(config.fps.num))
         c.pointee.framerate = config.fps.av
         c.pointee.pix_fmt = AV_PIX_FMT_YUV420P
         c.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)

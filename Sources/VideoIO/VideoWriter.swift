@@ -33,6 +33,7 @@ public final class VideoWriter: @unchecked Sendable {
     let scaler = Scaler()
     var audio: AudioTrack?
     private var closed = false
+    private var lastPts: Int64?
 
     /// Opens the output, the encoder and (when configured) the audio source.
     ///
@@ -45,6 +46,9 @@ public final class VideoWriter: @unchecked Sendable {
         self.url = url
         let ext = url.pathExtension.lowercased()
         let allowed: Set<String> = config.codec == .vp9 ? ["webm", "mkv"] : ["mp4", "mov", "mkv", "m4v"]
+        guard !ext.isEmpty else {
+            throw .unsupported("output \(url.lastPathComponent) has no extension (use .\(config.codec.preferredExtension))")
+        }
         guard allowed.contains(ext) else {
             throw .unsupported("\(config.codec.rawValue) in a '.\(ext)' file (use .\(config.codec.preferredExtension))")
         }
@@ -76,13 +80,26 @@ public final class VideoWriter: @unchecked Sendable {
     /// - Throws: `VideoIOError.frameMismatch` for a wrong size, `.writerClosed` after `finish()`,
     ///   `.ffmpeg` on encoder or muxer failures (the writer is then closed and its file deleted).
     public func write(_ image: ByteImage) throws(VideoIOError) {
+        try write(image, at: Double(framesWritten) * Double(config.fps.den) / Double(config.fps.num))
+    }
+
+    /// Encodes one frame to be shown at `seconds` (only meaningful with `config.variableFrameRate`;
+    /// otherwise the time is rounded to the `1/fps` grid). Times that do not increase are bumped
+    /// just past the previous frame.
+    /// - Throws: as `write(_:)`.
+    public func write(_ image: ByteImage, at seconds: Double) throws(VideoIOError) {
         guard !closed else { throw .writerClosed }
         guard image.width == config.width, image.height == config.height else {
             throw .frameMismatch("got \(image.width)x\(image.height), writer expects \(config.width)x\(config.height)")
         }
         do {
             try fillFrame(from: image)
-            yuvFrame.pointer.pointee.pts = Int64(framesWritten)
+            let tb = encoder.pointer.pointee.time_base
+            let ticks = ((seconds.isFinite ? seconds : 0) * Double(tb.den) / Double(tb.num)).rounded()
+            var pts = Int64(max(-1e15, min(1e15, ticks)))
+            if let last = lastPts, pts <= last { pts = last + 1 }
+            lastPts = pts
+            yuvFrame.pointer.pointee.pts = pts
             framesWritten += 1
             try encode(yuvFrame.pointer)
         } catch {
@@ -133,4 +150,11 @@ public final class VideoWriter: @unchecked Sendable {
         try? format.closeIO()
         output.discard()
     }
+}
+
+/// Creates a writer, runs `body` with it and finishes it; on any error the partial output is deleted.
+/// - Throws: what `VideoWriter.init`, `body` or `finish()` throw.
+@discardableResult
+public func withVideoWriter<R>(url: URL, config: VideoWriterConfig, _ body: (VideoWriter) throws -> R) throws -> R {
+    try VideoWriter.with(url: url, config: config, body)
 }

@@ -62,11 +62,15 @@ public struct VideoWriterConfig: Sendable {
     /// Container metadata tags: `title`, `comment` and any custom keys.
     public var tags: [String: String]
     /// Display rotation in degrees counter-clockwise, stored as a display matrix (0 = none).
+    /// MP4/MOV keep it; FFmpeg 5.1's Matroska/WebM muxer drops it.
     public var rotation: Int
     /// Encoder threads; 0 lets the encoder choose.
     public var threads: Int
     /// Files the output must never overwrite (the audio source is always protected too).
     public var inputs: [URL]
+    /// Follow per-frame timestamps (`write(_:at:)`) on a fine 1/90000 s clock instead of the
+    /// constant `1/fps` grid: for variable-frame-rate sources. `fps` stays the nominal rate.
+    public var variableFrameRate: Bool = false
 
     /// Creates a configuration; only size and frame rate are required.
     public init(width: Int, height: Int, fps: Rational, codec: VideoCodec = .h264, crf: Int? = nil,

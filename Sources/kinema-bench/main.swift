@@ -7,6 +7,7 @@ guard let which = args.first else {
     FileHandle.standardError.write("usage: kinema-bench <benchmark> [options]\n".data(using: .utf8)!)
     exit(2)
 }
+if which == "transcode" { exit(TranscodeBench.run(Array(args.dropFirst()))) }
 switch which {
 case "faces":
     do { try FacesBench.run(arguments: Array(args.dropFirst())); exit(0) } catch {

@@ -121,6 +121,12 @@ import Testing
                 _ = try VideoWriter(url: sneaky, config: config)
             }
         }
+        let link = dir.appendingPathComponent("hardlink.mp4")
+        try FileManager.default.linkItem(at: input, to: link)
+        #expect(throws: VideoIOError.outputIsInput(path: link.path)) {
+            _ = try VideoWriter(url: link, config: VideoWriterConfig(width: 256, height: 256, fps: Rational(25, 1),
+                                                                     inputs: [input]))
+        }
         #expect(try Data(contentsOf: input) == before)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import VideoIO
 
 /// Runs the built `kinema` executable the way a user does.
 @Suite struct CLITests {
@@ -76,6 +77,15 @@ import Testing
         #expect(r.stdout.contains("162x70") && r.stdout.contains("padded from 161x69"))
         let frames = try Fixture.decodeAll(out)
         #expect(frames.count == 90 && frames[0].image.width == 162)
+    }
+
+    @Test func transcodeKeepsRotation() throws {
+        let dir = Fixture.scratch(); defer { Fixture.cleanUp(dir) }
+        let out = dir.appendingPathComponent("r.mov")
+        let r = try Self.run(["transcode", Fixture.clip("rotated90.mp4").path, "-o", out.path, "--preset", "ultrafast"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let reader = try VideoReader(url: out)
+        #expect(reader.metadata.rotation == 270 && reader.metadata.frameCount == 10)
     }
 
     @Test func badInputsFailCleanly() throws {

@@ -55,6 +55,29 @@ import Testing
         #expect(m.frameCount == 5)
     }
 
+    /// Variable frame rate: the writer follows given timestamps, the reader reports them, and the
+    /// pipeline carries them through a transcode.
+    @Test func variableFrameRateTimestampsSurvive() throws {
+        let dir = Fixture.scratch(); defer { Fixture.cleanUp(dir) }
+        let times = [0.0, 0.04, 0.1, 0.12, 0.3, 0.34, 0.9, 0.933, 1.0, 1.5]
+        let vfr = dir.appendingPathComponent("vfr.mp4")
+        var config = VideoWriterConfig(width: 96, height: 64, fps: Rational(25, 1), preset: "ultrafast")
+        config.variableFrameRate = true
+        try VideoWriter.with(url: vfr, config: config) { w in
+            for (i, t) in times.enumerated() { try w.write(ByteImage(width: 96, height: 64, fill: UInt8(i * 20)), at: t) }
+        }
+        let read = try Fixture.decodeAll(vfr)
+        #expect(read.count == times.count)
+        for (f, t) in zip(read, times) { #expect(abs(f.pts - t) < 0.001, "pts \(f.pts) vs \(t)") }
+
+        let copy = dir.appendingPathComponent("copy.mp4")
+        try VideoPipeline.run(reader: try VideoReader(url: vfr), writer: try VideoWriter(url: copy, config: config),
+                              process: { $0.image })
+        let again = try Fixture.decodeAll(copy)
+        #expect(again.map(\.index) == Array(0..<times.count))
+        for (f, t) in zip(again, times) { #expect(abs(f.pts - t) < 0.001) }
+    }
+
     @Test(arguments: [VideoCodec.hevc, .vp9])
     func otherCodecs(_ codec: VideoCodec) throws {
         let dir = Fixture.scratch(); defer { Fixture.cleanUp(dir) }
@@ -90,6 +113,20 @@ import Testing
             #expect(!FileManager.default.fileExists(atPath: out.path))
         }
         #expect(Fixture.contents(dir).isEmpty)
+    }
+
+    /// Partial outputs are registered for the CLI's Ctrl-C handler (`TemporaryFiles.removeAll()`,
+    /// exercised end to end in CLITests) while writing, and unregistered once finished.
+    @Test func partialOutputIsRegisteredWhileWriting() throws {
+        let dir = Fixture.scratch(); defer { Fixture.cleanUp(dir) }
+        let out = dir.appendingPathComponent("o.mp4")
+        let w = try VideoWriter(url: out, config: .init(width: 64, height: 64, fps: Rational(25, 1), preset: "ultrafast"))
+        try w.write(ByteImage(width: 64, height: 64, fill: 9))
+        let partial = dir.appendingPathComponent(try #require(Fixture.contents(dir).first)).path
+        #expect(TemporaryFiles.pending.contains(partial))
+        try w.finish()
+        #expect(!TemporaryFiles.pending.contains(partial))
+        #expect(Fixture.contents(dir) == ["o.mp4"])
     }
 
     @Test func wrongFrameSizeFailsAndDeletesPartialOutput() throws {
