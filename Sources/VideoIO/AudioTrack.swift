@@ -36,7 +36,7 @@ final class AudioTrack {
 
         let codecId = inStream.pointee.codecpar.pointee.codec_id
         let oformat = output.pointer.pointee.oformat!
-        if avformat_query_codec(oformat, codecId, FF_COMPLIANCE_NORMAL) == 1 {
+        if AudioTrack.canCopy(codecId, into: oformat) {
             try check("avcodec_parameters_copy", avcodec_parameters_copy(outStream.pointee.codecpar, inStream.pointee.codecpar))
             outStream.pointee.codecpar.pointee.codec_tag = 0
             outStream.pointee.time_base = inStream.pointee.time_base
@@ -48,6 +48,20 @@ final class AudioTrack {
                                              offsetSeconds: offsetSeconds, limit: limit)
             mode = "transcode:\(target == "aac" ? "aac" : "opus")"
         }
+    }
+
+    /// Codecs each container holds in a form other players read; FFmpeg's own query also says yes to
+    /// non-standard pairings (Vorbis in MP4), so MP4/MOV/WebM use these lists and Matroska the query.
+    static let copyable: [String: Set<String>] = [
+        "mp4": ["aac", "mp3", "ac3", "eac3", "alac", "opus"],
+        "mov": ["aac", "mp3", "ac3", "eac3", "alac", "pcm_s16le", "pcm_s16be", "pcm_s24le", "pcm_f32le"],
+        "webm": ["opus", "vorbis"],
+    ]
+
+    static func canCopy(_ codec: AVCodecID, into oformat: UnsafePointer<AVOutputFormat>) -> Bool {
+        let muxer = String(cString: oformat.pointee.name)
+        if let list = copyable[muxer] { return list.contains(String(cString: avcodec_get_name(codec))) }
+        return avformat_query_codec(oformat, codec, FF_COMPLIANCE_NORMAL) == 1
     }
 
     /// Source time that maps to output time 0.

@@ -5,7 +5,7 @@ import Foundation
 final class BoundedQueue<Element>: @unchecked Sendable {
     // Invariant: every field is read and written only with `condition` locked.
     private let condition = NSCondition()
-    private var items: [Element] = []
+    private var items: [Element?] = []   // popped slots are set to nil at once, so frames are freed promptly
     private var head = 0
     private let capacity: Int
     private var closed = false
@@ -28,9 +28,9 @@ final class BoundedQueue<Element>: @unchecked Sendable {
         condition.lock(); defer { condition.unlock() }
         while items.count - head == 0 && !closed && !cancelled { condition.wait() }
         if cancelled || items.count - head == 0 { return nil }
-        let item = items[head]
+        let item = items[head].take()!
         head += 1
-        if head > 64 && head * 2 > items.count { items.removeFirst(head); head = 0 }
+        if head >= 16 { items.removeFirst(head); head = 0 }
         condition.broadcast()
         return item
     }

@@ -46,6 +46,9 @@ public final class VideoWriter: @unchecked Sendable {
         self.url = url
         let ext = url.pathExtension.lowercased()
         let allowed: Set<String> = config.codec == .vp9 ? ["webm", "mkv"] : ["mp4", "mov", "mkv", "m4v"]
+        guard !ext.isEmpty else {
+            throw .unsupported("output \(url.lastPathComponent) has no extension (use .\(config.codec.preferredExtension))")
+        }
         guard allowed.contains(ext) else {
             throw .unsupported("\(config.codec.rawValue) in a '.\(ext)' file (use .\(config.codec.preferredExtension))")
         }

@@ -3,7 +3,8 @@
 // 1. Speed: our decode → RGB → encode of clips/bigbuckbunny.mp4 (1280x720, 64 frames) through
 //    VideoReader/VideoPipeline/VideoWriter, against the ffmpeg CLI doing the same conversion
 //    (`-vf format=rgb24,format=yuv420p`, same preset and CRF, default threads), in the same run.
-//    Rounds alternate ours/ffmpeg; the best round of each is reported.
+//    Rounds (default 5) alternate ours/ffmpeg; the best round of each is reported, plus CPU time per
+//    frame, which is steadier than wall time on a shared machine.
 // 2. Memory: peak RSS of `kinema transcode` on the clip and on the clip looped 4×; streaming means
 //    the two stay within 20% of each other.
 import Foundation
@@ -11,7 +12,7 @@ import VideoIO
 
 enum TranscodeBench {
     static func run(_ args: [String]) -> Int32 {
-        var preset = "veryfast", crf = 23, rounds = 3, rss = true, stagesOnly = false
+        var preset = "veryfast", crf = 23, rounds = 5, rss = true, stagesOnly = false
         var i = 0
         while i < args.count {
             switch args[i] {

@@ -28,7 +28,8 @@ struct TranscodeCommand: ParsableCommand {
             let reader = try VideoReader(url: inURL)
             let m = reader.metadata
             let width = size?.width ?? m.width, height = size?.height ?? m.height
-            if size != nil { reader.outputSize = (width, height) }
+            // Always pin the output size: a stream that changes resolution midway is scaled to it.
+            reader.outputSize = (width, height)
             var config = encoding.writerConfig(output: outURL, width: width, height: height, fps: m.fps)
             config.audioSource = m.hasAudio ? inURL : nil
             config.inputs = [inURL]

@@ -40,6 +40,22 @@ import Testing
         #expect(abs(back.duration - m.duration) <= 1 / m.fps.value + 0.001, "container duration \(back.duration)")
     }
 
+    /// MP4 cannot hold Vorbis, so it is decoded, resampled and encoded to AAC; 1 s of tone stays 1 s.
+    @Test func mp4TranscodesVorbisToAAC() throws {
+        let dir = Fixture.scratch(); defer { Fixture.cleanUp(dir) }
+        let src = Fixture.clip("tone_vorbis.mkv")
+        let reader = try VideoReader(url: src)
+        #expect(reader.metadata.audioCodec == "vorbis")
+        let out = dir.appendingPathComponent("tone.mp4")
+        let writer = try VideoWriter(url: out, config: .init(width: 64, height: 48, fps: Rational(25, 1),
+                                                            preset: "ultrafast", audioSource: src))
+        #expect(writer.audioMode == "transcode:aac")
+        try VideoPipeline.run(reader: reader, writer: writer, process: { $0.image })
+        let back = try VideoReader(url: out).metadata
+        #expect(back.audioCodec == "aac" && back.frameCount == 25)
+        #expect(abs((back.audioDuration ?? 0) - 1.0) <= 0.04, "audio \(back.audioDuration ?? -1) s")
+    }
+
     /// `audioDuration` cuts the audio to the video's length.
     @Test func audioIsCutToRequestedDuration() throws {
         let dir = Fixture.scratch(); defer { Fixture.cleanUp(dir) }

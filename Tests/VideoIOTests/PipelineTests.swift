@@ -62,3 +62,34 @@ final class Locked<T>: @unchecked Sendable {
     var value: T { lock.lock(); defer { lock.unlock() }; return stored }
     func update(_ f: (inout T) -> Void) { lock.lock(); f(&stored); lock.unlock() }
 }
+
+/// The queues between pipeline stages must not keep frames alive after handing them on,
+/// or memory grows with the clip instead of staying at a few frames.
+@Suite struct PipelineQueueTests {
+    final class Payload: Sendable {}
+
+    @Test func boundedQueueReleasesPoppedItems() {
+        let q = BoundedQueue<Payload>(capacity: 4)
+        weak var first: Payload?
+        do {
+            let p = Payload()
+            first = p
+            #expect(q.push(p))
+        }
+        for _ in 0..<3 { #expect(q.push(Payload())) }
+        #expect(first != nil, "still queued")
+        _ = q.pop()
+        #expect(first == nil, "popped item must not be retained by the queue")
+        q.close()
+        var rest = 0
+        while q.pop() != nil { rest += 1 }
+        #expect(rest == 3)
+    }
+
+    @Test func reorderBufferReleasesInOrder() {
+        let r = ReorderBuffer<Int>(window: 4, producers: 1)
+        #expect(r.put(1, 11) && r.put(0, 10) && r.put(2, 12))
+        r.producerDone()
+        #expect(r.take() == 10 && r.take() == 11 && r.take() == 12 && r.take() == nil)
+    }
+}

@@ -115,6 +115,20 @@ import Testing
         #expect(Fixture.contents(dir).isEmpty)
     }
 
+    /// Partial outputs are registered for the CLI's Ctrl-C handler (`TemporaryFiles.removeAll()`,
+    /// exercised end to end in CLITests) while writing, and unregistered once finished.
+    @Test func partialOutputIsRegisteredWhileWriting() throws {
+        let dir = Fixture.scratch(); defer { Fixture.cleanUp(dir) }
+        let out = dir.appendingPathComponent("o.mp4")
+        let w = try VideoWriter(url: out, config: .init(width: 64, height: 64, fps: Rational(25, 1), preset: "ultrafast"))
+        try w.write(ByteImage(width: 64, height: 64, fill: 9))
+        let partial = dir.appendingPathComponent(try #require(Fixture.contents(dir).first)).path
+        #expect(TemporaryFiles.pending.contains(partial))
+        try w.finish()
+        #expect(!TemporaryFiles.pending.contains(partial))
+        #expect(Fixture.contents(dir) == ["o.mp4"])
+    }
+
     @Test func wrongFrameSizeFailsAndDeletesPartialOutput() throws {
         let dir = Fixture.scratch(); defer { Fixture.cleanUp(dir) }
         let w = try VideoWriter(url: dir.appendingPathComponent("o.mp4"),
