@@ -13,6 +13,11 @@ public struct AttributeDirections: Codable, Sendable, Equatable {
         public var measure: String?
         /// Fit statistics (held-out R², sample counts, ...), informational.
         public var stats: [String: Double]?
+
+        /// Creates a direction.
+        public init(vector: [Float], step: Float, measure: String?, stats: [String: Double]?) {
+            self.vector = vector; self.step = step; self.measure = measure; self.stats = stats
+        }
     }
 
     /// The generator the directions belong to.

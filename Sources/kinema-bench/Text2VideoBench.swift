@@ -1,5 +1,7 @@
 import Foundation
+import Faces
 import Generation
+import Imaging
 import Neural
 
 /// `kinema-bench text2video [--frames N] [--batch B] [--no-peer] [--no-video]`: DCGAN throughput at 64×64
@@ -14,6 +16,7 @@ enum Text2VideoBench {
             if let i = args.firstIndex(of: name), i + 1 < args.count, let v = Int(args[i + 1]) { return v }
             return def
         }
+        if args.contains("--fit-directions") { try FitDirections.run(args); return }
         let frames = opt("--frames", 480), batch = opt("--batch", 32)
         var g = try DCGANFaceGenerator(contentsOf: GeneratorRegistry.locate("dcgan-faces-64.safetensors"))
         g.maxBatch = batch
@@ -113,4 +116,70 @@ func reexecForSpeedIfNeeded() {
     var argv: [UnsafeMutablePointer<CChar>?] = CommandLine.arguments.map { strdup($0) }
     argv.append(nil)
     execv("/proc/self/exe", argv)
+}
+
+/// `kinema-bench text2video --fit-directions [--samples N] [--out FILE]` (run by `scripts/fit-directions`):
+/// samples latents, decodes them, measures the face attributes with Kinema's FaceMesh, fits one ridge
+/// direction per attribute, and writes `models/directions-dcgan-faces-64.json` with fit statistics.
+enum FitDirections {
+    /// Decodes latents and measures attributes on a 256×256 upscale (nil where no face is found).
+    static func measure(_ g: DCGANFaceGenerator, _ zs: [[Float]], detector: FaceDetector, landmarker: FaceLandmarker) throws -> [[Float]?] {
+        let imgs = try g.decode(zs)
+        var up = FrameUpscaler(inWidth: 64, inHeight: 64, width: 256, height: 256)
+        up.sharpenAmount = 0
+        return try imgs.map { im in
+            let big = im.data.withUnsafeBufferPointer { up.render($0, camera: .identity) }
+            guard let det = try detector.detect(big).max(by: { $0.score < $1.score }),
+                  let lm = try landmarker.landmarks(in: big, detection: det), lm.score > 0.5 else { return nil }
+            return FaceAttributeMeasure.measure(points: lm.points, image: Image(big))
+        }
+    }
+
+    static func run(_ args: [String]) throws {
+        func opt(_ name: String) -> String? { args.firstIndex(of: name).flatMap { $0 + 1 < args.count ? args[$0 + 1] : nil } }
+        let samples = Int(opt("--samples") ?? "") ?? 3000
+        let out = URL(fileURLWithPath: opt("--out") ?? "models/directions-dcgan-faces-64.json")
+        let g = try DCGANFaceGenerator(contentsOf: GeneratorRegistry.locate("dcgan-faces-64.safetensors"))
+        let detector = try FaceDetector(range: .short)
+        let landmarker = try FaceLandmarker()
+        var rng = SplitMix64(seed: 0xD1EC_7105)
+        var zs: [[Float]] = [], ys: [[Float]] = []
+        var tried = 0
+        while tried < samples {
+            let n = min(64, samples - tried)
+            let batch = (0..<n).map { _ in rng.normalVector(count: 100) }
+            for (z, m) in zip(batch, try measure(g, batch, detector: detector, landmarker: landmarker)) {
+                if let m { zs.append(z); ys.append(m) }
+            }
+            tried += n
+            FileHandle.standardError.write(Data("\rfit-directions: \(tried)/\(samples) sampled, \(zs.count) faces".utf8))
+        }
+        FileHandle.standardError.write(Data("\n".utf8))
+        let split = zs.count * 4 / 5
+        var dirs: [String: AttributeDirections.Direction] = [:]
+        for (ai, attr) in FaceAttribute.allCases.enumerated() {
+            let y = ys.map { Double($0[ai]) }
+            let fit = try RidgeFit(z: Array(zs[..<split]), y: Array(y[..<split]), lambda: 10)
+            let held = Array(split..<zs.count)
+            let hy = held.map { y[$0] }, hm = hy.reduce(0, +) / Double(max(1, hy.count))
+            var ssr = 0.0, sst = 0.0
+            for i in held { let p = fit.predict(zs[i]); ssr += (y[i] - p) * (y[i] - p); sst += (y[i] - hm) * (y[i] - hm) }
+            let mean = y.reduce(0, +) / Double(y.count)
+            let std = (y.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(y.count)).squareRoot()
+            // One storyboard unit moves the predicted attribute by two standard deviations, capped to a latent distance of 4.
+            let step = min(4, 2 * std / fit.slope)
+            let r2Held: Double = sst > 0 ? 1 - ssr / sst : 0
+            var stats: [String: Double] = [:]
+            stats["samples"] = Double(tried); stats["faces"] = Double(zs.count); stats["train"] = Double(split)
+            stats["heldOut"] = Double(held.count); stats["r2Train"] = fit.r2Train; stats["r2HeldOut"] = r2Held
+            stats["mean"] = mean; stats["std"] = std; stats["slopePerLatentUnit"] = fit.slope; stats["ridgeLambda"] = 10
+            dirs[attr.rawValue] = AttributeDirections.Direction(vector: fit.direction, step: Float(step),
+                                                                measure: FaceAttributeMeasure.descriptions[attr], stats: stats)
+            print(String(format: "%-11@ R² train %.3f held-out %.3f, std %.4f, step %.2f", attr.rawValue, fit.r2Train, r2Held, std, step))
+        }
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys, .prettyPrinted]
+        try enc.encode(AttributeDirections(model: g.name, attributes: dirs)).write(to: out, options: .atomic)
+        print("wrote \(out.path)")
+    }
 }
