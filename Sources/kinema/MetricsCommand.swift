@@ -24,6 +24,10 @@ struct FlickerCommand: ParsableCommand {
     var json = false
 
     func run() throws {
+        try runCommand { try measure() }
+    }
+
+    private func measure() throws {
         var m = FlickerMetric()
         var frames = 0
         try VideoReader.open(URL(fileURLWithPath: file)) { reader in

@@ -62,45 +62,45 @@ struct Text2VideoCommand: ParsableCommand {
     func run() throws {
         reexecWithFasterBLASIfNeeded()
         BLASCore.useOwnParallelism()
+        try runCommand { try generate() }
+    }
+
+    private func generate() throws {
         let parts = size.lowercased().split(separator: "x").compactMap { Int($0) }
-        guard parts.count == 2 else { throw ValidationError("--size must look like 512x512") }
+        guard parts.count == 2 else { throw CommandError("--size must look like 512x512") }
         var cfg = Text2VideoConfig()
         cfg.width = parts[0]; cfg.height = parts[1]; cfg.fps = fps; cfg.seconds = seconds
         cfg.seed = seed; cfg.loop = loop; cfg.model = model
-        guard prompt != nil || storyboard != nil else { throw ValidationError("give a PROMPT or --storyboard FILE") }
+        guard prompt != nil || storyboard != nil else { throw CommandError("give a PROMPT or --storyboard FILE") }
         var sbData: Data?
         if let s = storyboard {
             do { sbData = try Data(contentsOf: URL(fileURLWithPath: s)) } catch {
-                throw ValidationError("cannot read storyboard \(s)")
+                throw CommandError("cannot read storyboard \(s)")
             }
         }
-        do {
-            let plan = try Text2Video.plan(prompt: prompt, storyboardJSON: sbData, config: cfg)
-            let generator = try GeneratorRegistry.load(model)
-            let directions = AttributeDirections.shipped(for: generator.name, latentSize: generator.latentSize)
-            var job = Text2VideoJob(plan: plan, output: URL(fileURLWithPath: output), version: KinemaVersion.string)
-            job.audio = audio.map { URL(fileURLWithPath: $0) }
-            job.framesDirectory = frames.map { URL(fileURLWithPath: $0, isDirectory: true) }
-            job.preview = preview.map { URL(fileURLWithPath: $0) }
-            job.resume = resume
-            for w in plan.warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
-            let quiet = json
-            let result = try job.run(generator: generator, directions: directions) { done, total in
-                if !quiet { FileHandle.standardError.write(Data("\rtext2video: \(done)/\(total) frames".utf8)) }
-            }
-            if !quiet { FileHandle.standardError.write(Data("\n".utf8)) }
-            for w in result.warnings where !plan.warnings.contains(w) { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
-            if json {
-                let enc = JSONEncoder()
-                enc.outputFormatting = [.sortedKeys, .prettyPrinted]
-                print(String(decoding: try enc.encode(result), as: UTF8.self))
-            } else {
-                print(String(format: "%@: %d frames %dx%d @ %d fps, seeds %@, flicker MAD %.2f (VBench %.4f), %.1f s",
-                             result.output, result.frames, result.width, result.height, result.fps,
-                             result.seeds.map(String.init).joined(separator: ","), result.flickerMAD, result.temporalFlicker, result.elapsed))
-            }
-        } catch let e as GenerationError {
-            throw ValidationError(e.description)
+        let plan = try Text2Video.plan(prompt: prompt, storyboardJSON: sbData, config: cfg)
+        let generator = try GeneratorRegistry.load(model)
+        let directions = AttributeDirections.shipped(for: generator.name, latentSize: generator.latentSize)
+        var job = Text2VideoJob(plan: plan, output: URL(fileURLWithPath: output), version: KinemaVersion.string)
+        job.audio = audio.map { URL(fileURLWithPath: $0) }
+        job.framesDirectory = frames.map { URL(fileURLWithPath: $0, isDirectory: true) }
+        job.preview = preview.map { URL(fileURLWithPath: $0) }
+        job.resume = resume
+        for w in plan.warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
+        let quiet = json
+        let result = try job.run(generator: generator, directions: directions) { done, total in
+            if !quiet { FileHandle.standardError.write(Data("\rtext2video: \(done)/\(total) frames".utf8)) }
+        }
+        if !quiet { FileHandle.standardError.write(Data("\n".utf8)) }
+        for w in result.warnings where !plan.warnings.contains(w) { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
+        if json {
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.sortedKeys, .prettyPrinted]
+            print(String(decoding: try enc.encode(result), as: UTF8.self))
+        } else {
+            print(String(format: "%@: %d frames %dx%d @ %d fps, seeds %@, flicker MAD %.2f (VBench %.4f), %.1f s",
+                         result.output, result.frames, result.width, result.height, result.fps,
+                         result.seeds.map(String.init).joined(separator: ","), result.flickerMAD, result.temporalFlicker, result.elapsed))
         }
     }
 }
