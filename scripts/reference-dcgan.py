@@ -80,12 +80,15 @@ def main():
         sd32 = {k: v.astype(np.float32) for k, v in sd.items()}
         z = np.random.default_rng(1).standard_normal((bsz, 100)).astype(np.float32)
         forward(sd32, z[:2], np.float32)  # warm up
-        t = time.perf_counter()
-        done = 0
-        while done < n:
-            forward(sd32, z, np.float32)
-            done += bsz
-        print(f"ms_per_frame {(time.perf_counter() - t) * 1000 / done:.4f}")
+        best = float("inf")
+        for _ in range(3):  # best of 3, as the Swift side does (the machine is shared)
+            t = time.perf_counter()
+            done = 0
+            while done < n:
+                forward(sd32, z, np.float32)
+                done += bsz
+            best = min(best, (time.perf_counter() - t) * 1000 / done)
+        print(f"ms_per_frame {best:.4f}")
         return
     z = np.random.default_rng(20261129).standard_normal((3, 100)).astype(np.float32)
     out = forward(sd, z).astype(np.float32)

@@ -115,3 +115,14 @@ private func sampleFile() -> [UInt8] {
     #expect(rejected > 10000)
     #expect(elapsed < 15, "fuzz took \(elapsed) s")
 }
+
+/// A header of deeply nested arrays or objects must throw, not overflow the stack.
+@Test func safetensorsRejectsDeepNesting() {
+    for (open, close) in [("[", "]"), ("{\"a\":", "}")] {
+        let header = Array((String(repeating: open, count: 200_000) + "1" + String(repeating: close, count: 200_000)).utf8)
+        var f: [UInt8] = []
+        for i in 0..<8 { f.append(UInt8((UInt64(header.count) >> (8 * UInt64(i))) & 0xFF)) }
+        f += header
+        #expect(throws: SafeTensorsError.self) { try SafeTensors(bytes: f) }
+    }
+}
