@@ -45,14 +45,18 @@ extension DISFlow {
                         if det > 1e-3 * Float(n) && iters > 0 {
                             let idet = 1 / det
                             for _ in 0..<iters {
-                                samplePatch(p1, w, h, Float(px) + u, Float(py) + v, ps, warped)
-                                var mw: Float = 0
-                                for k in 0..<n { mw += warped[k] }
-                                mw *= inv
                                 var b1: Float = 0, b2: Float = 0
-                                for k in 0..<n {
-                                    let r = warped[k] - mw - tpl[k]
-                                    b1 += gx[k] * r; b2 += gy[k] * r
+                                if ps == 8 {
+                                    (b1, b2) = patchResidual8(p1, w, h, Float(px) + u, Float(py) + v, tpl, gx, gy, warped)
+                                } else {
+                                    samplePatch(p1, w, h, Float(px) + u, Float(py) + v, ps, warped)
+                                    var mw: Float = 0
+                                    for k in 0..<n { mw += warped[k] }
+                                    mw *= inv
+                                    for k in 0..<n {
+                                        let r = warped[k] - mw - tpl[k]
+                                        b1 += gx[k] * r; b2 += gy[k] * r
+                                    }
                                 }
                                 let du = (h22 * b1 - h12 * b2) * idet
                                 let dv = (h11 * b2 - h12 * b1) * idet
@@ -93,4 +97,48 @@ func samplePatch(_ p: UnsafePointer<Float>, _ w: Int, _ h: Int, _ x: Float, _ y:
             for i in 0..<ps { out[j * ps + i] = bilinear(p, w, h, x + Float(i), y + Float(j)) }
         }
     }
+}
+
+/// The 8×8 fast path of one Gauss–Newton step: samples the patch at (x, y) with SIMD rows and
+/// returns Σ g·r for the mean-normalised residual r (template and gradients already normalised).
+@inline(__always)
+func patchResidual8(_ p: UnsafePointer<Float>, _ w: Int, _ h: Int, _ x: Float, _ y: Float,
+                    _ tpl: UnsafeMutablePointer<Float>, _ gx: UnsafeMutablePointer<Float>,
+                    _ gy: UnsafeMutablePointer<Float>, _ scratch: UnsafeMutablePointer<Float>) -> (Float, Float) {
+    let fx = x.rounded(.down), fy = y.rounded(.down)
+    let x0 = Int(fx), y0 = Int(fy)
+    var sum = SIMD8<Float>.zero
+    if x0 >= 0 && y0 >= 0 && x0 + 9 <= w && y0 + 9 <= h {
+        let ax = x - fx, ay = y - fy
+        let raw = UnsafeRawPointer(p)
+        @inline(__always) func row(_ j: Int) -> SIMD8<Float> {
+            let base = raw + ((y0 + j) * w + x0) * 4
+            let a = base.loadUnaligned(as: SIMD8<Float>.self)
+            let b = (base + 4).loadUnaligned(as: SIMD8<Float>.self)
+            return a + (b - a) * ax
+        }
+        var prev = row(0)
+        let out = UnsafeMutableRawPointer(scratch)
+        for j in 0..<8 {
+            let next = row(j + 1)
+            let v = prev + (next - prev) * ay
+            out.storeBytes(of: v, toByteOffset: j * 32, as: SIMD8<Float>.self)
+            sum += v
+            prev = next
+        }
+    } else {
+        samplePatch(p, w, h, x, y, 8, scratch)
+        let raw = UnsafeRawPointer(scratch)
+        for j in 0..<8 { sum += raw.loadUnaligned(fromByteOffset: j * 32, as: SIMD8<Float>.self) }
+    }
+    let mean = sum.sum() / 64
+    var b1 = SIMD8<Float>.zero, b2 = SIMD8<Float>.zero
+    let rs = UnsafeRawPointer(scratch), rt = UnsafeRawPointer(tpl), rx = UnsafeRawPointer(gx), ry = UnsafeRawPointer(gy)
+    for j in 0..<8 {
+        let o = j * 32
+        let r = rs.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self) - mean - rt.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+        b1 += rx.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self) * r
+        b2 += ry.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self) * r
+    }
+    return (b1.sum(), b2.sum())
 }
