@@ -48,7 +48,7 @@ public enum Warp {
     public static func backward(_ src: Plane, flow: FlowField) -> Plane {
         precondition(src.width == flow.width && src.height == flow.height, "flow size must match the plane")
         let w = src.width, h = src.height
-        var out = Plane(width: w, height: h)
+        var out = Plane(uninitializedWidth: w, height: h)
         src.data.withUnsafeBufferPointer { s in flow.u.withUnsafeBufferPointer { up in flow.v.withUnsafeBufferPointer { vp in
             out.data.withUnsafeMutableBufferPointer { d in
                 let sp = s.baseAddress!, dst = d.baseAddress!

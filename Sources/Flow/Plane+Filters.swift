@@ -4,7 +4,7 @@ extension Plane {
     /// Half-size plane by 2×2 averaging (odd trailing rows/columns are folded in by clamping).
     public func halved() -> Plane {
         let ow = max(1, width / 2), oh = max(1, height / 2)
-        var out = Plane(width: ow, height: oh)
+        var out = Plane(uninitializedWidth: ow, height: oh)
         let w = width, h = height
         data.withUnsafeBufferPointer { s in
             out.data.withUnsafeMutableBufferPointer { d in
@@ -28,7 +28,7 @@ extension Plane {
     public func resized(width ow: Int, height oh: Int) -> Plane {
         precondition(ow > 0 && oh > 0, "bad target size")
         if ow == width && oh == height { return self }
-        var out = Plane(width: ow, height: oh)
+        var out = Plane(uninitializedWidth: ow, height: oh)
         let w = width, h = height
         let sx = Float(w) / Float(ow), sy = Float(h) / Float(oh)
         // Precompute horizontal taps once per column.
@@ -64,8 +64,8 @@ extension Plane {
         let r = k.count - 1
         if r == 0 { return map { $0 * k[0] } }
         let w = width, h = height
-        var tmp = Plane(width: w, height: h)
-        var out = Plane(width: w, height: h)
+        var tmp = Plane(uninitializedWidth: w, height: h)
+        var out = Plane(uninitializedWidth: w, height: h)
         k.withUnsafeBufferPointer { kp in
             data.withUnsafeBufferPointer { s in
                 tmp.data.withUnsafeMutableBufferPointer { t in
@@ -122,8 +122,8 @@ extension Plane {
     public func boxFiltered(radius r: Int) -> Plane {
         if r <= 0 { return self }
         let w = width, h = height
-        var tmp = Plane(width: w, height: h)
-        var out = Plane(width: w, height: h)
+        var tmp = Plane(uninitializedWidth: w, height: h)
+        var out = Plane(uninitializedWidth: w, height: h)
         let norm = 1 / Float(2 * r + 1)
         data.withUnsafeBufferPointer { s in
             tmp.data.withUnsafeMutableBufferPointer { t in
@@ -171,7 +171,7 @@ extension Plane {
     /// Central-difference gradients (one-sided at the borders), in value units per pixel.
     public func gradients() -> (dx: Plane, dy: Plane) {
         let w = width, h = height
-        var gx = Plane(width: w, height: h), gy = Plane(width: w, height: h)
+        var gx = Plane(uninitializedWidth: w, height: h), gy = Plane(uninitializedWidth: w, height: h)
         data.withUnsafeBufferPointer { s in
             gx.data.withUnsafeMutableBufferPointer { gxb in gy.data.withUnsafeMutableBufferPointer { gyb in
                 let src = s.baseAddress!, px = gxb.baseAddress!, py = gyb.baseAddress!
@@ -195,7 +195,7 @@ extension Plane {
 
     /// Elementwise map, in parallel.
     public func map(_ f: (Float) -> Float) -> Plane {
-        var out = Plane(width: width, height: height)
+        var out = Plane(uninitializedWidth: width, height: height)
         data.withUnsafeBufferPointer { s in
             out.data.withUnsafeMutableBufferPointer { d in
                 for i in 0..<s.count { d[i] = f(s[i]) }

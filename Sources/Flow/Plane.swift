@@ -20,6 +20,13 @@ public struct Plane: Sendable, Equatable {
         self.data = [Float](repeating: value, count: width * height)
     }
 
+    /// A plane whose samples the caller promises to overwrite entirely (skips zero-filling).
+    init(uninitializedWidth width: Int, height: Int) {
+        self.width = width
+        self.height = height
+        self.data = [Float](unsafeUninitializedCapacity: width * height) { _, n in n = width * height }
+    }
+
     /// Wraps existing samples.
     public init(width: Int, height: Int, data: [Float]) {
         precondition(data.count == width * height, "data does not match \(width)x\(height)")

@@ -7,6 +7,7 @@ public enum FlowError: Error, Equatable, CustomStringConvertible {
     /// Fewer than two frames were supplied, so there is no frame pair to measure.
     case tooFewFrames(Int)
 
+    /// A one-line, human-readable message.
     public var description: String {
         switch self {
         case .sizeMismatch(let e, let g): return "frame size mismatch: expected \(e), got \(g)"

@@ -8,23 +8,32 @@ import Flow
 public enum GuidedFilter {
     /// Filters every plane of `src` guided by `guide`.
     public static func apply(guide: Plane, _ src: [Plane], radius: Int, eps: Float) -> [Plane] {
-        let n = guide.count
+        let w = guide.width, h = guide.height, n = guide.count
         let meanI = guide.boxFiltered(radius: radius)
         let corrI = guide.map { $0 * $0 }.boxFiltered(radius: radius)
         return src.map { p in
-            var ip = Plane(width: guide.width, height: guide.height)
-            for i in 0..<n { ip.data[i] = guide.data[i] * p.data[i] }
+            let ip = zip2(guide, p) { $0 * $1 }
             let meanP = p.boxFiltered(radius: radius), corrIP = ip.boxFiltered(radius: radius)
-            var a = Plane(width: guide.width, height: guide.height), b = a
-            for i in 0..<n {
-                let varI = corrI.data[i] - meanI.data[i] * meanI.data[i]
-                let cov = corrIP.data[i] - meanI.data[i] * meanP.data[i]
-                a.data[i] = cov / (varI + eps)
-                b.data[i] = meanP.data[i] - a.data[i] * meanI.data[i]
+            var a = Plane(width: w, height: h), b = a
+            withPointers4(meanI, corrI, meanP, corrIP) { mi, ci, mp, cip in
+                a.data.withUnsafeMutableBufferPointer { pa in b.data.withUnsafeMutableBufferPointer { pb in
+                    forEachChunk(n, minChunk: 8192) { r in
+                        for i in r {
+                            let varI = ci[i] - mi[i] * mi[i]
+                            let cov = cip[i] - mi[i] * mp[i]
+                            let ai = cov / (varI + eps)
+                            pa[i] = ai; pb[i] = mp[i] - ai * mi[i]
+                        }
+                    }
+                }}
             }
             let ma = a.boxFiltered(radius: radius), mb = b.boxFiltered(radius: radius)
-            var q = Plane(width: guide.width, height: guide.height)
-            for i in 0..<n { q.data[i] = ma.data[i] * guide.data[i] + mb.data[i] }
+            var q = Plane(width: w, height: h)
+            withPointers4(ma, mb, guide, guide) { pa, pb, g, _ in
+                q.data.withUnsafeMutableBufferPointer { pq in
+                    forEachChunk(n, minChunk: 8192) { r in for i in r { pq[i] = pa[i] * g[i] + pb[i] } }
+                }
+            }
             return q
         }
     }
@@ -59,13 +68,11 @@ public struct XDoG: Sendable, Equatable {
     /// Line map in 0…1 (1 = no line) of a luma plane in 0…1.
     public func lines(_ luma: Plane) -> Plane {
         let g1 = luma.gaussianBlurred(sigma: sigma), g2 = luma.gaussianBlurred(sigma: sigma * k)
-        var out = Plane(width: luma.width, height: luma.height)
         let t = tau, e = epsilon, ph = phi
-        for i in 0..<out.count {
-            let d = g1.data[i] - t * g2.data[i]
-            out.data[i] = d >= e ? 1 : max(0, 1 + tanhf(ph * (d - e)))
+        return zip2(g1, g2) { a, b in
+            let d = a - t * b
+            return d >= e ? 1 : max(0, 1 + tanhf(ph * (d - e)))
         }
-        return out
     }
 }
 
@@ -77,4 +84,25 @@ public struct XDoG: Sendable, Equatable {
     let a = x * (135135 + x2 * (17325 + x2 * (378 + x2)))
     let b = 135135 + x2 * (62370 + x2 * (3150 + x2 * 28))
     return a / b
+}
+
+/// Elementwise combination of two same-size planes, in parallel.
+func zip2(_ a: Plane, _ b: Plane, _ f: (Float, Float) -> Float) -> Plane {
+    var out = Plane(width: a.width, height: a.height)
+    a.data.withUnsafeBufferPointer { pa in b.data.withUnsafeBufferPointer { pb in
+        out.data.withUnsafeMutableBufferPointer { po in
+            forEachChunk(po.count, minChunk: 8192) { r in for i in r { po[i] = f(pa[i], pb[i]) } }
+        }
+    }}
+    return out
+}
+
+/// Lends four planes' base pointers.
+func withPointers4<R>(_ a: Plane, _ b: Plane, _ c: Plane, _ d: Plane,
+                      _ body: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>) -> R) -> R {
+    a.data.withUnsafeBufferPointer { pa in b.data.withUnsafeBufferPointer { pb in
+        c.data.withUnsafeBufferPointer { pc in d.data.withUnsafeBufferPointer { pd in
+            body(pa.baseAddress!, pb.baseAddress!, pc.baseAddress!, pd.baseAddress!)
+        }}
+    }}
 }

@@ -4,7 +4,7 @@ import Flow
 /// Parameters of the oil look (anisotropic Kuwahara filter).
 public struct OilParameters: Sendable, Equatable {
     /// Filter radius in working pixels (the ellipse's mean semi-axis).
-    public var radius: Float = 5
+    public var radius: Float = 6
     /// Sharpness q of the sector weighting 1 / (1 + (255·σ²)^(q/2)).
     public var q: Float = 8
     /// α: how strongly anisotropy stretches the ellipse (smaller = more elongated).
@@ -13,6 +13,8 @@ public struct OilParameters: Sendable, Equatable {
     public var tensorSigma: Float = 2
     /// Overlap ζ of the polynomial sector weights.
     public var zeta: Float = 0.33
+    /// Chroma gain applied after filtering (oil paint reads more saturated than footage).
+    public var saturation: Float = 1.25
 
     /// Creates the defaults listed above.
     public init() {}
@@ -141,6 +143,10 @@ public struct OilStylizer: Stylizer {
                 }
             }
         }}}}}}
-        return [o0, o1, o2]
+        let sat = p.saturation
+        return mapRGB([o0, o1, o2]) { r, g, b, _ in
+            let l = 0.299 * r + 0.587 * g + 0.114 * b
+            return (l + sat * (r - l), l + sat * (g - l), l + sat * (b - l))
+        }
     }
 }

@@ -86,8 +86,11 @@ public final class TemporalCoherence {
 
         var flowFactor = 1
         while max(frame.width, frame.height) / flowFactor > parameters.maxFlowSide { flowFactor *= 2 }
-        var luma = Plane(luminanceOf: frame)
-        var f = 1
+        // Flow runs on the input's luma at 1/flowFactor size; reuse the working planes when they match.
+        var luma: Plane
+        var f: Int
+        if stylizer.reduction <= flowFactor { luma = RGBPlanes.luma(rgb); f = stylizer.reduction }
+        else { luma = Plane(luminanceOf: frame); f = 1 }
         while f < flowFactor { luma = luma.halved(); f *= 2 }
         defer { prevLuma = luma }
 
@@ -95,7 +98,7 @@ public final class TemporalCoherence {
         guard let prev = prevOut, let age0 = prevAge, let pl = prevLuma,
               pl.width == luma.width, pl.height == luma.height, prev[0].width == w, prev[0].height == h else {
             prevOut = styl; prevAge = Plane(width: w, height: h)
-            validSum += 0; report.meanValidFraction = validSum / Double(report.frames)
+            report.meanValidFraction = validSum / Double(report.frames)
             return styl
         }
         let back = dis.flow(from: luma, to: pl), fwd = dis.flow(from: pl, to: luma)
