@@ -8,5 +8,6 @@ guard let which = args.first else {
     exit(2)
 }
 if which == "transcode" { exit(TranscodeBench.run(Array(args.dropFirst()))) }
+if which == "restyle" { exit(RestyleBench.run(Array(args.dropFirst()))) }
 FileHandle.standardError.write("kinema-bench: unknown benchmark '\(which)'\n".data(using: .utf8)!)
 exit(2)

@@ -1,0 +1,215 @@
+import Foundation
+
+extension Plane {
+    /// Half-size plane by 2×2 averaging (odd trailing rows/columns are folded in by clamping).
+    public func halved() -> Plane {
+        let ow = max(1, width / 2), oh = max(1, height / 2)
+        var out = Plane(uninitializedWidth: ow, height: oh)
+        let w = width, h = height
+        data.withUnsafeBufferPointer { s in
+            out.data.withUnsafeMutableBufferPointer { d in
+                let src = s.baseAddress!, dst = d.baseAddress!
+                parallelChunks(oh, minChunk: 16) { rows in
+                    for y in rows {
+                        let r0 = src + min(2 * y, h - 1) * w, r1 = src + min(2 * y + 1, h - 1) * w
+                        let o = dst + y * ow
+                        for x in 0..<ow {
+                            let x0 = min(2 * x, w - 1), x1 = min(2 * x + 1, w - 1)
+                            o[x] = 0.25 * (r0[x0] + r0[x1] + r1[x0] + r1[x1])
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Bilinear resize with pixel-centre alignment (no prefilter; halve first for big reductions).
+    public func resized(width ow: Int, height oh: Int) -> Plane {
+        precondition(ow > 0 && oh > 0, "bad target size")
+        if ow == width && oh == height { return self }
+        var out = Plane(uninitializedWidth: ow, height: oh)
+        let w = width, h = height
+        let sx = Float(w) / Float(ow), sy = Float(h) / Float(oh)
+        // Precompute horizontal taps once per column.
+        var x0s = [Int](repeating: 0, count: ow), x1s = x0s, fxs = [Float](repeating: 0, count: ow)
+        for x in 0..<ow {
+            let fx = min(max((Float(x) + 0.5) * sx - 0.5, 0), Float(w - 1))
+            x0s[x] = Int(fx); x1s[x] = min(x0s[x] + 1, w - 1); fxs[x] = fx - Float(x0s[x])
+        }
+        data.withUnsafeBufferPointer { s in
+            out.data.withUnsafeMutableBufferPointer { d in
+                x0s.withUnsafeBufferPointer { x0p in x1s.withUnsafeBufferPointer { x1p in fxs.withUnsafeBufferPointer { fxp in
+                    let src = s.baseAddress!, dst = d.baseAddress!
+                    parallelChunks(oh, minChunk: 16) { rows in
+                        for y in rows {
+                            let fy = min(max((Float(y) + 0.5) * sy - 0.5, 0), Float(h - 1))
+                            let y0 = Int(fy), y1 = min(y0 + 1, h - 1), wy = fy - Float(y0)
+                            let r0 = src + y0 * w, r1 = src + y1 * w, o = dst + y * ow
+                            for x in 0..<ow {
+                                let a = r0[x0p[x]] + (r0[x1p[x]] - r0[x0p[x]]) * fxp[x]
+                                let b = r1[x0p[x]] + (r1[x1p[x]] - r1[x0p[x]]) * fxp[x]
+                                o[x] = a + (b - a) * wy
+                            }
+                        }
+                    }
+                }}}
+            }
+        }
+        return out
+    }
+
+    /// Separable convolution with a symmetric kernel `k` (`k[0]` is the centre tap), clamped borders.
+    public func convolvedSymmetric(_ k: [Float]) -> Plane {
+        let r = k.count - 1
+        if r == 0 { return map { $0 * k[0] } }
+        let w = width, h = height
+        var tmp = Plane(uninitializedWidth: w, height: h)
+        var out = Plane(uninitializedWidth: w, height: h)
+        k.withUnsafeBufferPointer { kp in
+            data.withUnsafeBufferPointer { s in
+                tmp.data.withUnsafeMutableBufferPointer { t in
+                    let src = s.baseAddress!, tp = t.baseAddress!
+                    // Horizontal pass: padded row copy so the inner loop has no clamping.
+                    parallelChunks(h, minChunk: 8) { rows in
+                        var pad = [Float](repeating: 0, count: w + 2 * r)
+                        pad.withUnsafeMutableBufferPointer { pb in
+                            let pp = pb.baseAddress!
+                            for y in rows {
+                                let row = src + y * w
+                                for i in 0..<r { pp[i] = row[0]; pp[w + r + i] = row[w - 1] }
+                                for i in 0..<w { pp[r + i] = row[i] }
+                                let o = tp + y * w
+                                for x in 0..<w {
+                                    var acc = kp[0] * pp[r + x]
+                                    for j in 1...r { acc += kp[j] * (pp[r + x - j] + pp[r + x + j]) }
+                                    o[x] = acc
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            tmp.data.withUnsafeBufferPointer { t in
+                out.data.withUnsafeMutableBufferPointer { d in
+                    let tp = t.baseAddress!, dst = d.baseAddress!
+                    // Vertical pass: accumulate whole rows, vectorises over x.
+                    parallelChunks(h, minChunk: 8) { rows in
+                        for y in rows {
+                            let o = dst + y * w
+                            let c = tp + y * w
+                            for x in 0..<w { o[x] = kp[0] * c[x] }
+                            for j in 1...r {
+                                let a = tp + max(y - j, 0) * w, b = tp + min(y + j, h - 1) * w
+                                let kj = kp[j]
+                                for x in 0..<w { o[x] += kj * (a[x] + b[x]) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Gaussian blur with standard deviation `sigma` pixels (kernel radius ⌈3σ⌉).
+    public func gaussianBlurred(sigma: Float) -> Plane {
+        if sigma <= 0.01 { return self }
+        return convolvedSymmetric(gaussianKernel(sigma: sigma))
+    }
+
+    /// Box mean over a (2r+1)² window, clamped borders, O(1) per pixel (running sums).
+    public func boxFiltered(radius r: Int) -> Plane {
+        if r <= 0 { return self }
+        let w = width, h = height
+        var tmp = Plane(uninitializedWidth: w, height: h)
+        var out = Plane(uninitializedWidth: w, height: h)
+        let norm = 1 / Float(2 * r + 1)
+        data.withUnsafeBufferPointer { s in
+            tmp.data.withUnsafeMutableBufferPointer { t in
+                let src = s.baseAddress!, tp = t.baseAddress!
+                parallelChunks(h, minChunk: 16) { rows in
+                    for y in rows {
+                        let row = src + y * w, o = tp + y * w
+                        var acc: Float = 0
+                        for j in -r...r { acc += row[min(max(j, 0), w - 1)] }
+                        for x in 0..<w {
+                            o[x] = acc * norm
+                            acc += row[min(x + r + 1, w - 1)] - row[max(x - r, 0)]
+                        }
+                    }
+                }
+            }
+        }
+        tmp.data.withUnsafeBufferPointer { t in
+            out.data.withUnsafeMutableBufferPointer { d in
+                let tp = t.baseAddress!, dst = d.baseAddress!
+                // Vertical running sums per column block, parallel over column chunks.
+                parallelChunks(w, minChunk: 64) { cols in
+                    let n = cols.count, x0 = cols.lowerBound
+                    var acc = [Float](repeating: 0, count: n)
+                    acc.withUnsafeMutableBufferPointer { ab in
+                        let a = ab.baseAddress!
+                        for j in -r...r {
+                            let row = tp + min(max(j, 0), h - 1) * w + x0
+                            for i in 0..<n { a[i] += row[i] }
+                        }
+                        for y in 0..<h {
+                            let o = dst + y * w + x0
+                            for i in 0..<n { o[i] = a[i] * norm }
+                            let add = tp + min(y + r + 1, h - 1) * w + x0
+                            let sub = tp + max(y - r, 0) * w + x0
+                            for i in 0..<n { a[i] += add[i] - sub[i] }
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Central-difference gradients (one-sided at the borders), in value units per pixel.
+    public func gradients() -> (dx: Plane, dy: Plane) {
+        let w = width, h = height
+        var gx = Plane(uninitializedWidth: w, height: h), gy = Plane(uninitializedWidth: w, height: h)
+        data.withUnsafeBufferPointer { s in
+            gx.data.withUnsafeMutableBufferPointer { gxb in gy.data.withUnsafeMutableBufferPointer { gyb in
+                let src = s.baseAddress!, px = gxb.baseAddress!, py = gyb.baseAddress!
+                parallelChunks(h, minChunk: 16) { rows in
+                    for y in rows {
+                        let r = src + y * w
+                        let up = src + max(y - 1, 0) * w, dn = src + min(y + 1, h - 1) * w
+                        let sy: Float = (y == 0 || y == h - 1) ? (h > 1 ? 1 : 0) : 0.5
+                        let ox = px + y * w, oy = py + y * w
+                        if w > 1 {
+                            ox[0] = r[1] - r[0]; ox[w - 1] = r[w - 1] - r[w - 2]
+                            for x in 1..<max(1, w - 1) { ox[x] = 0.5 * (r[x + 1] - r[x - 1]) }
+                        } else { ox[0] = 0 }
+                        for x in 0..<w { oy[x] = sy * (dn[x] - up[x]) }
+                    }
+                }
+            }}
+        }
+        return (gx, gy)
+    }
+
+    /// Elementwise map, in parallel.
+    public func map(_ f: (Float) -> Float) -> Plane {
+        var out = Plane(uninitializedWidth: width, height: height)
+        data.withUnsafeBufferPointer { s in
+            out.data.withUnsafeMutableBufferPointer { d in
+                for i in 0..<s.count { d[i] = f(s[i]) }
+            }
+        }
+        return out
+    }
+}
+
+/// Normalised half Gaussian kernel: `k[0]` is the centre, `k[i]` the weight at ±i.
+public func gaussianKernel(sigma: Float) -> [Float] {
+    let r = max(1, Int((3 * sigma).rounded(.up)))
+    var k = (0...r).map { i in exp(-Float(i * i) / (2 * sigma * sigma)) }
+    let sum = k[0] + 2 * k[1...].reduce(0, +)
+    for i in 0..<k.count { k[i] /= sum }
+    return k
+}

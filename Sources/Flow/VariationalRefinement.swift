@@ -1,0 +1,156 @@
+/// Variational refinement of a dense flow (the last step of each DIS level).
+///
+/// Minimises Σ δ Ψ(β·(I_z + I_x du + I_y dv)²) + γ Ψ(gradient constancy) + α Ψ(|∇(u+du)|² + |∇(v+dv)|²)
+/// with Ψ(s²) = √(s² + ε²), lagged robust weights (one linearisation per fixed-point
+/// iteration) and red–black SOR sweeps. The data terms are normalised by the local
+/// gradient magnitude (β = 1 / (|∇I|² + ζ²)) so the weights hold across contrasts.
+/// Intensities are expected on a 0…255 scale.
+public struct VariationalRefinement: Sendable {
+    /// δ: brightness-constancy weight.
+    public var delta: Float
+    /// γ: gradient-constancy weight.
+    public var gamma: Float
+    /// α: smoothness weight.
+    public var alpha: Float
+    /// Fixed-point (relinearisation) iterations.
+    public var fixedPointIterations = 2
+    /// SOR sweeps per fixed-point iteration.
+    public var sorIterations = 4
+    /// SOR relaxation factor.
+    public var omega: Float = 1.6
+
+    /// Creates a refinement with the given energy weights.
+    public init(delta: Float = 5, gamma: Float = 10, alpha: Float = 20) {
+        self.delta = delta; self.gamma = gamma; self.alpha = alpha
+    }
+
+    /// Refines `flow` (from `i0` to `i1`, both on 0…255) and returns the result.
+    public func refine(_ flow: FlowField, i0: Plane, i1: Plane) -> FlowField {
+        let w = i0.width, h = i0.height, n = w * h
+        if w < 3 || h < 3 { return flow }
+        var u = flow.uPlane, v = flow.vPlane
+        let (i0x, i0y) = i0.gradients()
+        // Scratch. du/dv are padded by w+1 zeros on both sides and the edge weights by one row
+        // (wd) or one sample (wr) in front, so the SOR sweep reads neighbours without branches:
+        // a missing neighbour always comes with weight 0 (wr is 0 in the last column, wd in the last row).
+        let total = 10 * n + 6 * (w + 1)
+        let buf = UnsafeMutablePointer<Float>.allocate(capacity: total)
+        defer { buf.deallocate() }
+        buf.initialize(repeating: 0, count: total)
+        let inv1 = buf, a12 = buf + n, inv2 = buf + 2 * n, b1 = buf + 3 * n, b2 = buf + 4 * n, ws = buf + 5 * n
+        let wr = buf + 6 * n + 1
+        let wd = buf + 7 * n + 1 + w
+        let du = buf + 8 * n + 1 + w + (w + 1)
+        let dv = du + n + 2 * (w + 1)
+        let delta = self.delta, gamma = self.gamma, alpha = self.alpha
+        for _ in 0..<fixedPointIterations {
+            let i1w = Warp.backward(i1, flow: FlowField(u: u, v: v))
+            let (i1x, i1y) = i1w.gradients()
+            var ix = i0x, iy = i0y
+            ix.data.withUnsafeMutableBufferPointer { px in iy.data.withUnsafeMutableBufferPointer { py in
+                i1x.data.withUnsafeBufferPointer { qx in i1y.data.withUnsafeBufferPointer { qy in
+                    for k in 0..<n { px[k] = 0.5 * (px[k] + qx[k]); py[k] = 0.5 * (py[k] + qy[k]) }
+                }}
+            }}
+            let (ixx, ixy) = ix.gradients()
+            let iyy = iy.gradients().dy
+            let (ux, uy) = u.gradients(), (vx, vy) = v.gradients()
+            withPointers([i0.data, i1w.data, ix.data, iy.data, i1x.data, i1y.data, i0x.data, i0y.data,
+                          ixx.data, ixy.data, iyy.data, ux.data, uy.data, vx.data, vy.data, u.data, v.data]) { p in
+                let I0 = p[0], I1w = p[1], IX = p[2], IY = p[3], I1X = p[4], I1Y = p[5], I0X = p[6], I0Y = p[7]
+                let IXX = p[8], IXY = p[9], IYY = p[10], UX = p[11], UY = p[12], VX = p[13], VY = p[14]
+                let U = p[15], V = p[16]
+                let eps2: Float = 1e-6, zeta2: Float = 0.01
+                parallelChunks(h, minChunk: 16) { rows in
+                    for y in rows {
+                        for x in 0..<w {
+                            let k = y * w + x
+                            let tx = Float(x) + U[k], ty = Float(y) + V[k]
+                            let inside = tx >= 0 && ty >= 0 && tx <= Float(w - 1) && ty <= Float(h - 1)
+                            let gx = IX[k], gy = IY[k]
+                            let iz = I1w[k] - I0[k]
+                            let ixz = I1X[k] - I0X[k], iyz = I1Y[k] - I0Y[k]
+                            let gxx = IXX[k], gxy = IXY[k], gyy = IYY[k]
+                            let beta = 1 / (gx * gx + gy * gy + zeta2)
+                            let bx = 1 / (gxx * gxx + gxy * gxy + zeta2), by = 1 / (gxy * gxy + gyy * gyy + zeta2)
+                            var pd: Float = 0, pg: Float = 0
+                            if inside {
+                                pd = delta * 0.5 * beta / (beta * iz * iz + eps2).squareRoot()
+                                pg = gamma * 0.5 / (bx * ixz * ixz + by * iyz * iyz + eps2).squareRoot()
+                            }
+                            inv1[k] = pd * gx * gx + pg * (bx * gxx * gxx + by * gxy * gxy)
+                            a12[k] = pd * gx * gy + pg * (bx * gxx * gxy + by * gxy * gyy)
+                            inv2[k] = pd * gy * gy + pg * (bx * gxy * gxy + by * gyy * gyy)
+                            b1[k] = -(pd * gx * iz + pg * (bx * gxx * ixz + by * gxy * iyz))
+                            b2[k] = -(pd * gy * iz + pg * (bx * gxy * ixz + by * gyy * iyz))
+                            let s2 = UX[k] * UX[k] + UY[k] * UY[k] + VX[k] * VX[k] + VY[k] * VY[k]
+                            ws[k] = alpha * 0.5 / (s2 + eps2).squareRoot()
+                            du[k] = 0; dv[k] = 0
+                        }
+                    }
+                }
+                // Edge weights: mean of the endpoints' smoothness weights; zero across the border.
+                parallelChunks(h, minChunk: 16) { rows in
+                    for y in rows {
+                        for x in 0..<w {
+                            let k = y * w + x
+                            wr[k] = x + 1 < w ? 0.5 * (ws[k] + ws[k + 1]) : 0
+                            wd[k] = y + 1 < h ? 0.5 * (ws[k] + ws[k + w]) : 0
+                        }
+                    }
+                }
+                // Fold the constant part of the smoothness term into b, and invert the diagonal.
+                parallelChunks(h, minChunk: 16) { rows in
+                    for y in rows {
+                        for x in 0..<w {
+                            let k = y * w + x
+                            var sw: Float = 0, su: Float = 0, sv: Float = 0
+                            if x + 1 < w { let c = wr[k]; sw += c; su += c * (U[k + 1] - U[k]); sv += c * (V[k + 1] - V[k]) }
+                            if x > 0 { let c = wr[k - 1]; sw += c; su += c * (U[k - 1] - U[k]); sv += c * (V[k - 1] - V[k]) }
+                            if y + 1 < h { let c = wd[k]; sw += c; su += c * (U[k + w] - U[k]); sv += c * (V[k + w] - V[k]) }
+                            if y > 0 { let c = wd[k - w]; sw += c; su += c * (U[k - w] - U[k]); sv += c * (V[k - w] - V[k]) }
+                            b1[k] += su; b2[k] += sv
+                            inv1[k] = 1 / (inv1[k] + sw + 1e-9); inv2[k] = 1 / (inv2[k] + sw + 1e-9)
+                        }
+                    }
+                }
+                let om = omega
+                for _ in 0..<sorIterations {
+                    for colour in 0..<2 {
+                        parallelChunks(h, minChunk: 16) { rows in
+                            for y in rows {
+                                var x = (y + colour) & 1
+                                while x < w {
+                                    let k = y * w + x
+                                    let c0 = wr[k], c1 = wr[k - 1], c2 = wd[k], c3 = wd[k - w]
+                                    let su = b1[k] + c0 * du[k + 1] + c1 * du[k - 1] + c2 * du[k + w] + c3 * du[k - w]
+                                    let nu = (su - a12[k] * dv[k]) * inv1[k]
+                                    du[k] += om * (nu - du[k])
+                                    let sv = b2[k] + c0 * dv[k + 1] + c1 * dv[k - 1] + c2 * dv[k + w] + c3 * dv[k - w]
+                                    let nv = (sv - a12[k] * du[k]) * inv2[k]
+                                    dv[k] += om * (nv - dv[k])
+                                    x += 2
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            u.data.withUnsafeMutableBufferPointer { pu in v.data.withUnsafeMutableBufferPointer { pv in
+                for k in 0..<n { pu[k] += du[k]; pv[k] += dv[k] }
+            }}
+        }
+        return FlowField(u: u, v: v)
+    }
+}
+
+/// Lends base pointers of several arrays at once (read-only).
+func withPointers<R>(_ arrays: [[Float]], _ body: ([UnsafePointer<Float>]) -> R) -> R {
+    var ptrs: [UnsafePointer<Float>] = []
+    ptrs.reserveCapacity(arrays.count)
+    func go(_ i: Int) -> R {
+        if i == arrays.count { return body(ptrs) }
+        return arrays[i].withUnsafeBufferPointer { b in ptrs.append(b.baseAddress!); return go(i + 1) }
+    }
+    return go(0)
+}

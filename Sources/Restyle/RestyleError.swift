@@ -1,0 +1,21 @@
+/// Errors of the restyle pipeline.
+public enum RestyleError: Error, Equatable, CustomStringConvertible {
+    /// The style image could not be read or decoded.
+    case badStyleImage(path: String, reason: String)
+    /// The style image is too small to take colour statistics from.
+    case styleImageTooSmall(path: String, width: Int, height: Int)
+    /// The input video has no frames.
+    case emptyVideo(path: String)
+    /// A coherence weight outside 0…1.
+    case badCoherence(Float)
+
+    /// A one-line, human-readable message.
+    public var description: String {
+        switch self {
+        case .badStyleImage(let p, let r): return "cannot use style image \(p): \(r)"
+        case .styleImageTooSmall(let p, let w, let h): return "style image \(p) is too small (\(w)x\(h)); need at least 8x8"
+        case .emptyVideo(let p): return "\(p) has no video frames"
+        case .badCoherence(let c): return "coherence must be between 0 and 1, got \(c)"
+        }
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import Flow
+import Imaging
+import VideoIO
+
+/// What a restyle run did.
+public struct RestyleSummary: Sendable, Codable {
+    /// Frames written.
+    public var frames: Int
+    /// Wall-clock seconds.
+    public var seconds: Double
+    /// Frames per second over the run.
+    public var fps: Double
+    /// Shot cuts detected (coherence reset).
+    public var cuts: Int
+    /// Mean fraction of pixels carried from the previous frame's output (0 without coherence).
+    public var meanValidFraction: Double
+    /// Output size.
+    public var width: Int, height: Int
+    /// Whether audio was copied.
+    public var audio: String
+}
+
+/// Progress of a restyle run.
+public struct RestyleProgress: Sendable {
+    /// Frames written so far.
+    public var framesDone: Int
+    /// Expected total (from the container; may be an estimate).
+    public var framesTotal: Int
+    /// Seconds since the start.
+    public var elapsed: Double
+}
+
+/// Reads a video, stylises every frame with temporal coherence and writes it back, keeping size,
+/// frame rate, duration and audio. Decode, stylise and encode run as overlapping stages
+/// (`VideoPipeline`); the stylise stage is sequential because coherence needs frames in order.
+public enum RestylePipeline {
+    /// Loads a style image as RGB planes (capped at 1024 pixels on the long side).
+    /// - Throws: `RestyleError.badStyleImage` or `.styleImageTooSmall`.
+    public static func loadStyleImage(_ url: URL) throws -> [Plane] {
+        let bytes: ByteImage
+        do { bytes = try ImageFile.read(url) } catch {
+            throw RestyleError.badStyleImage(path: url.path, reason: String(describing: error))
+        }
+        guard bytes.width >= 8, bytes.height >= 8, bytes.channels >= 3 else {
+            if bytes.channels < 3 && bytes.width >= 8 && bytes.height >= 8 {
+                let rgb = ByteImage(width: bytes.width, height: bytes.height, channels: 3,
+                                    data: bytes.data.flatMap { [$0, $0, $0] })
+                return RGBPlanes.from(rgb, factor: max(1, max(bytes.width, bytes.height) / 1024))
+            }
+            throw RestyleError.styleImageTooSmall(path: url.path, width: bytes.width, height: bytes.height)
+        }
+        return RGBPlanes.from(bytes, factor: max(1, max(bytes.width, bytes.height) / 1024))
+    }
+
+    /// Restyles `input` into the writer's file.
+    ///
+    /// - Parameters:
+    ///   - makeConfig: builds the writer configuration from the input's metadata (codec, crf, preset
+    ///     are the caller's; size, fps, audio source and duration are filled in here).
+    ///   - preview: when set, a before/after contact sheet (PNG) of three frames is written there
+    ///     after the video succeeded.
+    /// - Throws: `VideoIOError` from reading/writing, `RestyleError` for empty input.
+    @discardableResult
+    public static func run(input: URL, output: URL, settings: StyleSettings, coherence: CoherenceParameters,
+                           makeConfig: (VideoMetadata) -> VideoWriterConfig, preview: URL? = nil,
+                           progress: (@Sendable (RestyleProgress) -> Void)? = nil) throws -> RestyleSummary {
+        guard (0...1).contains(coherence.coherence) else { throw RestyleError.badCoherence(coherence.coherence) }
+        let reader = try VideoReader(url: input)
+        let m = reader.metadata
+        var config = makeConfig(m)
+        config.width = m.width; config.height = m.height; config.fps = m.fps
+        config.audioSource = m.hasAudio ? input : nil
+        config.audioDuration = m.duration > 0 ? m.duration : nil
+        config.rotation = m.rotation
+        if config.inputs.isEmpty { config.inputs = [input] }
+        let writer = try VideoWriter(url: output, config: config)
+        let engine = EngineBox(TemporalCoherence(stylizer: settings.makeStylizer(), parameters: coherence))
+        let total = max(1, m.frameCount)
+        let sampleAt: Set<Int> = preview == nil ? [] : [0, total / 2, max(0, total - 2)]
+        let result = try VideoPipeline.run(reader: reader, writer: writer, workers: 1, process: { frame in
+            let out = engine.engine.process(frame.image)
+            if sampleAt.contains(frame.index) { engine.keep(before: frame.image, after: out) }
+            return out
+        }, progress: progress.map { cb in { @Sendable p in cb(RestyleProgress(framesDone: p.framesDone, framesTotal: p.framesTotal, elapsed: p.elapsed)) } })
+        if result.frames == 0 { throw RestyleError.emptyVideo(path: input.path) }
+        if let preview {
+            try ImageFile.write(ContactSheet.make(pairs: engine.samples, maxWidth: 1280), to: preview)
+        }
+        let r = engine.engine.report
+        return RestyleSummary(frames: result.frames, seconds: result.seconds, fps: result.fps, cuts: r.cuts,
+                              meanValidFraction: r.meanValidFraction, width: writer.encodedWidth,
+                              height: writer.encodedHeight, audio: writer.audioMode)
+    }
+}
+
+/// Carries the stateful engine into the pipeline's process stage.
+/// Invariant: `VideoPipeline.run(workers: 1)` calls `process` on one thread, in order, so the
+/// engine is never touched concurrently; `samples` is read only after the pipeline returned.
+final class EngineBox: @unchecked Sendable {
+    let engine: TemporalCoherence
+    private(set) var samples: [(ByteImage, ByteImage)] = []
+    init(_ engine: TemporalCoherence) { self.engine = engine }
+    func keep(before: ByteImage, after: ByteImage) { samples.append((before, after)) }
+}
+
+/// Before/after contact sheets.
+public enum ContactSheet {
+    /// Rows of [before | after] pairs, scaled so the sheet is at most `maxWidth` wide, 4-pixel gutters.
+    public static func make(pairs: [(ByteImage, ByteImage)], maxWidth: Int) -> ByteImage {
+        guard let first = pairs.first else { return ByteImage(width: 8, height: 8, channels: 3, fill: 255) }
+        let gutter = 4
+        var cellW = first.0.width, cellH = first.0.height
+        if 2 * cellW + 3 * gutter > maxWidth {
+            let s = Double(maxWidth - 3 * gutter) / Double(2 * cellW)
+            cellW = max(1, Int(Double(cellW) * s)); cellH = max(1, Int(Double(cellH) * s))
+        }
+        let sw = 2 * cellW + 3 * gutter, sh = pairs.count * cellH + (pairs.count + 1) * gutter
+        var sheet = ByteImage(width: sw, height: sh, channels: 3, fill: 24)
+        for (row, pair) in pairs.enumerated() {
+            for (col, img) in [pair.0, pair.1].enumerated() {
+                let cell = scaled(img, width: cellW, height: cellH)
+                let ox = gutter + col * (cellW + gutter), oy = gutter + row * (cellH + gutter)
+                for y in 0..<cellH {
+                    let src = y * cellW * 3, dst = ((oy + y) * sw + ox) * 3
+                    sheet.data.replaceSubrange(dst..<(dst + cellW * 3), with: cell.data[src..<(src + cellW * 3)])
+                }
+            }
+        }
+        return sheet
+    }
+
+    static func scaled(_ img: ByteImage, width: Int, height: Int) -> ByteImage {
+        if img.width == width && img.height == height && img.channels == 3 { return img }
+        var planes = RGBPlanes.from(img)
+        while planes[0].width / 2 >= width && planes[0].height / 2 >= height { planes = planes.map { $0.halved() } }
+        return RGBPlanes.toBytes(planes, width: width, height: height)
+    }
+}

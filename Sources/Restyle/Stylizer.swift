@@ -1,0 +1,58 @@
+import Flow
+
+/// A per-frame look: RGB planes in, RGB planes out (same size, 0…1 sRGB).
+///
+/// Stylisers are pure functions of one frame; temporal coherence is added on top
+/// by `TemporalCoherence`, so a pretrained network could plug in here as well.
+public protocol Stylizer: Sendable {
+    /// The frame is processed at 1/`reduction` of its size and upsampled afterwards (1 = full size).
+    var reduction: Int { get }
+    /// Stylises one frame at working size.
+    func stylize(_ rgb: [Plane]) -> [Plane]
+}
+
+/// Which styliser to build, with its options.
+public struct StyleSettings: Sendable {
+    /// The look.
+    public var style: Style
+    /// Reference picture for colour transfer (and the palette of `.palette`), as RGB planes.
+    public var styleImage: [Plane]?
+    /// Palette preset for `.palette` when there is no style image.
+    public var palettePreset: PalettePreset
+    /// Forces full-resolution processing even for styles that default to half size.
+    public var fullResolution: Bool
+
+    /// Creates settings; see each styliser for its fixed parameters.
+    public init(style: Style, styleImage: [Plane]? = nil, palettePreset: PalettePreset = .ukiyoE,
+                fullResolution: Bool = false) {
+        self.style = style; self.styleImage = styleImage
+        self.palettePreset = palettePreset; self.fullResolution = fullResolution
+    }
+
+    /// Builds the styliser, including colour transfer when a style image is set.
+    public func makeStylizer() -> any Stylizer {
+        var base: any Stylizer
+        switch style {
+        case .anime: base = AnimeStylizer(parameters: .anime)
+        case .toon: base = AnimeStylizer(parameters: .toon)
+        case .oil: base = OilStylizer()
+        case .sketch: base = SketchStylizer()
+        case .watercolor: base = WatercolorStylizer()
+        case .palette:
+            let palette = styleImage.map { Palette(kMeansOf: $0, count: 8) } ?? Palette(preset: palettePreset)
+            base = PaletteStylizer(palette: palette)
+        }
+        if fullResolution { base = FullResolution(base: base) }
+        if let ref = styleImage, style != .palette {
+            return ColorTransferStylizer(reference: ColorStatistics(of: ref), base: base)
+        }
+        return base
+    }
+}
+
+/// Runs a styliser at full size regardless of its preferred reduction.
+struct FullResolution: Stylizer {
+    let base: any Stylizer
+    var reduction: Int { 1 }
+    func stylize(_ rgb: [Plane]) -> [Plane] { base.stylize(rgb) }
+}

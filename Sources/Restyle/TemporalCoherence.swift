@@ -1,0 +1,146 @@
+import Flow
+import Imaging
+
+/// Parameters of the temporal-coherence stage.
+public struct CoherenceParameters: Sendable, Equatable {
+    /// 0…1: weight of the previous output (warped along the input's flow) where the flow is
+    /// trusted. 0 disables the stage: the output is then exactly the per-frame styliser's.
+    public var coherence: Float = 0.9
+    /// Bound on a pixel's carry age, in frames. The age is the blend-weighted number of frames the
+    /// content has been carried; the blend weight is capped at maxCarry / (age + 1) so content is
+    /// always refreshed from the current frame and long clips cannot drift.
+    public var maxCarry: Float = 12
+    /// Flow parameters (computed on the input's luma): the fast preset with a longer variational
+    /// refinement (4 × 5) and a denser patch grid (stride 3): blending needs sub-pixel accuracy.
+    public var flow: DISParameters = {
+        var p = DISParameters(preset: .fast)
+        p.patchStride = 3; p.variationalIterations = 4; p.sorIterations = 5
+        return p
+    }()
+    /// Flow input is the frame halved until its longer side is at most this (DIS then works at
+    /// half of that again with the fast preset, so ¼ size for 1280×720).
+    public var maxFlowSide: Int = 640
+    /// Also treat motion boundaries (large flow gradients) as untrusted.
+    public var motionBoundaryTest = true
+    /// A shot cut is declared when more than this fraction of pixels fails the occlusion test…
+    public var cutOccludedFraction: Float = 0.6
+    /// …or when the mean absolute luma residual after warping (valid pixels, 0…1) exceeds this.
+    public var cutResidual: Float = 0.1
+
+    /// Creates the defaults listed above.
+    public init(coherence: Float = 0.9) { self.coherence = min(max(coherence, 0), 1) }
+}
+
+/// Per-frame statistics of the coherence stage.
+public struct CoherenceReport: Sendable, Equatable {
+    /// Frames processed.
+    public var frames = 0
+    /// Shot cuts detected (blending reset).
+    public var cuts = 0
+    /// Mean over frames of the fraction of pixels that passed the occlusion test.
+    public var meanValidFraction: Double = 0
+    /// Largest carry age seen (frames).
+    public var maxAge: Float = 0
+}
+
+/// Stylises a frame sequence with temporal coherence (after Ruder, Dosovitskiy, Brox 2016, minus the
+/// network): output_t = a·W(output_{t−1}) + (1 − a)·stylise(frame_t), where W warps along the flow
+/// t → t−1 of the INPUT video and a = coherence × (non-occluded mask), capped by the carry-age bound.
+/// Frames must arrive in order; state is one working-size frame, so memory is constant.
+public final class TemporalCoherence {
+    /// The per-frame look.
+    public let stylizer: any Stylizer
+    /// The blending parameters.
+    public let parameters: CoherenceParameters
+    /// Running statistics.
+    public private(set) var report = CoherenceReport()
+    private let dis: DISFlow
+    private var prevOut: [Plane]?
+    private var prevAge: Plane?
+    private var prevLuma: Plane?
+    private var validSum: Double = 0
+
+    /// Creates the stage.
+    public init(stylizer: any Stylizer, parameters: CoherenceParameters = CoherenceParameters()) {
+        self.stylizer = stylizer
+        self.parameters = parameters
+        self.dis = DISFlow(parameters: parameters.flow)
+    }
+
+    /// Forgets the previous frame (the next frame starts a new shot).
+    public func reset() { prevOut = nil; prevAge = nil; prevLuma = nil }
+
+    /// Stylises the next frame of the sequence and returns it at the input's size.
+    public func process(_ frame: ByteImage) -> ByteImage {
+        let out = processPlanes(frame)
+        return RGBPlanes.toBytes(out, width: frame.width, height: frame.height)
+    }
+
+    /// Same as `process` but returns working-size planes (before upsampling).
+    public func processPlanes(_ frame: ByteImage) -> [Plane] {
+        report.frames += 1
+        let rgb = RGBPlanes.from(frame, factor: stylizer.reduction)
+        let styl = stylizer.stylize(rgb)
+        let c = parameters.coherence
+        if c <= 0 { return styl }
+
+        var flowFactor = 1
+        while max(frame.width, frame.height) / flowFactor > parameters.maxFlowSide { flowFactor *= 2 }
+        // Flow runs on the input's luma at 1/flowFactor size; reuse the working planes when they match.
+        var luma: Plane
+        var f: Int
+        if stylizer.reduction <= flowFactor { luma = RGBPlanes.luma(rgb); f = stylizer.reduction }
+        else { luma = Plane(luminanceOf: frame); f = 1 }
+        while f < flowFactor { luma = luma.halved(); f *= 2 }
+        defer { prevLuma = luma }
+
+        let w = styl[0].width, h = styl[0].height
+        guard let prev = prevOut, let age0 = prevAge, let pl = prevLuma,
+              pl.width == luma.width, pl.height == luma.height, prev[0].width == w, prev[0].height == h else {
+            prevOut = styl; prevAge = Plane(width: w, height: h)
+            report.meanValidFraction = validSum / Double(report.frames)
+            return styl
+        }
+        let back = dis.flow(from: luma, to: pl), fwd = dis.flow(from: pl, to: luma)
+        let scale = Float(frame.width) / Float(luma.width)
+        let mask = Occlusion.validMask(flow: back, reverse: fwd, pixelScale: scale, motionBoundaries: parameters.motionBoundaryTest)
+        let valid = mask.mean
+        let warpedLuma = Warp.backward(pl, flow: back)
+        var res: Double = 0, cnt: Double = 0
+        for i in 0..<mask.count where mask.data[i] > 0 { res += Double(abs(luma.data[i] - warpedLuma.data[i])); cnt += 1 }
+        let residual = cnt > 0 ? Float(res / cnt) : 1
+        if 1 - valid > parameters.cutOccludedFraction || residual > parameters.cutResidual {
+            report.cuts += 1
+            prevOut = styl; prevAge = Plane(width: w, height: h)
+            report.meanValidFraction = validSum / Double(report.frames)
+            return styl
+        }
+        validSum += Double(valid)
+        report.meanValidFraction = validSum / Double(report.frames)
+
+        let flowW = back.resized(width: w, height: h)
+        let maskW = mask.resized(width: w, height: h)
+        let warped = Warp.backward(prev, flow: flowW)
+        let age = Warp.backward(age0, flow: flowW)
+        var newAge = Plane(width: w, height: h)
+        let cap = parameters.maxCarry
+        var maxAge: Float = 0
+        let out = maskW.data.withUnsafeBufferPointer { mp in age.data.withUnsafeBufferPointer { ap in
+            newAge.data.withUnsafeMutableBufferPointer { np in
+                warped[0].data.withUnsafeBufferPointer { w0 in warped[1].data.withUnsafeBufferPointer { w1 in
+                warped[2].data.withUnsafeBufferPointer { w2 in
+                    mapRGB(styl) { r, g, b, i in
+                        let carried = ap[i] + 1
+                        let a = min(c * min(max(mp[i], 0), 1), cap / carried)
+                        np[i] = a * carried
+                        return (r + a * (w0[i] - r), g + a * (w1[i] - g), b + a * (w2[i] - b))
+                    }
+                }}}
+            }
+        }}
+        for v in newAge.data where v > maxAge { maxAge = v }
+        report.maxAge = max(report.maxAge, maxAge)
+        prevOut = out; prevAge = newAge
+        return out
+    }
+}

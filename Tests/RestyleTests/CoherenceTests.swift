@@ -1,0 +1,36 @@
+import Foundation
+import Imaging
+import Flow
+import Testing
+@testable import Restyle
+
+/// Frames of a bundled clip, at most 640 pixels wide (bigbuckbunny is halved to 640×360 to keep tests fast).
+func clipFrames(_ name: String, count: Int) throws -> [ByteImage] {
+    try Media.byteFrames(name, count: count).map { b in
+        b.width > 640 ? RGBPlanes.toBytes(RGBPlanes.from(b, factor: 2), width: b.width / 2, height: b.height / 2) : b
+    }
+}
+
+@Test(arguments: ["bikes.mp4", "bigbuckbunny.mp4"])
+func coherenceCutsWarpingError(clip: String) throws {
+    let frames = try clipFrames(clip, count: 12)
+    let styles = Style.allCases
+    let perFrame = styles.map { TemporalCoherence(stylizer: StyleSettings(style: $0).makeStylizer(), parameters: CoherenceParameters(coherence: 0)) }
+    let cp = CoherenceParameters()
+    let coherent = styles.map { TemporalCoherence(stylizer: StyleSettings(style: $0).makeStylizer(), parameters: cp) }
+    var meter = WarpErrorMeter(streams: 2 * styles.count)
+    for f in frames {
+        var outs: [Image] = []
+        for k in styles.indices { outs.append(Image(perFrame[k].process(f))); outs.append(Image(coherent[k].process(f))) }
+        try meter.add(original: Image(f), processed: outs)
+    }
+    let v = try meter.values(), orig = try meter.originalValue()
+    print("metric valid fraction \(1 - meter.occludedFractionSum / Double(meter.pairs))")
+    for (k, s) in styles.enumerated() {
+        let pf = v[2 * k], co = v[2 * k + 1]
+        print(String(format: "E_warp %@ %@: original %.5f  per-frame %.5f  coherent %.5f  (coherent/per-frame %.2f, coherent/original %.2f)  cuts %d valid %.2f",
+                     clip, s.rawValue, orig, pf, co, co / pf, co / orig, coherent[k].report.cuts, coherent[k].report.meanValidFraction))
+        #expect(co <= 0.5 * pf, "\(s) on \(clip): coherent \(co) vs per-frame \(pf)")
+        #expect(co <= 2 * orig, "\(s) on \(clip): coherent \(co) vs original \(orig)")
+    }
+}

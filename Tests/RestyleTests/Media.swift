@@ -1,0 +1,25 @@
+import Foundation
+import Imaging
+import VideoIO
+
+/// Test media from the repository's clips/ folder, decoded with VideoIO.
+enum Media {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    static func url(_ name: String) -> URL { root.appendingPathComponent("clips").appendingPathComponent(name) }
+
+    /// The first `count` frames of a clip (8-bit RGB).
+    static func byteFrames(_ name: String, count: Int) throws -> [ByteImage] {
+        let reader = try VideoReader(url: url(name))
+        var out: [ByteImage] = []
+        while out.count < count, let f = try reader.nextFrame() { out.append(f.image) }
+        return out
+    }
+
+    /// The first `count` frames of a clip as float images.
+    static func frames(_ name: String, count: Int) throws -> [Image] { try byteFrames(name, count: count).map { Image($0) } }
+
+    /// A photo from clips/.
+    static func image(_ name: String) throws -> Image { Image(try ImageFile.read(url(name))) }
+}
