@@ -1,0 +1,93 @@
+import Foundation
+
+/// Mean and standard deviation of the three Lab channels inside a mask.
+public struct LabStats: Sendable, Equatable {
+    /// Channel means (L, a, b).
+    public var mean: SIMD3<Float>
+    /// Channel standard deviations (L, a, b), floored at a small positive value.
+    public var std: SIMD3<Float>
+    /// Creates statistics.
+    public init(mean: SIMD3<Float>, std: SIMD3<Float>) { self.mean = mean; self.std = std }
+
+    /// Exponential moving average towards `new` with weight `alpha` for the new value.
+    public func blended(toward new: LabStats, alpha: Float) -> LabStats {
+        LabStats(mean: mean + (new.mean - mean) * alpha, std: std + (new.std - std) * alpha)
+    }
+}
+
+/// sRGB ↔ CIE Lab (D65) on region buffers, and Reinhard-style statistics transfer.
+enum LabColor {
+    /// sRGB-encoded 0...1 → linear, through a 4096-entry table (error < 1e-3).
+    static let toLinear: [Float] = (0...4096).map { i in
+        let v = Float(i) / 4096
+        return v <= 0.04045 ? v / 12.92 : powf((v + 0.055) / 1.055, 2.4)
+    }
+
+    @inline(__always) static func lin(_ v: Float, _ t: UnsafeBufferPointer<Float>) -> Float {
+        let f = min(max(v, 0), 1) * 4096
+        let i = min(Int(f), 4095), r = f - Float(i)
+        return t[i] + (t[i + 1] - t[i]) * r
+    }
+
+    @inline(__always) static func f(_ t: Float) -> Float { t > 0.008856 ? cbrtf(t) : 7.787 * t + 16 / 116 }
+    @inline(__always) static func finv(_ t: Float) -> Float { t > 0.206893 ? t * t * t : (t - 16 / 116) / 7.787 }
+    @inline(__always) static func gamma(_ v: Float) -> Float {
+        let c = min(max(v, 0), 1)
+        return c <= 0.0031308 ? 12.92 * c : 1.055 * powf(c, 1 / 2.4) - 0.055
+    }
+
+    /// Converts RGB samples to Lab in place for pixels where `mask` (1 channel) is positive.
+    static func rgbToLab(_ buf: inout RegionBuffer, where mask: RegionBuffer) {
+        toLinear.withUnsafeBufferPointer { t in
+            buf.data.withUnsafeMutableBufferPointer { d in
+                for p in 0..<(buf.width * buf.height) where mask.data[p] > 0 {
+                    let r = lin(d[3 * p], t), g = lin(d[3 * p + 1], t), b = lin(d[3 * p + 2], t)
+                    let x = (0.4124564 * r + 0.3575761 * g + 0.1804375 * b) / 0.95047
+                    let y = 0.2126729 * r + 0.7151522 * g + 0.0721750 * b
+                    let z = (0.0193339 * r + 0.1191920 * g + 0.9503041 * b) / 1.08883
+                    let fx = f(x), fy = f(y), fz = f(z)
+                    d[3 * p] = 116 * fy - 16; d[3 * p + 1] = 500 * (fx - fy); d[3 * p + 2] = 200 * (fy - fz)
+                }
+            }
+        }
+    }
+
+    /// Converts Lab samples back to sRGB 0...1 in place where `mask` is positive.
+    static func labToRGB(_ buf: inout RegionBuffer, where mask: RegionBuffer) {
+        buf.data.withUnsafeMutableBufferPointer { d in
+            for p in 0..<(buf.width * buf.height) where mask.data[p] > 0 {
+                let fy = (d[3 * p] + 16) / 116, fx = fy + d[3 * p + 1] / 500, fz = fy - d[3 * p + 2] / 200
+                let x = finv(fx) * 0.95047, y = finv(fy), z = finv(fz) * 1.08883
+                let r = 3.2404542 * x - 1.5371385 * y - 0.4985314 * z
+                let g = -0.9692660 * x + 1.8760108 * y + 0.0415560 * z
+                let b = 0.0556434 * x - 0.2040259 * y + 1.0572252 * z
+                d[3 * p] = gamma(r); d[3 * p + 1] = gamma(g); d[3 * p + 2] = gamma(b)
+            }
+        }
+    }
+
+    /// Lab statistics of `lab` over pixels where `mask` > 0.5 (nil when fewer than 16 pixels qualify).
+    static func stats(_ lab: RegionBuffer, mask: RegionBuffer) -> LabStats? {
+        var s = SIMD3<Double>(0, 0, 0), s2 = SIMD3<Double>(0, 0, 0), n = 0.0
+        for p in 0..<(lab.width * lab.height) where mask.data[p] > 0.5 {
+            let v = SIMD3(Double(lab.data[3 * p]), Double(lab.data[3 * p + 1]), Double(lab.data[3 * p + 2]))
+            s += v; s2 += v * v; n += 1
+        }
+        guard n >= 16 else { return nil }
+        let m = s / n
+        let varr = (s2 / n - m * m)
+        let sd = SIMD3(Float(max(varr.x, 0).squareRoot()), Float(max(varr.y, 0).squareRoot()), Float(max(varr.z, 0).squareRoot()))
+        return LabStats(mean: SIMD3(Float(m.x), Float(m.y), Float(m.z)), std: pointwiseMax(sd, SIMD3(repeating: 0.5)))
+    }
+
+    /// Maps Lab samples so `from` statistics become `to` (per channel: (x − μs)·σt/σs + μt); the
+    /// gain is clamped to 0.5...2 so a bad frame's statistics cannot blow up the colours.
+    static func transfer(_ lab: inout RegionBuffer, where mask: RegionBuffer, from: LabStats, to: LabStats) {
+        let gain = pointwiseMin(pointwiseMax(to.std / from.std, SIMD3(repeating: 0.5)), SIMD3(repeating: 2))
+        lab.data.withUnsafeMutableBufferPointer { d in
+            for p in 0..<(lab.width * lab.height) where mask.data[p] > 0 {
+                for c in 0..<3 { d[3 * p + c] = (d[3 * p + c] - from.mean[c]) * gain[c] + to.mean[c] }
+            }
+        }
+    }
+}
