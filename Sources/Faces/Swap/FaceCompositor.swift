@@ -69,17 +69,20 @@ public struct FaceCompositor: Sendable {
                                                      triangles: tris, visible: visible, rect: rect)
         let tgt = RegionBuffer(cropping: frame, rect)
 
-        // Blend mask: face oval ∩ drawn triangles, minus kept eyes / mouth, eroded then feathered.
+        // Blend mask: face oval ∩ drawn triangles, eroded then feathered; kept eyes / mouth are cut
+        // out with a narrower feather so their interiors stay exactly the target's.
         var hard = RegionBuffer(width: rect.width, height: rect.height, channels: 1)
         FaceMasks.fill(&hard, polygon: FaceMasks.polygon(dst, CanonicalFace.oval, scale: 1.0, origin: rect), value: 1)
+        FaceMasks.intersect(&hard, FaceMasks.erode(cov, radius: 2))
+        var holes = RegionBuffer(width: rect.width, height: rect.height, channels: 1)
         if options.eyes == .keep {
-            FaceMasks.fill(&hard, polygon: FaceMasks.polygon(dst, CanonicalFace.rightEye, scale: 1.25, origin: rect), value: 0)
-            FaceMasks.fill(&hard, polygon: FaceMasks.polygon(dst, CanonicalFace.leftEye, scale: 1.25, origin: rect), value: 0)
+            FaceMasks.fill(&holes, polygon: FaceMasks.polygon(dst, CanonicalFace.rightEye, scale: 1.35, origin: rect), value: 1)
+            FaceMasks.fill(&holes, polygon: FaceMasks.polygon(dst, CanonicalFace.leftEye, scale: 1.35, origin: rect), value: 1)
         }
         if options.mouth == .keep {
-            FaceMasks.fill(&hard, polygon: FaceMasks.polygon(dst, CanonicalFace.innerLips, scale: 1.1, origin: rect), value: 0)
+            FaceMasks.fill(&holes, polygon: FaceMasks.polygon(dst, CanonicalFace.innerLips, scale: 1.15, origin: rect), value: 1)
         }
-        FaceMasks.intersect(&hard, FaceMasks.erode(cov, radius: 2))
+        let holeSoft = RegionFilter.gaussian(holes, sigma: max(0.8, 0.025 * iod))
 
         if options.colorTransfer || options.lighting {
             var stats = RegionBuffer(width: rect.width, height: rect.height, channels: 1)
@@ -106,12 +109,13 @@ public struct FaceCompositor: Sendable {
         let blended: RegionBuffer
         switch options.blend {
         case .pyramid:
-            let er = FaceMasks.erode(hard, radius: 2 * feather)
-            let soft = RegionFilter.gaussian(er, sigma: feather)
+            var soft = RegionFilter.gaussian(FaceMasks.erode(hard, radius: 1.5 * feather), sigma: feather)
+            for i in soft.data.indices { soft.data[i] *= 1 - holeSoft.data[i] }
             blended = PyramidBlend.blend(fg: warped, bg: tgt, mask: soft, levels: options.pyramidLevels)
             hard = soft
         case .poisson:
-            let region = FaceMasks.erode(hard, radius: 2)
+            var region = FaceMasks.erode(hard, radius: 2)
+            for i in region.data.indices where holes.data[i] > 0 { region.data[i] = 0 }
             let cloned = PoissonBlend.blend(src: warped, dst: tgt, region: region)
             // A one-pixel feather hides the sub-pixel staircase of the region edge.
             let soft = RegionFilter.gaussian(region, sigma: 1)
