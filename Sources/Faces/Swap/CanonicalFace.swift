@@ -60,4 +60,10 @@ public enum CanonicalFace {
         let ext = (try? extended(landmarks)) ?? []
         return (try? Delaunay.triangulate(ext.map { SIMD2(Double($0.x), Double($0.y)) })) ?? []
     }()
+
+    /// Facing cosine of every canonical triangle (frontal face), the reference for culling.
+    static let facing: [Float] = {
+        let ext = (try? extended(landmarks)) ?? []
+        return triangles.map { PiecewiseAffineWarp.facingCosine(ext[$0.a], ext[$0.b], ext[$0.c]) }
+    }()
 }

@@ -8,16 +8,25 @@ public enum PiecewiseAffineWarp {
     /// triangles turned further away (or back-facing) are culled.
     public static let cullCosine: Float = 0.12
 
-    /// Which triangles face the camera: the normal of the target triangle (using FaceMesh z) must
-    /// point towards the viewer with at least `cullCosine`, with the canonical winding as reference.
+    /// Which triangles face the camera. A triangle is culled when its 3-D normal (using FaceMesh z)
+    /// points away from the viewer, or when it has turned to grazing (cosine below `cullCosine`) and
+    /// lost more than half of the facing it has on the frontal canonical face — so the steep but
+    /// visible sides of a frontal face stay drawn.
     public static func visibility(_ pts: [SIMD3<Float>], triangles: [Triangle]) -> [Bool] {
-        triangles.map { t in
-            let a = pts[t.a], b = pts[t.b], c = pts[t.c]
-            let u = b - a, v = c - a
-            let n = SIMD3(u.y * v.z - u.z * v.y, u.z * v.x - u.x * v.z, u.x * v.y - u.y * v.x)
-            let len = (n * n).sum().squareRoot()
-            return len > 0 && n.z / len >= cullCosine
+        let canon = triangles.count == CanonicalFace.triangles.count ? CanonicalFace.facing : nil
+        return triangles.enumerated().map { k, t in
+            let cos = facingCosine(pts[t.a], pts[t.b], pts[t.c])
+            return cos > 0 && (cos >= cullCosine || cos >= 0.5 * (canon?[k] ?? 1))
         }
+    }
+
+    /// Cosine between a triangle's normal and the direction towards the camera (−z is towards the
+    /// camera in FaceMesh; y points down, so a front-facing triangle with positive screen area has n.z > 0).
+    static func facingCosine(_ a: SIMD3<Float>, _ b: SIMD3<Float>, _ c: SIMD3<Float>) -> Float {
+        let u = b - a, v = c - a
+        let n = SIMD3(u.y * v.z - u.z * v.y, u.z * v.x - u.x * v.z, u.x * v.y - u.y * v.x)
+        let len = (n * n).sum().squareRoot()
+        return len > 0 ? n.z / len : 0
     }
 
     /// Warps `source` (landmarks `src`) onto the target region `rect` (landmarks `dst`, frame pixels).
