@@ -31,9 +31,16 @@ enum LabColor {
 
     @inline(__always) static func f(_ t: Float) -> Float { t > 0.008856 ? cbrtf(t) : 7.787 * t + 16 / 116 }
     @inline(__always) static func finv(_ t: Float) -> Float { t > 0.206893 ? t * t * t : (t - 16 / 116) / 7.787 }
-    @inline(__always) static func gamma(_ v: Float) -> Float {
-        let c = min(max(v, 0), 1)
-        return c <= 0.0031308 ? 12.92 * c : 1.055 * powf(c, 1 / 2.4) - 0.055
+    /// Linear → sRGB-encoded, tabulated over √v (dense where the curve is steep; error < 1e-4).
+    static let toGamma: [Float] = (0...4096).map { i in
+        let t = Float(i) / 4096, v = t * t
+        return v <= 0.0031308 ? 12.92 * v : 1.055 * powf(v, 1 / 2.4) - 0.055
+    }
+
+    @inline(__always) static func gamma(_ v: Float, _ t: UnsafeBufferPointer<Float>) -> Float {
+        let f = min(max(v, 0), 1).squareRoot() * 4096
+        let i = min(Int(f), 4095), r = f - Float(i)
+        return t[i] + (t[i + 1] - t[i]) * r
     }
 
     /// Converts RGB samples to Lab in place for pixels where `mask` (1 channel) is positive.
@@ -54,6 +61,7 @@ enum LabColor {
 
     /// Converts Lab samples back to sRGB 0...1 in place where `mask` is positive.
     static func labToRGB(_ buf: inout RegionBuffer, where mask: RegionBuffer) {
+        toGamma.withUnsafeBufferPointer { t in
         buf.data.withUnsafeMutableBufferPointer { d in
             for p in 0..<(buf.width * buf.height) where mask.data[p] > 0 {
                 let fy = (d[3 * p] + 16) / 116, fx = fy + d[3 * p + 1] / 500, fz = fy - d[3 * p + 2] / 200
@@ -61,8 +69,9 @@ enum LabColor {
                 let r = 3.2404542 * x - 1.5371385 * y - 0.4985314 * z
                 let g = -0.9692660 * x + 1.8760108 * y + 0.0415560 * z
                 let b = 0.0556434 * x - 0.2040259 * y + 1.0572252 * z
-                d[3 * p] = gamma(r); d[3 * p + 1] = gamma(g); d[3 * p + 2] = gamma(b)
+                d[3 * p] = gamma(r, t); d[3 * p + 1] = gamma(g, t); d[3 * p + 2] = gamma(b, t)
             }
+        }
         }
     }
 

@@ -2,16 +2,41 @@
 /// each frequency band is mixed with a correspondingly blurred mask, so low frequencies blend over
 /// wide transitions and fine detail over narrow ones — no visible seam, no ghosting.
 enum PyramidBlend {
-    /// Binomial [1 4 6 4 1]/16 blur then 2× decimation (pixel centres at 2i + 0.5).
+    /// Binomial [1 4 6 4 1]/16 blur then 2× decimation (output pixel i sits on input pixel 2i),
+    /// computing only the samples that survive the decimation.
     static func down(_ b: RegionBuffer) -> RegionBuffer {
-        let blurred = RegionFilter.separable(b, kernel: [1 / 16, 4 / 16, 6 / 16, 4 / 16, 1 / 16])
-        let w = (b.width + 1) / 2, h = (b.height + 1) / 2, c = b.channels
-        var out = RegionBuffer(width: w, height: h, channels: c)
-        for y in 0..<h {
-            let sy = min(2 * y, b.height - 1)
-            for x in 0..<w {
-                let sx = min(2 * x, b.width - 1)
-                for ch in 0..<c { out.data[(y * w + x) * c + ch] = blurred.data[(sy * b.width + sx) * c + ch] }
+        let w = b.width, h = b.height, c = b.channels
+        let ow = (w + 1) / 2, oh = (h + 1) / 2
+        var hp = RegionBuffer(width: ow, height: h, channels: c)
+        var out = RegionBuffer(width: ow, height: oh, channels: c)
+        let k: (Float, Float, Float) = (1 / 16, 4 / 16, 6 / 16)
+        b.data.withUnsafeBufferPointer { s in
+            hp.data.withUnsafeMutableBufferPointer { d in
+                for y in 0..<h {
+                    let row = y * w * c, orow = y * ow * c
+                    for x in 0..<ow {
+                        let cx = 2 * x
+                        let xm2 = max(cx - 2, 0) * c, xm1 = max(cx - 1, 0) * c, x0 = cx * c
+                        let xp1 = min(cx + 1, w - 1) * c, xp2 = min(cx + 2, w - 1) * c
+                        for ch in 0..<c {
+                            d[orow + x * c + ch] = k.0 * (s[row + xm2 + ch] + s[row + xp2 + ch])
+                                + k.1 * (s[row + xm1 + ch] + s[row + xp1 + ch]) + k.2 * s[row + x0 + ch]
+                        }
+                    }
+                }
+            }
+        }
+        let rl = ow * c
+        hp.data.withUnsafeBufferPointer { s in
+            out.data.withUnsafeMutableBufferPointer { d in
+                for y in 0..<oh {
+                    let cy = 2 * y
+                    let rm2 = max(cy - 2, 0) * rl, rm1 = max(cy - 1, 0) * rl, r0 = cy * rl
+                    let rp1 = min(cy + 1, h - 1) * rl, rp2 = min(cy + 2, h - 1) * rl, o = y * rl
+                    for i in 0..<rl {
+                        d[o + i] = k.0 * (s[rm2 + i] + s[rp2 + i]) + k.1 * (s[rm1 + i] + s[rp1 + i]) + k.2 * s[r0 + i]
+                    }
+                }
             }
         }
         return out
@@ -19,22 +44,25 @@ enum PyramidBlend {
 
     /// Bilinear 2× upsampling to exactly `width`×`height` (inverse of `down`'s sampling grid).
     static func up(_ b: RegionBuffer, width: Int, height: Int) -> RegionBuffer {
-        let c = b.channels
+        let c = b.channels, bw = b.width, bh = b.height
         var out = RegionBuffer(width: width, height: height, channels: c)
+        var x0s = [Int](repeating: 0, count: width), x1s = x0s, axs = [Float](repeating: 0, count: width)
+        for x in 0..<width {
+            let fx = min(Float(x) / 2, Float(bw - 1))
+            x0s[x] = Int(fx); x1s[x] = min(x0s[x] + 1, bw - 1); axs[x] = fx - Float(x0s[x])
+        }
         b.data.withUnsafeBufferPointer { s in
             out.data.withUnsafeMutableBufferPointer { d in
                 for y in 0..<height {
-                    let fy = min(Float(y) / 2, Float(b.height - 1))
-                    let y0 = min(Int(fy), max(b.height - 2, 0)), ay = b.height > 1 ? fy - Float(y0) : 0
-                    let y1 = min(y0 + 1, b.height - 1)
+                    let fy = min(Float(y) / 2, Float(bh - 1))
+                    let y0 = Int(fy), y1 = min(y0 + 1, bh - 1), ay = fy - Float(y0)
+                    let r0 = y0 * bw * c, r1 = y1 * bw * c, o = y * width * c
                     for x in 0..<width {
-                        let fx = min(Float(x) / 2, Float(b.width - 1))
-                        let x0 = min(Int(fx), max(b.width - 2, 0)), ax = b.width > 1 ? fx - Float(x0) : 0
-                        let x1 = min(x0 + 1, b.width - 1)
+                        let a = x0s[x] * c, bb = x1s[x] * c, ax = axs[x]
                         for ch in 0..<c {
-                            let t = s[(y0 * b.width + x0) * c + ch] * (1 - ax) + s[(y0 * b.width + x1) * c + ch] * ax
-                            let u = s[(y1 * b.width + x0) * c + ch] * (1 - ax) + s[(y1 * b.width + x1) * c + ch] * ax
-                            d[(y * width + x) * c + ch] = t * (1 - ay) + u * ay
+                            let t = s[r0 + a + ch] + (s[r0 + bb + ch] - s[r0 + a + ch]) * ax
+                            let u = s[r1 + a + ch] + (s[r1 + bb + ch] - s[r1 + a + ch]) * ax
+                            d[o + x * c + ch] = t + (u - t) * ay
                         }
                     }
                 }
@@ -44,26 +72,52 @@ enum PyramidBlend {
     }
 
     /// Blends `fg` over `bg` (both 3-channel) with `mask` (1-channel, 0...1) using `levels` bands.
+    ///
+    /// The Laplacian pyramid is linear, so mixing the bands of fg and bg with the mask equals
+    /// bg + collapse(mask_l · L_l(fg − bg)): one pyramid instead of two, and bg is reproduced
+    /// exactly wherever the mask pyramid is zero.
     static func blend(fg: RegionBuffer, bg: RegionBuffer, mask: RegionBuffer, levels: Int) -> RegionBuffer {
-        var ga = [fg], gb = [bg], gm = [mask]
+        var diff = fg
+        sub(&diff.data, bg.data)
+        var gd = [diff], gm = [mask]
         for _ in 1..<max(levels, 1) {
-            guard let last = ga.last, last.width >= 8, last.height >= 8 else { break }
-            ga.append(down(last)); gb.append(down(gb.last!)); gm.append(down(gm.last!))
+            guard let last = gd.last, last.width >= 8, last.height >= 8 else { break }
+            gd.append(down(last)); gm.append(down(gm.last!))
         }
-        let n = ga.count
-        // Coarsest level: plain mix of the Gaussian levels.
-        var acc = mix(ga[n - 1], gb[n - 1], gm[n - 1])
+        let n = gd.count
+        var acc = gd[n - 1]
+        scale(&acc, by: gm[n - 1])
         for l in stride(from: n - 2, through: 0, by: -1) {
-            let w = ga[l].width, h = ga[l].height
-            let ua = up(ga[l + 1], width: w, height: h), ub = up(gb[l + 1], width: w, height: h)
-            var la = ga[l], lb = gb[l]
-            for i in la.data.indices { la.data[i] -= ua.data[i]; lb.data[i] -= ub.data[i] }
-            let band = mix(la, lb, gm[l])
+            let w = gd[l].width, h = gd[l].height
+            let ud = up(gd[l + 1], width: w, height: h)
+            var band = gd[l]
+            sub(&band.data, ud.data)
+            scale(&band, by: gm[l])
             var next = up(acc, width: w, height: h)
-            for i in next.data.indices { next.data[i] += band.data[i] }
+            add(&next.data, band.data)
             acc = next
         }
-        return acc
+        var out = bg
+        add(&out.data, acc.data)
+        return out
+    }
+
+    static func sub(_ a: inout [Float], _ b: [Float]) {
+        a.withUnsafeMutableBufferPointer { x in b.withUnsafeBufferPointer { y in for i in 0..<x.count { x[i] -= y[i] } } }
+    }
+
+    static func add(_ a: inout [Float], _ b: [Float]) {
+        a.withUnsafeMutableBufferPointer { x in b.withUnsafeBufferPointer { y in for i in 0..<x.count { x[i] += y[i] } } }
+    }
+
+    /// Multiplies each pixel's channels by the 1-channel mask.
+    static func scale(_ b: inout RegionBuffer, by m: RegionBuffer) {
+        let c = b.channels
+        b.data.withUnsafeMutableBufferPointer { d in
+            m.data.withUnsafeBufferPointer { mm in
+                for p in 0..<(b.width * b.height) { let t = mm[p]; for ch in 0..<c { d[p * c + ch] *= t } }
+            }
+        }
     }
 
     static func mix(_ a: RegionBuffer, _ b: RegionBuffer, _ m: RegionBuffer) -> RegionBuffer {

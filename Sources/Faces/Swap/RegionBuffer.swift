@@ -76,9 +76,16 @@ struct RegionBuffer {
 
 /// Small separable filters on region buffers.
 enum RegionFilter {
-    /// Gaussian blur of every channel (edges clamped), sigma in pixels.
+    /// Gaussian blur of every channel (edges clamped), sigma in pixels. Wide blurs run on a grid
+    /// decimated so the kernel stays about 2.5 pixels wide, then are upsampled bilinearly: the
+    /// result is smooth, and the cost no longer grows with sigma.
     static func gaussian(_ buf: RegionBuffer, sigma: Float) -> RegionBuffer {
         guard sigma > 0.3 else { return buf }
+        let f = Int(sigma / 2.5)
+        if f >= 2 && buf.width >= 4 * f && buf.height >= 4 * f {
+            let small = gaussian(decimate(buf, f), sigma: sigma / Float(f))
+            return upsample(small, factor: f, width: buf.width, height: buf.height)
+        }
         let radius = max(1, Int((3 * sigma).rounded(.up)))
         var k = [Float](repeating: 0, count: 2 * radius + 1)
         var sum: Float = 0
@@ -87,50 +94,100 @@ enum RegionFilter {
         return separable(buf, kernel: k)
     }
 
-    /// Applies the same 1-D kernel horizontally then vertically (clamped edges), rows in parallel.
+    /// Box-average decimation by an integer factor (partial edge cells average what they cover).
+    static func decimate(_ b: RegionBuffer, _ f: Int) -> RegionBuffer {
+        let w = (b.width + f - 1) / f, h = (b.height + f - 1) / f, c = b.channels
+        var out = RegionBuffer(width: w, height: h, channels: c)
+        var count = [Float](repeating: 0, count: w * h)
+        b.data.withUnsafeBufferPointer { s in
+            out.data.withUnsafeMutableBufferPointer { d in
+                for y in 0..<b.height {
+                    let oy = y / f
+                    for x in 0..<b.width {
+                        let o = oy * w + x / f
+                        count[o] += 1
+                        for ch in 0..<c { d[o * c + ch] += s[(y * b.width + x) * c + ch] }
+                    }
+                }
+                for o in 0..<(w * h) { let inv = 1 / max(count[o], 1); for ch in 0..<c { d[o * c + ch] *= inv } }
+            }
+        }
+        return out
+    }
+
+    /// Bilinear upsampling of a grid decimated by `factor` (cell centres at (i + 0.5)·factor − 0.5).
+    static func upsample(_ s: RegionBuffer, factor f: Int, width: Int, height: Int) -> RegionBuffer {
+        let c = s.channels, sw = s.width, sh = s.height
+        var out = RegionBuffer(width: width, height: height, channels: c)
+        var x0s = [Int](repeating: 0, count: width), x1s = x0s, axs = [Float](repeating: 0, count: width)
+        for x in 0..<width {
+            let fx = min(max((Float(x) + 0.5) / Float(f) - 0.5, 0), Float(sw - 1))
+            x0s[x] = Int(fx); x1s[x] = min(x0s[x] + 1, sw - 1); axs[x] = fx - Float(x0s[x])
+        }
+        s.data.withUnsafeBufferPointer { sp in
+            out.data.withUnsafeMutableBufferPointer { dp in
+                for y in 0..<height {
+                    let fy = min(max((Float(y) + 0.5) / Float(f) - 0.5, 0), Float(sh - 1))
+                    let y0 = Int(fy), y1 = min(y0 + 1, sh - 1), ay = fy - Float(y0)
+                    let r0 = y0 * sw * c, r1 = y1 * sw * c, o = y * width * c
+                    for x in 0..<width {
+                        let a = x0s[x] * c, b = x1s[x] * c, ax = axs[x]
+                        for ch in 0..<c {
+                            let t = sp[r0 + a + ch] + (sp[r0 + b + ch] - sp[r0 + a + ch]) * ax
+                            let u = sp[r1 + a + ch] + (sp[r1 + b + ch] - sp[r1 + a + ch]) * ax
+                            dp[o + x * c + ch] = t + (u - t) * ay
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Applies the same 1-D kernel horizontally then vertically (clamped edges), row bands in parallel.
     static func separable(_ buf: RegionBuffer, kernel k: [Float]) -> RegionBuffer {
         let w = buf.width, h = buf.height, c = buf.channels, r = k.count / 2
         guard w > 0, h > 0 else { return buf }
         var tmp = RegionBuffer(width: w, height: h, channels: c)
         var out = RegionBuffer(width: w, height: h, channels: c)
-        let chunks = min(h, 8)
-        buf.data.withUnsafeBufferPointer { src in
+        let chunks = min(h, 4)
+        let rowLen = w * c
+        buf.data.withUnsafeBufferPointer { srcB in
             tmp.data.withUnsafeMutableBufferPointer { dstB in
-                let dst = SharedMutablePointer(dstB)
                 k.withUnsafeBufferPointer { kb in
-                    let kk = SharedPointer(kb), src = SharedPointer(src)
+                    let kk = SharedPointer(kb), src = SharedPointer(srcB), dst = SharedMutablePointer(dstB)
                     DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                        // Each row is copied into a padded line (edges replicated) so the taps need no clamping.
+                        let pad = UnsafeMutablePointer<Float>.allocate(capacity: (w + 2 * r) * c)
+                        defer { pad.deallocate() }
                         for y in (chunk * h / chunks)..<((chunk + 1) * h / chunks) {
-                            let row = y * w * c
-                            for x in 0..<w {
-                                for ch in 0..<c {
-                                    var acc: Float = 0
-                                    for j in -r...r {
-                                        let xx = min(max(x + j, 0), w - 1)
-                                        acc += kk[j + r] * src[row + xx * c + ch]
-                                    }
-                                    dst[row + x * c + ch] = acc
-                                }
+                            let row = y * rowLen
+                            for x in 0..<(w + 2 * r) {
+                                let sx = min(max(x - r, 0), w - 1)
+                                for ch in 0..<c { pad[x * c + ch] = src[row + sx * c + ch] }
+                            }
+                            let o = dst.base + row
+                            for i in 0..<rowLen { o[i] = 0 }
+                            for j in 0...(2 * r) {
+                                let kv = kk[j], p = pad + j * c
+                                for i in 0..<rowLen { o[i] += kv * p[i] }
                             }
                         }
                     }
                 }
             }
         }
-        tmp.data.withUnsafeBufferPointer { src in
+        tmp.data.withUnsafeBufferPointer { srcB in
             out.data.withUnsafeMutableBufferPointer { dstB in
-                let dst = SharedMutablePointer(dstB)
                 k.withUnsafeBufferPointer { kb in
-                    let kk = SharedPointer(kb), src = SharedPointer(src)
+                    let kk = SharedPointer(kb), src = SharedPointer(srcB), dst = SharedMutablePointer(dstB)
                     DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                         for y in (chunk * h / chunks)..<((chunk + 1) * h / chunks) {
-                            for i in 0..<(w * c) {
-                                var acc: Float = 0
-                                for j in -r...r {
-                                    let yy = min(max(y + j, 0), h - 1)
-                                    acc += kk[j + r] * src[yy * w * c + i]
-                                }
-                                dst[y * w * c + i] = acc
+                            let o = dst.base + y * rowLen
+                            for i in 0..<rowLen { o[i] = 0 }
+                            for j in -r...r {
+                                let yy = min(max(y + j, 0), h - 1), kv = kk[j + r], s = src.base + yy * rowLen
+                                for i in 0..<rowLen { o[i] += kv * s[i] }
                             }
                         }
                     }
