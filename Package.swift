@@ -19,7 +19,7 @@ let package = Package(
         .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat"),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas"),
         .target(name: "Imaging", swiftSettings: optimise),
-        .target(name: "VideoIO", dependencies: ["CFFmpeg", "Imaging"], swiftSettings: optimise),
+        .target(name: "VideoIO", dependencies: ["CFFmpeg", "Imaging"], exclude: ["README.md"], swiftSettings: optimise),
         .target(name: "Neural", dependencies: ["Imaging", "CBLAS"], swiftSettings: optimise),
         .target(name: "Flow", dependencies: ["Imaging"], swiftSettings: optimise),
         .target(name: "Faces", dependencies: ["Neural", "Imaging", "VideoIO"], swiftSettings: optimise),

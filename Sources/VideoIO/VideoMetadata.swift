@@ -8,6 +8,7 @@ public struct Rational: Sendable, Equatable, Codable, CustomStringConvertible {
     public init(_ num: Int, _ den: Int) { self.num = num; self.den = den }
     /// The value as a double (0 when the denominator is 0).
     public var value: Double { den == 0 ? 0 : Double(num) / Double(den) }
+    /// "num/den".
     public var description: String { "\(num)/\(den)" }
 }
 
@@ -35,12 +36,18 @@ public struct VideoMetadata: Sendable, Equatable, Codable {
     public var audioCodec: String?
     /// Container-level metadata tags (title, comment, custom keys).
     public var tags: [String: String]
+    /// Duration of the first audio stream in seconds, when there is one and it is known.
+    public var audioDuration: Double?
+    /// Container format name (e.g. "mov,mp4,m4a,3gp,3g2,mj2").
+    public var container: String
 
     /// Creates a metadata record.
     public init(width: Int, height: Int, fps: Rational, duration: Double, frameCount: Int, codec: String,
-                pixelFormat: String, rotation: Int, hasAudio: Bool, audioCodec: String?, tags: [String: String]) {
+                pixelFormat: String, rotation: Int, hasAudio: Bool, audioCodec: String?, tags: [String: String],
+                audioDuration: Double? = nil, container: String = "") {
         self.width = width; self.height = height; self.fps = fps; self.duration = duration
         self.frameCount = frameCount; self.codec = codec; self.pixelFormat = pixelFormat
         self.rotation = rotation; self.hasAudio = hasAudio; self.audioCodec = audioCodec; self.tags = tags
+        self.audioDuration = audioDuration; self.container = container
     }
 }

@@ -7,5 +7,6 @@ guard let which = args.first else {
     FileHandle.standardError.write("usage: kinema-bench <benchmark> [options]\n".data(using: .utf8)!)
     exit(2)
 }
+if which == "transcode" { exit(TranscodeBench.run(Array(args.dropFirst()))) }
 FileHandle.standardError.write("kinema-bench: unknown benchmark '\(which)'\n".data(using: .utf8)!)
 exit(2)

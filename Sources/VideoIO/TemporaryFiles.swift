@@ -1,0 +1,87 @@
+import Foundation
+
+/// The partial outputs that are being written right now.
+///
+/// Writers create their output beside the target under a hidden temporary name and rename it on
+/// success; a failed or dropped writer deletes it. A process interrupted by a signal never runs
+/// those deinits, so the CLI's signal handler calls `removeAll()` before exiting.
+public enum TemporaryFiles {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var paths: Set<String> = []
+
+    /// Deletes every registered partial output. Safe to call from any thread.
+    public static func removeAll() {
+        lock.lock()
+        let all = paths
+        paths.removeAll()
+        lock.unlock()
+        for p in all { unlink(p) }
+    }
+
+    /// The partial outputs currently registered (for tests and diagnostics).
+    public static var pending: [String] {
+        lock.lock(); defer { lock.unlock() }
+        return Array(paths)
+    }
+
+    static func register(_ path: String) { lock.lock(); paths.insert(path); lock.unlock() }
+    static func unregister(_ path: String) { lock.lock(); paths.remove(path); lock.unlock() }
+}
+
+/// Whether two paths name the same existing file (catches hard links as well as symlinks).
+func sameFile(_ a: URL, _ b: URL) -> Bool {
+    var sa = stat(), sb = stat()
+    guard stat(a.path, &sa) == 0, stat(b.path, &sb) == 0 else { return false }
+    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
+}
+
+/// A hidden temporary file beside `target`, renamed onto it by `commit()` and removed otherwise.
+final class AtomicOutput {
+    let target: URL
+    let tempPath: String
+    private var committed = false
+
+    /// Reserves the temporary name after checking that the target's folder exists and that the
+    /// target is not one of `inputs`.
+    init(target: URL, inputs: [URL]) throws(VideoIOError) {
+        self.target = target
+        let targetPath = canonicalPath(target)
+        for input in inputs where canonicalPath(input) == targetPath || sameFile(input, target) {
+            throw .outputIsInput(path: target.path)
+        }
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: target.path, isDirectory: &isDir), isDir.boolValue {
+            throw .outputNotWritable(path: target.path, reason: "it is a directory")
+        }
+        let folder = target.deletingLastPathComponent()
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDir) else {
+            throw .outputNotWritable(path: target.path, reason: "folder \(folder.path) does not exist")
+        }
+        guard isDir.boolValue else {
+            throw .outputNotWritable(path: target.path, reason: "\(folder.path) is not a folder")
+        }
+        let ext = target.pathExtension.isEmpty ? "" : ".\(target.pathExtension)"
+        let token = String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        tempPath = folder.appendingPathComponent(".\(target.lastPathComponent).\(getpid())-\(token).part\(ext)").path
+        TemporaryFiles.register(tempPath)
+    }
+
+    deinit { if !committed { discard() } }
+
+    /// Moves the finished temporary file onto the target.
+    func commit() throws(VideoIOError) {
+        if rename(tempPath, target.path) != 0 {
+            let reason = String(cString: strerror(errno))
+            discard()
+            throw .outputNotWritable(path: target.path, reason: reason)
+        }
+        committed = true
+        TemporaryFiles.unregister(tempPath)
+    }
+
+    /// Deletes the temporary file.
+    func discard() {
+        unlink(tempPath)
+        TemporaryFiles.unregister(tempPath)
+    }
+}

@@ -1,0 +1,63 @@
+import CFFmpeg
+import Foundation
+
+extension InputFormat {
+    /// Collects what the container and its best video stream say about themselves.
+    func metadata(videoIndex: Int) -> VideoMetadata {
+        let ctx = pointer.pointee
+        let st = stream(videoIndex)
+        let par = st.pointee.codecpar.pointee
+        var fps = Rational(st.pointee.avg_frame_rate)
+        if fps.num <= 0 || fps.den <= 0 { fps = Rational(st.pointee.r_frame_rate) }
+        if fps.num <= 0 || fps.den <= 0 { fps = Rational(25, 1) }
+
+        var duration = 0.0
+        if ctx.duration != kinema_av_nopts_value() && ctx.duration > 0 {
+            duration = Double(ctx.duration) / Double(AV_TIME_BASE)
+        } else if st.pointee.duration != kinema_av_nopts_value() && st.pointee.duration > 0 {
+            duration = Double(st.pointee.duration) * av_q2d(st.pointee.time_base)
+        }
+        var frameCount = Int(st.pointee.nb_frames)
+        if frameCount <= 0 { frameCount = Int((duration * fps.value).rounded()) }
+
+        var audioCodec: String? = nil
+        var audioDuration: Double? = nil
+        let audioIndex = av_find_best_stream(pointer, AVMEDIA_TYPE_AUDIO, -1, -1, nil, 0)
+        if audioIndex >= 0 {
+            let ast = stream(Int(audioIndex))
+            audioCodec = String(cString: avcodec_get_name(ast.pointee.codecpar.pointee.codec_id))
+            if ast.pointee.duration != kinema_av_nopts_value() && ast.pointee.duration > 0 {
+                audioDuration = Double(ast.pointee.duration) * av_q2d(ast.pointee.time_base)
+            }
+        }
+
+        return VideoMetadata(
+            width: Int(par.width), height: Int(par.height), fps: fps, duration: duration,
+            frameCount: frameCount, codec: String(cString: avcodec_get_name(par.codec_id)),
+            pixelFormat: pixelFormatName(AVPixelFormat(rawValue: par.format)),
+            rotation: displayRotation(st), hasAudio: audioIndex >= 0, audioCodec: audioCodec,
+            tags: readTags(ctx.metadata), audioDuration: audioDuration,
+            container: String(cString: ctx.iformat.pointee.name))
+    }
+}
+
+/// Counter-clockwise display rotation in whole degrees, 0..<360, from the stream's display matrix.
+func displayRotation(_ st: UnsafeMutablePointer<AVStream>) -> Int {
+    var size: Int = 0
+    guard let raw = av_stream_get_side_data(st, AV_PKT_DATA_DISPLAYMATRIX, &size), size >= 36 else { return 0 }
+    let degrees = raw.withMemoryRebound(to: Int32.self, capacity: 9) { av_display_rotation_get($0) }
+    guard degrees.isFinite else { return 0 }
+    let whole = Int(degrees.rounded()) % 360
+    return whole < 0 ? whole + 360 : whole
+}
+
+/// Copies an AVDictionary into a Swift dictionary, keys lowercased (Matroska stores them in capitals).
+func readTags(_ dict: OpaquePointer?) -> [String: String] {
+    var tags: [String: String] = [:]
+    var entry: UnsafeMutablePointer<AVDictionaryEntry>? = nil
+    while let e = av_dict_get(dict, "", entry, AV_DICT_IGNORE_SUFFIX) {
+        tags[String(cString: e.pointee.key).lowercased()] = String(cString: e.pointee.value)
+        entry = e
+    }
+    return tags
+}

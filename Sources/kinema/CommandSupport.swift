@@ -1,0 +1,99 @@
+import ArgumentParser
+import Foundation
+import VideoIO
+
+// Shared plumbing for every kinema subcommand: one-line errors, exit codes, and removal of
+// partial outputs on failure or Ctrl-C.
+//
+// Use it like this in a command's run():
+//
+//     func run() throws {
+//         try runCommand {
+//             ... do the work; throw any error ...
+//         }
+//     }
+
+/// Runs a command body. Any error is printed as exactly one line, `kinema: error: <message>`,
+/// on stderr, partial outputs are removed, and the process exits with status 1.
+/// Ctrl-C (SIGINT) and SIGTERM also remove partial outputs, then exit with status 130/143.
+func runCommand(_ body: () throws -> Void) throws {
+    OutputCleanup.installSignalHandlers()
+    do {
+        try body()
+    } catch let exit as ExitCode {
+        throw exit
+    } catch {
+        OutputCleanup.removeAll()
+        printError(describe(error))
+        throw ExitCode.failure
+    }
+}
+
+/// Prints `kinema: error: <message>` (one line) to stderr.
+func printError(_ message: String) {
+    let line = "kinema: error: " + message.replacingOccurrences(of: "\n", with: " ") + "\n"
+    FileHandle.standardError.write(Data(line.utf8))
+}
+
+/// Prints a line to stderr (for notes that must not mix with a command's stdout output).
+func printNote(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// A one-line, human description of any error.
+func describe(_ error: any Error) -> String {
+    if let e = error as? LocalizedError, let text = e.errorDescription { return text }
+    return String(describing: error)
+}
+
+/// An error for a command's own checks (bad option combinations, missing inputs).
+struct CommandError: Error, CustomStringConvertible {
+    /// The message shown after `kinema: error: `.
+    let description: String
+    /// Creates the error with its one-line message.
+    init(_ message: String) { description = message }
+}
+
+/// Files that must disappear if the command fails or is interrupted.
+///
+/// VideoIO's writers already register their temporary files (`TemporaryFiles`); register any
+/// other output a command creates non-atomically with `OutputCleanup.register(path)` and
+/// `unregister` it once it is complete.
+enum OutputCleanup {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var paths: Set<String> = []
+    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
+
+    /// Marks a file for deletion on failure or interrupt.
+    static func register(_ path: String) { lock.lock(); paths.insert(path); lock.unlock() }
+
+    /// The file is complete: keep it.
+    static func unregister(_ path: String) { lock.lock(); paths.remove(path); lock.unlock() }
+
+    /// Deletes every registered file and every partial video/image output.
+    static func removeAll() {
+        lock.lock()
+        let all = paths
+        paths.removeAll()
+        lock.unlock()
+        for p in all { unlink(p) }
+        TemporaryFiles.removeAll()
+    }
+
+    /// Routes SIGINT/SIGTERM to a handler thread that cleans up and exits (idempotent).
+    static func installSignalHandlers() {
+        lock.lock(); defer { lock.unlock() }
+        guard sources.isEmpty else { return }
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler {
+                removeAll()
+                FileHandle.standardError.write(Data("\nkinema: interrupted, partial output removed\n".utf8))
+                exit(128 + sig)
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import VideoIO
+
+/// `kinema transcode IN -o OUT`: decode → RGB → encode, keeping the audio.
+struct TranscodeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "transcode",
+        abstract: "Re-encode a video through the RGB path (H.264/HEVC/VP9), keeping its audio.")
+
+    @Argument(help: "Input video.")
+    var input: String
+
+    @Option(name: .shortAndLong, help: "Output file (.mp4, .mov, .mkv or .webm).")
+    var output: String
+
+    @Option(help: "Resize frames to WxH (e.g. 640x360).")
+    var size: FrameSize?
+
+    @OptionGroup var encoding: EncodingOptions
+
+    /// Container tags carried over from the input (technical ones are rewritten by the muxer).
+    static let keptTags: Set<String> = ["title", "comment", "artist", "album", "date", "copyright", "description"]
+
+    func run() throws {
+        try runCommand {
+            let inURL = URL(fileURLWithPath: input), outURL = URL(fileURLWithPath: output)
+            let reader = try VideoReader(url: inURL)
+            let m = reader.metadata
+            let width = size?.width ?? m.width, height = size?.height ?? m.height
+            // Always pin the output size: a stream that changes resolution midway is scaled to it.
+            reader.outputSize = (width, height)
+            var config = encoding.writerConfig(output: outURL, width: width, height: height, fps: m.fps)
+            config.audioSource = m.hasAudio ? inURL : nil
+            config.inputs = [inURL]
+            config.rotation = m.rotation
+            config.variableFrameRate = true  // follow the source's timestamps (VFR stays VFR)
+            config.tags = m.tags.filter { Self.keptTags.contains($0.key) }
+            let writer = try VideoWriter(url: outURL, config: config)
+            let bar = ProgressBar(label: "transcode", total: m.frameCount, quiet: encoding.quiet)
+            defer { bar.finish() }
+            let result = try VideoPipeline.run(reader: reader, writer: writer, process: { $0.image },
+                                               progress: bar.pipelineCallback)
+            bar.finish()
+            var summary = "wrote \(output): \(result.frames) frames \(writer.encodedWidth)x\(writer.encodedHeight)"
+            summary += " \(config.codec.rawValue) crf \(config.crf ?? config.codec.defaultCRF), audio \(writer.audioMode)"
+            if writer.padding.right > 0 || writer.padding.bottom > 0 {
+                summary += ", padded from \(width)x\(height) to even size"
+            }
+            summary += String(format: " (%.1f s, %.1f fps)", result.seconds, result.fps)
+            print(summary)
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Imaging
+import Testing
+@testable import VideoIO
+
+/// Decoding the committed clips; expected values come from ffprobe (see clips/README.md).
+@Suite struct ReaderTests {
+    @Test func bikesFrameCountSizeAndRate() throws {
+        let reader = try VideoReader(url: Fixture.clip("bikes.mp4"))
+        let m = reader.metadata
+        #expect(m.width == 640 && m.height == 272)
+        #expect(m.fps == Rational(25, 1))
+        #expect(m.frameCount == 90)
+        #expect(abs(m.duration - 3.6) < 1e-6)
+        #expect(m.codec == "h264" && m.pixelFormat == "yuv420p")
+        #expect(!m.hasAudio && m.audioCodec == nil && m.rotation == 0)
+
+        var count = 0
+        var last = -Double.infinity
+        while let f = try reader.nextFrame() {
+            #expect(f.image.width == 640 && f.image.height == 272 && f.image.channels == 3)
+            #expect(f.index == count)
+            #expect(f.pts > last, "timestamps must be strictly increasing")
+            #expect(abs(f.pts - Double(count) / 25) < 1e-6)
+            last = f.pts
+            count += 1
+        }
+        #expect(count == 90)
+        #expect(try reader.nextFrame() == nil, "end of stream stays at the end")
+    }
+
+    /// The first frame's mean matches ffmpeg's own rgb24 conversion (134.816, measured with the CLI).
+    @Test func firstFrameMatchesFFmpegConversion() throws {
+        let reader = try VideoReader(url: Fixture.clip("bikes.mp4"))
+        let f = try #require(try reader.nextFrame())
+        let mean = Double(f.image.data.reduce(0) { $0 + Int($1) }) / Double(f.image.data.count)
+        #expect(abs(mean - 134.816) < 0.5)
+    }
+
+    @Test func bigBuckBunnyReportsAudio() throws {
+        let m = try VideoReader(url: Fixture.clip("bigbuckbunny.mp4")).metadata
+        #expect(m.width == 1280 && m.height == 720 && m.frameCount == 64)
+        #expect(m.hasAudio && m.audioCodec == "aac")
+        #expect(abs((m.audioDuration ?? 0) - 2.56) < 0.04)
+    }
+
+    /// rotated90.mp4's track matrix says "turn 90° clockwise", i.e. 270° counter-clockwise.
+    @Test func rotationFromDisplayMatrix() throws {
+        let reader = try VideoReader(url: Fixture.clip("rotated90.mp4"))
+        #expect(reader.metadata.rotation == 270)
+        #expect(reader.metadata.width == 96 && reader.metadata.height == 64)
+        #expect(try Fixture.decodeAll(Fixture.clip("rotated90.mp4")).count == 10)
+    }
+
+    /// autoRotate turns rotated90.mp4's 96×64 frames upright: 90° clockwise, giving 64×96.
+    @Test func autoRotateTurnsFramesUpright() throws {
+        let coded = try Fixture.decodeAll(Fixture.clip("rotated90.mp4"))
+        let reader = try VideoReader(url: Fixture.clip("rotated90.mp4"))
+        reader.autoRotate = true
+        let f = try #require(try reader.nextFrame())
+        #expect(f.image.width == 64 && f.image.height == 96)
+        let src = coded[0].image
+        // Clockwise: source (x, y) lands at (h - 1 - y, x).
+        for (x, y) in [(0, 0), (95, 0), (0, 63), (50, 20)] {
+            let s = (y * 96 + x) * 3, d = (x * 64 + (63 - y)) * 3
+            #expect(Array(f.image.data[d..<d + 3]) == Array(src.data[s..<s + 3]))
+        }
+    }
+
+    @Test func seekLandsOnTheRequestedFrame() throws {
+        let all = try Fixture.decodeAll(Fixture.clip("face.mp4"))
+        #expect(all.count == 64)
+        let reader = try VideoReader(url: Fixture.clip("face.mp4"))
+        for target in [40, 3, 63] {
+            try reader.seek(to: Double(target) / 25)
+            let f = try #require(try reader.nextFrame())
+            #expect(f.index == target)
+            #expect(abs(f.pts - Double(target) / 25) < 1e-6)
+            #expect(f.image == all[target].image, "frame after seek equals the sequentially decoded frame")
+        }
+        // After the last seek the stream continues to its end.
+        #expect(try reader.nextFrame() == nil)
+    }
+
+    @Test func scopedOpen() throws {
+        let size = try VideoReader.open(Fixture.clip("face.mp4")) { ($0.metadata.width, $0.metadata.height) }
+        #expect(size == (256, 256))
+    }
+}
