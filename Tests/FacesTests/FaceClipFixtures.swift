@@ -4,7 +4,7 @@ import VideoIO
 @testable import Faces
 
 /// Shared real inputs for the model tests: the repo's clips/ photos and the ground-truth face clip.
-enum Clips {
+enum FaceClips {
     static let dir = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("clips")
@@ -22,12 +22,12 @@ enum Clips {
     }
 
     /// Per-frame ground truth: the similarity mapping astronaut.png pixels to frame pixels.
-    static let faceTransforms: Result<[GroundTruth], Error> = Result {
+    static let faceTransforms: Result<[ClipTransform], Error> = Result {
         struct File: Decodable { var transforms: [[Double]] }
         let data = try Data(contentsOf: dir.appendingPathComponent("face.json"))
         return try JSONDecoder().decode(File.self, from: data).transforms.map { t in
             guard t.count == 6 else { throw CocoaError(.fileReadCorruptFile) }
-            return GroundTruth(a: Float(t[0]), b: Float(t[1]), tx: Float(t[2]), c: Float(t[3]), d: Float(t[4]), ty: Float(t[5]))
+            return ClipTransform(a: Float(t[0]), b: Float(t[1]), tx: Float(t[2]), c: Float(t[3]), d: Float(t[4]), ty: Float(t[5]))
         }
     }
 
@@ -37,7 +37,7 @@ enum Clips {
 }
 
 /// x' = a·x + b·y + tx, y' = c·x + d·y + ty (pixel centres at integers, as in face.json).
-struct GroundTruth {
+struct ClipTransform {
     var a, b, tx, c, d, ty: Float
     /// Uniform scale of the similarity.
     var scale: Float { (a * a + c * c).squareRoot() }
@@ -49,6 +49,6 @@ struct GroundTruth {
     }
 }
 
-func distance(_ p: Point2, _ q: Point2) -> Float {
+func pixelDistance(_ p: Point2, _ q: Point2) -> Float {
     ((p.x - q.x) * (p.x - q.x) + (p.y - q.y) * (p.y - q.y)).squareRoot()
 }

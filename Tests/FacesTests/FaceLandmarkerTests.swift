@@ -6,15 +6,15 @@ import Testing
 // FaceMesh on astronaut.png and on the ground-truth face clip.
 
 @Test func landmarksOfTheAstronautAreAFace() throws {
-    let image = try Clips.photo("astronaut.png")
-    let detection = try #require(try Clips.detector.get().detect(image).first)
-    let lm = try #require(try Clips.landmarker.get().landmarks(in: image, detection: detection))
+    let image = try FaceClips.photo("astronaut.png")
+    let detection = try #require(try FaceClips.detector.get().detect(image).first)
+    let lm = try #require(try FaceClips.landmarker.get().landmarks(in: image, detection: detection))
     #expect(lm.points.count == 468)
     #expect(lm.score > 0.9)
     // Eye centres from the mesh within 5 px of the hand-marked pupils; all points inside a
     // 1.5× detection box; the eyes lie above the nose tip.
-    #expect(distance(lm.rightEyeCenter, Point2(x: 202.5, y: 101)) < 5, "\(lm.rightEyeCenter)")
-    #expect(distance(lm.leftEyeCenter, Point2(x: 246, y: 104)) < 5, "\(lm.leftEyeCenter)")
+    #expect(pixelDistance(lm.rightEyeCenter, Point2(x: 202.5, y: 101)) < 5, "\(lm.rightEyeCenter)")
+    #expect(pixelDistance(lm.leftEyeCenter, Point2(x: 246, y: 104)) < 5, "\(lm.leftEyeCenter)")
     let b = detection.box
     for p in lm.points {
         #expect(p.x > b.x - b.width / 4 && p.x < b.x + b.width * 1.25 && p.y > b.y - b.height / 4 && p.y < b.y + b.height * 1.25)
@@ -23,13 +23,13 @@ import Testing
 }
 
 @Test func landmarksTrackTheFaceClipGroundTruth() throws {
-    let frames = try Clips.faceFrames.get()
-    let truth = try Clips.faceTransforms.get()
-    let detector = try Clips.detector.get()
-    let landmarker = try Clips.landmarker.get()
+    let frames = try FaceClips.faceFrames.get()
+    let truth = try FaceClips.faceTransforms.get()
+    let detector = try FaceClips.detector.get()
+    let landmarker = try FaceClips.landmarker.get()
     // Reference: the photo's landmarks, refined by one tracking step (the ROI rule used on every
     // tracked frame).
-    let photo = try Image(Clips.photo("astronaut.png"))
+    let photo = try Image(FaceClips.photo("astronaut.png"))
     let detection = try #require(try detector.detect(photo).first)
     let first = try #require(try landmarker.landmarks(in: photo, detection: detection))
     let ref = try #require(try landmarker.track(in: photo, previous: first))
@@ -49,7 +49,7 @@ import Testing
         // Map the frame's landmarks back into the photo and compare with the reference.
         var sum: Float = 0
         for (p, q) in zip(cur.points, ref.points) {
-            sum += distance(truth[i].inverse(Point2(x: p.x, y: p.y)), Point2(x: q.x, y: q.y))
+            sum += pixelDistance(truth[i].inverse(Point2(x: p.x, y: p.y)), Point2(x: q.x, y: q.y))
         }
         frameErrors.append(sum / Float(ref.points.count) / iod)
     }
@@ -67,18 +67,18 @@ import Testing
 }
 
 @Test func trackingGivesUpWithoutAFace() throws {
-    let image = try Clips.photo("astronaut.png")
-    let landmarker = try Clips.landmarker.get()
-    let detection = try #require(try Clips.detector.get().detect(image).first)
+    let image = try FaceClips.photo("astronaut.png")
+    let landmarker = try FaceClips.landmarker.get()
+    let detection = try #require(try FaceClips.detector.get().detect(image).first)
     let lm = try #require(try landmarker.landmarks(in: image, detection: detection))
     // The same landmarks laid over the coffee photo: no face there, so tracking returns nil.
-    let coffee = try Clips.photo("coffee.png")
+    let coffee = try FaceClips.photo("coffee.png")
     #expect(try landmarker.track(in: coffee, previous: lm) == nil)
 }
 
 @Test func trackerDetectsAgainAfterLosingTheFace() throws {
-    let tracker = try FaceTracker(detector: Clips.detector.get(), landmarker: Clips.landmarker.get())
-    let coffee = try Image(Clips.photo("coffee.png")), astronaut = try Image(Clips.photo("astronaut.png"))
+    let tracker = try FaceTracker(detector: FaceClips.detector.get(), landmarker: FaceClips.landmarker.get())
+    let coffee = try Image(FaceClips.photo("coffee.png")), astronaut = try Image(FaceClips.photo("astronaut.png"))
     // coffee: detector runs, nothing; astronaut: detector runs again, one face;
     // astronaut again: tracked; coffee: tracking loses it and the detector runs (nothing).
     let r = try [coffee, astronaut, astronaut, coffee].map { try tracker.update($0) }
@@ -92,8 +92,8 @@ import Testing
     // The photo turned 25° either way about the face centre: the ROI must turn with the eyes.
     // Reference: the upright photo's tracked landmarks; tolerance: mean ≤ 3% of IOD after mapping
     // back (wider than the clip's 2%: the resampled, rotated face is a harder input).
-    let photo = try Image(Clips.photo("astronaut.png"))
-    let detector = try Clips.detector.get(), landmarker = try Clips.landmarker.get()
+    let photo = try Image(FaceClips.photo("astronaut.png"))
+    let detector = try FaceClips.detector.get(), landmarker = try FaceClips.landmarker.get()
     let detection = try #require(try detector.detect(photo).first)
     let first = try #require(try landmarker.landmarks(in: photo, detection: detection))
     let ref = try #require(try landmarker.track(in: photo, previous: first))
@@ -108,7 +108,7 @@ import Testing
         var sum: Float = 0
         for (p, q) in zip(tracked.points, ref.points) {
             let b = back.apply(p.x, p.y)
-            sum += distance(Point2(x: b.x, y: b.y), Point2(x: q.x, y: q.y))
+            sum += pixelDistance(Point2(x: b.x, y: b.y), Point2(x: q.x, y: q.y))
         }
         let err = sum / Float(ref.points.count) / ref.interOcularDistance
         if ProcessInfo.processInfo.environment["FACES_REPORT"] != nil { print("rotation \(degrees)°: mean error \(err) of IOD") }
