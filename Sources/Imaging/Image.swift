@@ -85,8 +85,16 @@ extension Image {
         var out = [Float](repeating: 0, count: bytes.data.count)
         bytes.data.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
+                let s = src.baseAddress!, d = dst.baseAddress!, n = src.count
                 let scale: Float = 1.0 / 255.0
-                for i in 0..<src.count { dst[i] = Float(src[i]) * scale }
+                var i = 0
+                while i + 8 <= n {
+                    let v = UnsafeRawPointer(s + i).loadUnaligned(as: SIMD8<UInt8>.self)
+                    let f = SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: v)) * scale
+                    UnsafeMutableRawPointer(d + i).storeBytes(of: f, as: SIMD8<Float>.self)
+                    i += 8
+                }
+                while i < n { d[i] = Float(s[i]) * scale; i += 1 }
             }
         }
         self.init(width: bytes.width, height: bytes.height, channels: bytes.channels, data: out)
@@ -94,14 +102,19 @@ extension Image {
 }
 
 extension ByteImage {
-    /// Quantises floats to 8 bits, clamping to 0...1 and rounding to nearest.
+    /// Quantises floats to 8 bits, clamping to 0...1 and rounding to nearest (NaN becomes 0).
     public init(_ image: Image) {
         var out = [UInt8](repeating: 0, count: image.data.count)
         image.data.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
-                for i in 0..<src.count {
-                    let v = min(max(src[i], 0), 1) * 255 + 0.5
-                    dst[i] = UInt8(v)
+                let s = src.baseAddress!, d = dst.baseAddress!, n = src.count
+                var i = 0
+                while i < n {
+                    // The comparisons also send NaN to 0; the clamped value converts without a trap check.
+                    let v = s[i] * 255 + 0.5
+                    let c: Float = v > 0 ? (v < 255 ? v : 255) : 0
+                    d[i] = UInt8(c)
+                    i += 1
                 }
             }
         }

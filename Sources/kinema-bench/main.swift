@@ -8,5 +8,12 @@ guard let which = args.first else {
     exit(2)
 }
 if which == "transcode" { exit(TranscodeBench.run(Array(args.dropFirst()))) }
+switch which {
+case "faces":
+    do { try FacesBench.run(arguments: Array(args.dropFirst())); exit(0) } catch {
+        FileHandle.standardError.write("kinema-bench faces: \(error)\n".data(using: .utf8)!); exit(1)
+    }
+default: break
+}
 FileHandle.standardError.write("kinema-bench: unknown benchmark '\(which)'\n".data(using: .utf8)!)
 exit(2)

@@ -1,0 +1,136 @@
+/// DEPTHWISE_CONV_2D with depth multiplier 1.
+///   input  [N, H, W, C]
+///   filter [1, KH, KW, C]
+///   bias   [C]
+///   output [N, OH, OW, C]
+/// out[b, oy, ox, c] = bias[c] + Σ_{ky,kx} in[b, oy*sh - padTop + ky*dh, ox*sw - padLeft + kx*dw, c] · filter[ky, kx, c]
+/// Vectorised over channels (8 at a time, FMA); interior pixels go four at a time so four independent
+/// accumulator chains hide the FMA latency. Parallel over output rows. Index arithmetic wraps (`&+`, `&*`):
+/// every index was bounded by the shape checks at planning time.
+struct DepthwiseConv2DKernel: Sendable {
+    let g: ConvGeometry
+    let activation: FusedActivation
+
+    func run(input: UnsafePointer<Float>, filter: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+             output: UnsafeMutablePointer<Float>, threads: Int) {
+        let rows = g.batch * g.outH
+        let work = rows * g.outW * g.outC * g.kernelH * g.kernelW
+        let t = work < 100_000 ? 1 : threads
+        // Interior output columns: every tap in bounds.
+        var xLo = 0
+        while xLo < g.outW && xLo &* g.strideW &- g.padLeft < 0 { xLo += 1 }
+        var xHi = g.outW
+        while xHi > xLo && (xHi &- 1) &* g.strideW &- g.padLeft &+ (g.kernelW &- 1) &* g.dilationW >= g.inW { xHi -= 1 }
+        let interior = xLo..<xHi
+        parallelChunks(rows, threads: t) { _, range in
+            for r in range {
+                row(r, interior: interior, input: input, filter: filter, bias: bias, output: output)
+                applyActivation(activation, output + r * g.outW * g.outC, count: g.outW * g.outC)
+            }
+        }
+    }
+
+    @inline(__always)
+    private func row(_ r: Int, interior: Range<Int>, input: UnsafePointer<Float>, filter: UnsafePointer<Float>,
+                     bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>) {
+        let c = g.inC, b = r / g.outH, oy = r % g.outH
+        let iy0 = oy &* g.strideH &- g.padTop
+        var kyLo = 0, kyHi = g.kernelH
+        while kyLo < kyHi && iy0 &+ kyLo &* g.dilationH < 0 { kyLo += 1 }
+        while kyHi > kyLo && iy0 &+ (kyHi &- 1) &* g.dilationH >= g.inH { kyHi -= 1 }
+        let out = output + r &* g.outW &* c
+        let inBatch = input + b &* g.inH &* g.inW &* c
+        let rowStride = g.inW &* c
+        let sx = g.strideW &* c, dx = g.dilationW &* c
+        // Four interior pixels at a time.
+        var ox = interior.lowerBound
+        while ox &+ 4 <= interior.upperBound {
+            let ix0 = ox &* g.strideW &- g.padLeft
+            let o = out + ox &* c
+            var ch = 0
+            while ch &+ 8 <= c {
+                let b0 = bias.map { loadVec8($0 + ch) } ?? SIMD8<Float>()
+                var a0 = b0, a1 = b0, a2 = b0, a3 = b0
+                for ky in kyLo..<kyHi {
+                    let iy: Int = iy0 &+ ky &* g.dilationH
+                    let inOffset: Int = iy &* rowStride &+ ix0 &* c &+ ch
+                    let wOffset: Int = ky &* g.kernelW &* c &+ ch
+                    var p = inBatch + inOffset
+                    var w = filter + wOffset
+                    for _ in 0..<g.kernelW {
+                        let wv = loadVec8(w)
+                        a0 = a0.addingProduct(loadVec8(p), wv)
+                        a1 = a1.addingProduct(loadVec8(p + sx), wv)
+                        a2 = a2.addingProduct(loadVec8(p + 2 &* sx), wv)
+                        a3 = a3.addingProduct(loadVec8(p + 3 &* sx), wv)
+                        p += dx
+                        w += c
+                    }
+                }
+                storeVec8(o + ch, a0)
+                storeVec8(o + c + ch, a1)
+                storeVec8(o + 2 &* c + ch, a2)
+                storeVec8(o + 3 &* c + ch, a3)
+                ch &+= 8
+            }
+            if ch < c {
+                for j in 0..<4 { pixelTail(ox &+ j, from: ch, iy0: iy0, kyLo: kyLo, kyHi: kyHi, inBatch: inBatch, filter: filter, bias: bias, out: out) }
+            }
+            ox &+= 4
+        }
+        for x in 0..<g.outW where x < interior.lowerBound || x >= ox {
+            pixel(x, iy0: iy0, kyLo: kyLo, kyHi: kyHi, inBatch: inBatch, filter: filter, bias: bias, out: out)
+        }
+    }
+
+    /// One output pixel, all channels, with per-tap bounds.
+    @inline(__always)
+    private func pixel(_ ox: Int, iy0: Int, kyLo: Int, kyHi: Int, inBatch: UnsafePointer<Float>,
+                       filter: UnsafePointer<Float>, bias: UnsafePointer<Float>?, out: UnsafeMutablePointer<Float>) {
+        let c = g.inC
+        let ix0 = ox &* g.strideW &- g.padLeft
+        var kxLo = 0, kxHi = g.kernelW
+        while kxLo < kxHi && ix0 &+ kxLo &* g.dilationW < 0 { kxLo += 1 }
+        while kxHi > kxLo && ix0 &+ (kxHi &- 1) &* g.dilationW >= g.inW { kxHi -= 1 }
+        let o = out + ox &* c
+        var ch = 0
+        while ch &+ 8 <= c {
+            var acc = bias.map { loadVec8($0 + ch) } ?? SIMD8<Float>()
+            for ky in kyLo..<kyHi {
+                let iy: Int = iy0 &+ ky &* g.dilationH
+                let inOffset: Int = iy &* g.inW &* c &+ ch
+                let wOffset: Int = ky &* g.kernelW &* c &+ ch
+                let inRow = inBatch + inOffset
+                let wRow = filter + wOffset
+                for kx in kxLo..<kxHi {
+                    acc = acc.addingProduct(loadVec8(inRow + (ix0 &+ kx &* g.dilationW) &* c), loadVec8(wRow + kx &* c))
+                }
+            }
+            storeVec8(o + ch, acc)
+            ch &+= 8
+        }
+        if ch < c { pixelTail(ox, from: ch, iy0: iy0, kyLo: kyLo, kyHi: kyHi, inBatch: inBatch, filter: filter, bias: bias, out: out) }
+    }
+
+    /// Channels `from..<C` of one output pixel, scalar.
+    private func pixelTail(_ ox: Int, from: Int, iy0: Int, kyLo: Int, kyHi: Int, inBatch: UnsafePointer<Float>,
+                           filter: UnsafePointer<Float>, bias: UnsafePointer<Float>?, out: UnsafeMutablePointer<Float>) {
+        let c = g.inC
+        let ix0 = ox &* g.strideW &- g.padLeft
+        var kxLo = 0, kxHi = g.kernelW
+        while kxLo < kxHi && ix0 &+ kxLo &* g.dilationW < 0 { kxLo += 1 }
+        while kxHi > kxLo && ix0 &+ (kxHi &- 1) &* g.dilationW >= g.inW { kxHi -= 1 }
+        for ch in from..<c {
+            var acc = bias?[ch] ?? 0
+            for ky in kyLo..<kyHi {
+                let iy: Int = iy0 &+ ky &* g.dilationH
+                let inOffset: Int = iy &* g.inW &* c &+ ch
+                let wOffset: Int = ky &* g.kernelW &* c &+ ch
+                let inRow = inBatch + inOffset
+                let wRow = filter + wOffset
+                for kx in kxLo..<kxHi { acc += inRow[(ix0 &+ kx &* g.dilationW) &* c] * wRow[kx &* c] }
+            }
+            out[ox &* c &+ ch] = acc
+        }
+    }
+}
