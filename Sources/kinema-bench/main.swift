@@ -13,6 +13,10 @@ case "faces":
     do { try FacesBench.run(arguments: Array(args.dropFirst())); exit(0) } catch {
         FileHandle.standardError.write("kinema-bench faces: \(error)\n".data(using: .utf8)!); exit(1)
     }
+case "faceswap":
+    do { try FaceswapBench.run(Array(args.dropFirst())); exit(0) } catch {
+        FileHandle.standardError.write("kinema-bench faceswap: \(error)\n".data(using: .utf8)!); exit(1)
+    }
 default: break
 }
 FileHandle.standardError.write("kinema-bench: unknown benchmark '\(which)'\n".data(using: .utf8)!)

@@ -1,0 +1,27 @@
+import Imaging
+
+/// The production landmark source: BlazeFace detection plus FaceMesh landmarks and tracking.
+public final class MeshFaceSource: FaceLandmarkSource, Sendable {
+    private let detector: FaceDetector
+    private let landmarker: FaceLandmarker
+
+    /// Loads the detector (auto range) and the landmark model.
+    /// - Throws: the models' loading errors (missing or unreadable model files).
+    public init() throws {
+        detector = try FaceDetector(range: .auto)
+        landmarker = try FaceLandmarker()
+    }
+
+    /// All faces with landmarks, left to right.
+    /// - Throws: model errors.
+    public func detectFaces(in image: ByteImage) throws -> [FaceLandmarks] {
+        try detector.detect(image).compactMap { try landmarker.landmarks(in: image, detection: $0) }
+            .sorted { $0.boundingBox.x < $1.boundingBox.x }
+    }
+
+    /// The face near `previous`, tracked from its landmarks.
+    /// - Throws: model errors.
+    public func trackFace(in image: ByteImage, previous: FaceLandmarks) throws -> FaceLandmarks? {
+        try landmarker.track(in: image, previous: previous)
+    }
+}
