@@ -32,8 +32,8 @@ public struct FaceSwapProgress: Sendable {
     public var elapsed: Double
 }
 
-/// Reads a clip, swaps faces, writes the result with its audio, fps and size kept; decode, swap
-/// and encode run on three threads linked by bounded queues, so memory stays flat on long clips.
+/// Reads a clip, swaps faces, writes the result with its audio, fps and size kept; decode, track,
+/// swap and encode run on four threads linked by bounded queues, so memory stays flat on long clips.
 public enum FaceSwapPipeline {
     /// The `comment` tag every output carries (synthetic-media disclosure).
     public static func label(version: String) -> String { "synthetic media: face replaced by kinema \(version)" }
@@ -67,10 +67,13 @@ public enum FaceSwapPipeline {
         session.keepOriginals = previewIndices
 
         let decoded = StageQueue<(ByteImage, Int)>(capacity: 3)
+        let analysed = StageQueue<FaceSwapSession.Analysed>(capacity: 2)
         let processed = StageQueue<SwappedFrame>(capacity: 3)
         let failure = StageError()
         let group = DispatchGroup()
-        let fail: @Sendable (any Error) -> Void = { e in failure.record(e); decoded.cancel(); processed.cancel() }
+        let fail: @Sendable (any Error) -> Void = { e in
+            failure.record(e); decoded.cancel(); analysed.cancel(); processed.cancel()
+        }
         let decode = Thread {
             defer { group.leave() }
             do {
@@ -79,20 +82,28 @@ public enum FaceSwapPipeline {
             } catch { fail(error) }
         }
         let box = UncheckedBox(session)
+        // Landmarks (FaceMesh) for frame i + 1 run while frame i is composited.
+        let track = Thread {
+            defer { group.leave() }
+            do {
+                while let (img, idx) = decoded.pop() { guard analysed.push(try box.value.analyse(img, index: idx)) else { return } }
+                analysed.close()
+            } catch { fail(error) }
+        }
         let swap = Thread {
             defer { group.leave() }
             do {
-                while let (img, idx) = decoded.pop() {
-                    for r in try box.value.push(img, index: idx) { guard processed.push(r) else { return } }
+                while let a = analysed.pop() {
+                    for r in try box.value.render(a) { guard processed.push(r) else { return } }
                 }
                 if failure.value != nil { return }
                 for r in try box.value.finish() { guard processed.push(r) else { return } }
                 processed.close()
             } catch { fail(error) }
         }
-        decode.name = "kinema.faceswap.decode"; swap.name = "kinema.faceswap.swap"
-        group.enter(); group.enter()
-        decode.start(); swap.start()
+        decode.name = "kinema.faceswap.decode"; track.name = "kinema.faceswap.track"; swap.name = "kinema.faceswap.swap"
+        group.enter(); group.enter(); group.enter()
+        decode.start(); track.start(); swap.start()
         var s = FaceSwapSummary(frames: 0, framesWithFaces: 0, framesSwapped: 0, maxFaces: 0, tracks: 0, sceneCuts: 0, seconds: 0)
         var ids = Set<Int>()
         while let out = processed.pop() {

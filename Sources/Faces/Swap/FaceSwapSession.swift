@@ -59,7 +59,12 @@ public final class FaceSwapSession {
     /// Frame indices whose untouched input is returned alongside the output (for previews).
     public var keepOriginals: Set<Int> = []
 
-    private struct Entry {
+    /// A frame after tracking, before smoothing and rendering (what `analyse` hands to `render`).
+    public struct Analysed: Sendable {
+        fileprivate var entry: Entry
+    }
+
+    fileprivate struct Entry: Sendable {
         var image: ByteImage
         var index: Int
         var scene: Int
@@ -104,18 +109,31 @@ public final class FaceSwapSession {
     /// Adds the next frame; returns the frames that are ready, in order.
     /// - Throws: the landmark source's errors or `FaceSwapError`.
     public func push(_ image: ByteImage, index: Int) throws -> [SwappedFrame] {
+        try render(try analyse(image, index: index))
+    }
+
+    /// First half of `push`: scene-cut check, tracking and face selection. May run on a different
+    /// thread from `render` (the two halves share no state), one frame ahead of it.
+    /// - Throws: the landmark source's errors.
+    public func analyse(_ image: ByteImage, index: Int) throws -> Analysed {
         let cut = cuts.isCut(image)
         if cut {
-            scene += 1; tracker.reset(); appearance = [:]; online = [:]; locked = nil
+            scene += 1; tracker.reset(); locked = nil
         }
         let live = try tracker.update(image, index: index)
         let chosen = select(live, image: image)
         var tracks: [Int: PoseShape] = [:]
         for t in chosen { tracks[t.id] = PoseShape(t.landmarks.points) }
-        let entry = Entry(image: image, index: index, scene: scene, cut: cut, faces: live.count, tracks: tracks)
+        return Analysed(entry: Entry(image: image, index: index, scene: scene, cut: cut, faces: live.count, tracks: tracks))
+    }
+
+    /// Second half of `push`: smoothing and compositing; returns the frames that are ready, in order.
+    /// - Throws: `FaceSwapError` from rendering.
+    public func render(_ analysed: Analysed) throws -> [SwappedFrame] {
+        let entry = analysed.entry
         switch config.smoothing.mode {
         case .off, .online:
-            return [try render(entry)]
+            return [try composite(entry)]
         case .offline:
             pending.append(entry)
             var out: [SwappedFrame] = []
@@ -143,7 +161,7 @@ public final class FaceSwapSession {
             for p in pending.prefix(k) where p.scene == e.scene { if let s = p.tracks[id] { window.append((p.index - e.index, s)) } }
             if let s = OfflineSmoother.smooth(window, options: config.smoothing) { e.tracks[id] = s }
         }
-        let result = try render(e)
+        let result = try composite(e)
         // Keep only the raw samples for look-behind: the smoothed ones would double-smooth.
         var past = e
         past.image = ByteImage(width: 1, height: 1, channels: 3)
@@ -153,7 +171,8 @@ public final class FaceSwapSession {
         return result
     }
 
-    private func render(_ entry: Entry) throws -> SwappedFrame {
+    private func composite(_ entry: Entry) throws -> SwappedFrame {
+        if entry.cut { appearance = [:]; online = [:] }
         var image = entry.image
         var ids: [Int] = []
         var used: [[SIMD3<Float>]] = []
