@@ -29,7 +29,16 @@ enum LabColor {
         return t[i] + (t[i + 1] - t[i]) * r
     }
 
-    @inline(__always) static func f(_ t: Float) -> Float { t > 0.008856 ? cbrtf(t) : 7.787 * t + 16 / 116 }
+    /// Cube root on 0...1.25 tabulated (used only above 0.008856, where it is smooth; error < 1e-5).
+    static let cbrtTable: [Float] = (0...4096).map { cbrtf(Float($0) / 4096 * 1.25) }
+
+    @inline(__always) static func f(_ t: Float, _ tab: UnsafeBufferPointer<Float>) -> Float {
+        guard t > 0.008856 else { return 7.787 * t + 16 / 116 }
+        guard t < 1.25 else { return cbrtf(t) }
+        let u = t * (4096 / 1.25)
+        let i = Int(u), r = u - Float(i)
+        return tab[i] + (tab[i + 1] - tab[i]) * r
+    }
     @inline(__always) static func finv(_ t: Float) -> Float { t > 0.206893 ? t * t * t : (t - 16 / 116) / 7.787 }
     /// Linear → sRGB-encoded, tabulated over √v (dense where the curve is steep; error < 1e-4).
     static let toGamma: [Float] = (0...4096).map { i in
@@ -46,16 +55,18 @@ enum LabColor {
     /// Converts RGB samples to Lab in place for pixels where `mask` (1 channel) is positive.
     static func rgbToLab(_ buf: inout RegionBuffer, where mask: RegionBuffer) {
         toLinear.withUnsafeBufferPointer { t in
+          cbrtTable.withUnsafeBufferPointer { cb in
             buf.data.withUnsafeMutableBufferPointer { d in
                 for p in 0..<(buf.width * buf.height) where mask.data[p] > 0 {
                     let r = lin(d[3 * p], t), g = lin(d[3 * p + 1], t), b = lin(d[3 * p + 2], t)
                     let x = (0.4124564 * r + 0.3575761 * g + 0.1804375 * b) / 0.95047
                     let y = 0.2126729 * r + 0.7151522 * g + 0.0721750 * b
                     let z = (0.0193339 * r + 0.1191920 * g + 0.9503041 * b) / 1.08883
-                    let fx = f(x), fy = f(y), fz = f(z)
+                    let fx = f(x, cb), fy = f(y, cb), fz = f(z, cb)
                     d[3 * p] = 116 * fy - 16; d[3 * p + 1] = 500 * (fx - fy); d[3 * p + 2] = 200 * (fy - fz)
                 }
             }
+          }
         }
     }
 

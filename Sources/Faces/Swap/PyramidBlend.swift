@@ -42,28 +42,37 @@ enum PyramidBlend {
         return out
     }
 
-    /// Bilinear 2× upsampling to exactly `width`×`height` (inverse of `down`'s sampling grid).
+    /// Bilinear 2× upsampling to exactly `width`×`height` (inverse of `down`'s sampling grid): even
+    /// output samples sit on input samples, odd ones average their two neighbours, so each source row
+    /// is expanded horizontally once and output rows are copies or averages of two expanded rows.
     static func up(_ b: RegionBuffer, width: Int, height: Int) -> RegionBuffer {
-        let c = b.channels, bw = b.width, bh = b.height
+        let c = b.channels, bw = b.width, bh = b.height, rl = width * c
         var out = RegionBuffer(width: width, height: height, channels: c)
-        var x0s = [Int](repeating: 0, count: width), x1s = x0s, axs = [Float](repeating: 0, count: width)
-        for x in 0..<width {
-            let fx = min(Float(x) / 2, Float(bw - 1))
-            x0s[x] = Int(fx); x1s[x] = min(x0s[x] + 1, bw - 1); axs[x] = fx - Float(x0s[x])
-        }
+        var rows = [Float](repeating: 0, count: bh * rl)
         b.data.withUnsafeBufferPointer { s in
+            rows.withUnsafeMutableBufferPointer { r in
+                for y in 0..<bh {
+                    let si = y * bw * c, ro = y * rl
+                    for x in 0..<width {
+                        let x0 = min(x >> 1, bw - 1), x1 = min(x0 + 1, bw - 1)
+                        if x & 1 == 0 {
+                            for ch in 0..<c { r[ro + x * c + ch] = s[si + x0 * c + ch] }
+                        } else {
+                            for ch in 0..<c { r[ro + x * c + ch] = 0.5 * (s[si + x0 * c + ch] + s[si + x1 * c + ch]) }
+                        }
+                    }
+                }
+            }
+        }
+        rows.withUnsafeBufferPointer { r in
             out.data.withUnsafeMutableBufferPointer { d in
                 for y in 0..<height {
-                    let fy = min(Float(y) / 2, Float(bh - 1))
-                    let y0 = Int(fy), y1 = min(y0 + 1, bh - 1), ay = fy - Float(y0)
-                    let r0 = y0 * bw * c, r1 = y1 * bw * c, o = y * width * c
-                    for x in 0..<width {
-                        let a = x0s[x] * c, bb = x1s[x] * c, ax = axs[x]
-                        for ch in 0..<c {
-                            let t = s[r0 + a + ch] + (s[r0 + bb + ch] - s[r0 + a + ch]) * ax
-                            let u = s[r1 + a + ch] + (s[r1 + bb + ch] - s[r1 + a + ch]) * ax
-                            d[o + x * c + ch] = t + (u - t) * ay
-                        }
+                    let y0 = min(y >> 1, bh - 1), y1 = min(y0 + 1, bh - 1), o = y * rl
+                    let a = y0 * rl, bb = y1 * rl
+                    if y & 1 == 0 {
+                        for i in 0..<rl { d[o + i] = r[a + i] }
+                    } else {
+                        for i in 0..<rl { d[o + i] = 0.5 * (r[a + i] + r[bb + i]) }
                     }
                 }
             }
