@@ -115,6 +115,8 @@ struct FaceswapCommand: ParsableCommand {
             }
             if summary.framesWithFaces == 0 {
                 printNote("kinema: warning: no face found in \(target); the output is the re-encoded input")
+            } else if summary.framesSwapped == 0 {
+                printNote("kinema: warning: faces were found but none matched --faces/--reference; nothing was replaced")
             }
             if json {
                 let obj: [String: Any] = [
