@@ -54,17 +54,24 @@ enum LabColor {
 
     /// Converts RGB samples to Lab in place for pixels where `mask` (1 channel) is positive.
     static func rgbToLab(_ buf: inout RegionBuffer, where mask: RegionBuffer) {
-        toLinear.withUnsafeBufferPointer { t in
-          cbrtTable.withUnsafeBufferPointer { cb in
-            buf.data.withUnsafeMutableBufferPointer { d in
-                for p in 0..<(buf.width * buf.height) where mask.data[p] > 0 {
-                    let r = lin(d[3 * p], t), g = lin(d[3 * p + 1], t), b = lin(d[3 * p + 2], t)
-                    let x = (0.4124564 * r + 0.3575761 * g + 0.1804375 * b) / 0.95047
-                    let y = 0.2126729 * r + 0.7151522 * g + 0.0721750 * b
-                    let z = (0.0193339 * r + 0.1191920 * g + 0.9503041 * b) / 1.08883
-                    let fx = f(x, cb), fy = f(y, cb), fz = f(z, cb)
-                    d[3 * p] = 116 * fy - 16; d[3 * p + 1] = 500 * (fx - fy); d[3 * p + 2] = 200 * (fy - fz)
+        let n = buf.width * buf.height
+        toLinear.withUnsafeBufferPointer { tb in
+          cbrtTable.withUnsafeBufferPointer { cbb in
+            mask.data.withUnsafeBufferPointer { mb in
+              buf.data.withUnsafeMutableBufferPointer { db in
+                let t = SharedPointer(tb), cb = SharedPointer(cbb), m = SharedPointer(mb), d = SharedMutablePointer(db)
+                parallelBands(n) { lo, hi in
+                    let tt = UnsafeBufferPointer(start: t.base, count: 4097), cc = UnsafeBufferPointer(start: cb.base, count: 4097)
+                    for p in lo..<hi where m[p] > 0 {
+                        let r = lin(d[3 * p], tt), g = lin(d[3 * p + 1], tt), b = lin(d[3 * p + 2], tt)
+                        let x = (0.4124564 * r + 0.3575761 * g + 0.1804375 * b) / 0.95047
+                        let y = 0.2126729 * r + 0.7151522 * g + 0.0721750 * b
+                        let z = (0.0193339 * r + 0.1191920 * g + 0.9503041 * b) / 1.08883
+                        let fx = f(x, cc), fy = f(y, cc), fz = f(z, cc)
+                        d[3 * p] = 116 * fy - 16; d[3 * p + 1] = 500 * (fx - fy); d[3 * p + 2] = 200 * (fy - fz)
+                    }
                 }
+              }
             }
           }
         }
@@ -72,17 +79,24 @@ enum LabColor {
 
     /// Converts Lab samples back to sRGB 0...1 in place where `mask` is positive.
     static func labToRGB(_ buf: inout RegionBuffer, where mask: RegionBuffer) {
-        toGamma.withUnsafeBufferPointer { t in
-        buf.data.withUnsafeMutableBufferPointer { d in
-            for p in 0..<(buf.width * buf.height) where mask.data[p] > 0 {
-                let fy = (d[3 * p] + 16) / 116, fx = fy + d[3 * p + 1] / 500, fz = fy - d[3 * p + 2] / 200
-                let x = finv(fx) * 0.95047, y = finv(fy), z = finv(fz) * 1.08883
-                let r = 3.2404542 * x - 1.5371385 * y - 0.4985314 * z
-                let g = -0.9692660 * x + 1.8760108 * y + 0.0415560 * z
-                let b = 0.0556434 * x - 0.2040259 * y + 1.0572252 * z
-                d[3 * p] = gamma(r, t); d[3 * p + 1] = gamma(g, t); d[3 * p + 2] = gamma(b, t)
+        let n = buf.width * buf.height
+        toGamma.withUnsafeBufferPointer { tb in
+            mask.data.withUnsafeBufferPointer { mb in
+              buf.data.withUnsafeMutableBufferPointer { db in
+                let t = SharedPointer(tb), m = SharedPointer(mb), d = SharedMutablePointer(db)
+                parallelBands(n) { lo, hi in
+                    let tt = UnsafeBufferPointer(start: t.base, count: 4097)
+                    for p in lo..<hi where m[p] > 0 {
+                        let fy = (d[3 * p] + 16) / 116, fx = fy + d[3 * p + 1] / 500, fz = fy - d[3 * p + 2] / 200
+                        let x = finv(fx) * 0.95047, y = finv(fy), z = finv(fz) * 1.08883
+                        let r = 3.2404542 * x - 1.5371385 * y - 0.4985314 * z
+                        let g = -0.9692660 * x + 1.8760108 * y + 0.0415560 * z
+                        let b = 0.0556434 * x - 0.2040259 * y + 1.0572252 * z
+                        d[3 * p] = gamma(r, tt); d[3 * p + 1] = gamma(g, tt); d[3 * p + 2] = gamma(b, tt)
+                    }
+                }
+              }
             }
-        }
         }
     }
 

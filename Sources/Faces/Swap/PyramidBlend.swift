@@ -10,9 +10,11 @@ enum PyramidBlend {
         var hp = RegionBuffer(width: ow, height: h, channels: c)
         var out = RegionBuffer(width: ow, height: oh, channels: c)
         let k: (Float, Float, Float) = (1 / 16, 4 / 16, 6 / 16)
-        b.data.withUnsafeBufferPointer { s in
-            hp.data.withUnsafeMutableBufferPointer { d in
-                for y in 0..<h {
+        b.data.withUnsafeBufferPointer { sb in
+            hp.data.withUnsafeMutableBufferPointer { db in
+              let s = SharedPointer(sb), d = SharedMutablePointer(db)
+              parallelBands(h, bands: 2) { lo, hi in
+                for y in lo..<hi {
                     let row = y * w * c, orow = y * ow * c
                     for x in 0..<ow {
                         let cx = 2 * x
@@ -24,6 +26,7 @@ enum PyramidBlend {
                         }
                     }
                 }
+              }
             }
         }
         let rl = ow * c
@@ -64,15 +67,18 @@ enum PyramidBlend {
                 }
             }
         }
-        rows.withUnsafeBufferPointer { r in
-            out.data.withUnsafeMutableBufferPointer { d in
-                for y in 0..<height {
-                    let y0 = min(y >> 1, bh - 1), y1 = min(y0 + 1, bh - 1), o = y * rl
-                    let a = y0 * rl, bb = y1 * rl
-                    if y & 1 == 0 {
-                        for i in 0..<rl { d[o + i] = r[a + i] }
-                    } else {
-                        for i in 0..<rl { d[o + i] = 0.5 * (r[a + i] + r[bb + i]) }
+        rows.withUnsafeBufferPointer { rb in
+            out.data.withUnsafeMutableBufferPointer { db in
+                let r = SharedPointer(rb), d = SharedMutablePointer(db)
+                parallelBands(height, bands: 2) { lo, hi in
+                    for y in lo..<hi {
+                        let y0 = min(y >> 1, bh - 1), y1 = min(y0 + 1, bh - 1), o = y * rl
+                        let a = y0 * rl, bb = y1 * rl
+                        if y & 1 == 0 {
+                            for i in 0..<rl { d[o + i] = r[a + i] }
+                        } else {
+                            for i in 0..<rl { d[o + i] = 0.5 * (r[a + i] + r[bb + i]) }
+                        }
                     }
                 }
             }

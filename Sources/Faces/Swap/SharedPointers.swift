@@ -16,3 +16,12 @@ struct SharedPointer<T>: @unchecked Sendable {
     init(_ b: UnsafeBufferPointer<T>) { base = b.baseAddress! }
     @inline(__always) subscript(i: Int) -> T { base[i] }
 }
+
+import Dispatch
+
+/// Runs `body(start, end)` over `count` items split into `bands` contiguous ranges on both cores.
+@inline(__always) func parallelBands(_ count: Int, bands: Int = 4, _ body: @Sendable (Int, Int) -> Void) {
+    let n = max(1, min(bands, count))
+    if n == 1 { body(0, count); return }
+    DispatchQueue.concurrentPerform(iterations: n) { b in body(b * count / n, (b + 1) * count / n) }
+}
