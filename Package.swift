@@ -39,7 +39,7 @@ let package = Package(
         .testTarget(name: "VideoIOTests", dependencies: ["VideoIO", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NeuralTests", dependencies: ["Neural", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FlowTests", dependencies: ["Flow", "Imaging", "VideoIO"]),
-        .testTarget(name: "FacesTests", dependencies: ["Faces", "Neural", "Imaging", "VideoIO"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "FacesTests", dependencies: ["Faces", "Neural", "Imaging", "VideoIO"], exclude: ["SwapFixtures"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "Neural", "Imaging", "VideoIO"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RestyleTests", dependencies: ["Restyle", "Flow", "Imaging", "VideoIO"]),
     ]

@@ -14,7 +14,7 @@ private let astronautEyes = [Point2(x: 202.5, y: 101), Point2(x: 246, y: 104)]
         let detector = range == .short ? try FaceClips.detector.get() : try FaceDetector(range: .full)
     let image = try Clips.photo("astronaut.png")
     for range in [FaceDetectorRange.short, .full] {
-        let detector = range == .short ? try Clips.detector.get() : try FaceDetector(range: .full)
+        let detector = range == .short ? try FaceClips.detector.get() : try FaceDetector(range: .full)
         let faces = try detector.detect(image)
         #expect(faces.count == 1, "\(range): \(faces.count) faces")
         let face = try #require(faces.first)
@@ -46,10 +46,10 @@ private let astronautEyes = [Point2(x: 202.5, y: 101), Point2(x: 246, y: 104)]
 }
 
 @Test func detectionFollowsTheFaceClipGroundTruth() throws {
-    let frames = try Clips.faceFrames.get()
-    let truth = try Clips.faceTransforms.get()
+    let frames = try FaceClips.faceFrames.get()
+    let truth = try FaceClips.faceTransforms.get()
     #expect(frames.count == truth.count && frames.count >= 60)
-    let detector = try Clips.detector.get()
+    let detector = try FaceClips.detector.get()
     // Reference: frame 0's detection, carried to frame i by T_i ∘ T_0⁻¹. (The photo itself is a
     // poor reference for boxes: its face spans 24 px of the 128 px model input against 57 px in
     // the clip, and BlazeFace's box fit depends on that scale — LiteRT gives the same 8% larger box
@@ -78,7 +78,7 @@ private let astronautEyes = [Point2(x: 202.5, y: 101), Point2(x: 246, y: 104)]
         let ds = abs(face.box.width - size) / size
         worstCenter = max(worstCenter, dc); worstSize = max(worstSize, ds)
         sumCenter += dc; sumSize += ds
-        for k in 0..<6 { perKey[k] = max(perKey[k], distance(face.keypoints[k], carry(ref.keypoints[k], to: t)) / size) }
+        for k in 0..<6 { perKey[k] = max(perKey[k], pixelDistance(face.keypoints[k], carry(ref.keypoints[k], to: t)) / size) }
         worstEye = perKey[0..<4].max()!
     }
     let n = Float(frames.count)

@@ -1,0 +1,47 @@
+/// How the swapped face is merged into the frame.
+public enum BlendMode: String, Sendable, CaseIterable, Codable {
+    /// Laplacian-pyramid blend with a feathered mask (default).
+    case pyramid
+    /// Seamless cloning: a Poisson solve that keeps the source's gradients and meets the target at the seam.
+    case poisson
+}
+
+/// Whether a facial region comes from the target (keep) or the source (swap).
+public enum RegionPolicy: String, Sendable, CaseIterable, Codable {
+    /// The target's own pixels stay (speech, teeth, blinks and gaze stay real).
+    case keep
+    /// The source's pixels are used.
+    case swap
+}
+
+/// Which target faces are replaced.
+public enum FaceSelection: Sendable, Equatable, Codable {
+    /// Every face track.
+    case all
+    /// Only the track with the largest face.
+    case largest
+    /// The N-th face (0-based, ordered left to right on its first frame).
+    case index(Int)
+}
+
+/// Appearance and geometry settings of one swap. Defaults are the documented product defaults.
+public struct FaceSwapOptions: Sendable, Equatable, Codable {
+    /// Blending method (default `.pyramid`).
+    public var blend: BlendMode = .pyramid
+    /// Inner mouth policy (default `.keep`).
+    public var mouth: RegionPolicy = .keep
+    /// Eye interior policy (default `.keep`).
+    public var eyes: RegionPolicy = .keep
+    /// Transfer the target's low-frequency lighting onto the source (default on).
+    public var lighting = true
+    /// Transfer Lab mean/std colour statistics (default on).
+    public var colorTransfer = true
+    /// Weight of the newest frame in the exponential smoothing of colour statistics (0...1).
+    public var colorSmoothing: Float = 0.25
+    /// Feather width of the blend mask as a fraction of the inter-ocular distance.
+    public var feather: Float = 0.12
+    /// Pyramid levels for `.pyramid`.
+    public var pyramidLevels = 5
+    /// Creates the default options.
+    public init() {}
+}

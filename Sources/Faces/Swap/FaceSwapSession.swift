@@ -1,0 +1,195 @@
+import Imaging
+
+/// Everything that configures a swap run beyond the source face. Defaults are the product's.
+public struct FaceSwapConfig: Sendable {
+    /// Appearance and blending.
+    public var options = FaceSwapOptions()
+    /// Landmark smoothing.
+    public var smoothing = SmoothingOptions()
+    /// Which target faces are replaced (default all).
+    public var selection: FaceSelection = .all
+    /// When set, only the target person most like this descriptor is replaced.
+    public var reference: FaceDescriptor?
+    /// When set, the visible disclosure mark is drawn in this corner of every frame.
+    public var watermark: Corner?
+    /// Full detection every this many frames.
+    public var redetectInterval = 10
+    /// Creates the defaults.
+    public init() {}
+}
+
+/// Per-frame outcome, for `--json` and tests.
+public struct FrameReport: Sendable, Codable, Equatable {
+    /// Frame index.
+    public var index: Int
+    /// Faces found in the frame.
+    public var faces: Int
+    /// Faces replaced.
+    public var swapped: Int
+    /// Whether the frame starts a new scene.
+    public var sceneCut: Bool
+    /// Track ids of the replaced faces.
+    public var trackIDs: [Int]
+    /// Smoothed target landmarks actually used, per replaced face (only kept when asked for).
+    public var landmarks: [[SIMD3<Float>]]?
+}
+
+/// One output frame of a session.
+public struct SwappedFrame: Sendable {
+    /// The frame to write.
+    public var image: ByteImage
+    /// What happened in it.
+    public var report: FrameReport
+    /// The untouched input frame, kept only for indices in `FaceSwapSession.keepOriginals`.
+    public var original: ByteImage?
+}
+
+/// Frame-by-frame face swapping with tracking, identity, smoothing and a bounded look-ahead.
+/// Feed frames in order with `push`; frames come back in order, delayed by at most
+/// `smoothing.lookAhead` frames in offline mode; `finish` flushes the rest.
+public final class FaceSwapSession {
+    private let compositor: FaceCompositor
+    private let config: FaceSwapConfig
+    private var tracker: SwapTracker
+    private var cuts = SceneCutDetector()
+    private var scene = 0
+    private let dt: Float
+    /// Keep the smoothed landmarks in each report (for tests and metrics).
+    public var recordLandmarks = false
+    /// Frame indices whose untouched input is returned alongside the output (for previews).
+    public var keepOriginals: Set<Int> = []
+
+    /// A frame after tracking, before smoothing and rendering (what `analyse` hands to `render`).
+    public struct Analysed: Sendable {
+        fileprivate var entry: Entry
+    }
+
+    fileprivate struct Entry: Sendable {
+        var image: ByteImage
+        var index: Int
+        var scene: Int
+        var cut: Bool
+        var faces: Int
+        var tracks: [Int: PoseShape]
+    }
+    private var pending: [Entry] = []          // frames waiting for look-ahead (images held)
+    private var history: [Entry] = []          // already emitted frames (images dropped)
+    private var appearance: [Int: AppearanceState] = [:]
+    private var online: [Int: OnlineLandmarkSmoother] = [:]
+    private var locked: Int?
+
+    /// Creates a session.
+    public init(source: SourceFace, landmarks: FaceLandmarkSource, config: FaceSwapConfig, fps: Double) {
+        compositor = FaceCompositor(source: source, options: config.options)
+        self.config = config
+        tracker = SwapTracker(source: landmarks)
+        tracker.redetectInterval = max(1, config.redetectInterval)
+        dt = Float(1 / max(fps, 1))
+    }
+
+    /// Chooses which live tracks to replace, keeping the choice stable while its track lives.
+    private func select(_ tracks: [SwapTrack], image: ByteImage) -> [SwapTrack] {
+        if config.reference == nil, config.selection == .all { return tracks }
+        if let id = locked, let t = tracks.first(where: { $0.id == id }) { return [t] }
+        guard !tracks.isEmpty else { return [] }
+        let pick: SwapTrack?
+        if let ref = config.reference {
+            pick = tracks.min { FaceDescriptor(image: image, landmarks: $0.landmarks.points).distance(to: ref)
+                < FaceDescriptor(image: image, landmarks: $1.landmarks.points).distance(to: ref) }
+        } else if case .index(let n) = config.selection {
+            let sorted = tracks.sorted { $0.landmarks.boundingBox.x < $1.landmarks.boundingBox.x }
+            pick = n < sorted.count ? sorted[n] : nil
+        } else {
+            pick = tracks.max { $0.landmarks.boundingBox.area < $1.landmarks.boundingBox.area }
+        }
+        locked = pick?.id
+        return pick.map { [$0] } ?? []
+    }
+
+    /// Adds the next frame; returns the frames that are ready, in order.
+    /// - Throws: the landmark source's errors or `FaceSwapError`.
+    public func push(_ image: ByteImage, index: Int) throws -> [SwappedFrame] {
+        try render(try analyse(image, index: index))
+    }
+
+    /// First half of `push`: scene-cut check, tracking and face selection. May run on a different
+    /// thread from `render` (the two halves share no state), one frame ahead of it.
+    /// - Throws: the landmark source's errors.
+    public func analyse(_ image: ByteImage, index: Int) throws -> Analysed {
+        let cut = cuts.isCut(image)
+        if cut {
+            scene += 1; tracker.reset(); locked = nil
+        }
+        let live = try tracker.update(image, index: index)
+        let chosen = select(live, image: image)
+        var tracks: [Int: PoseShape] = [:]
+        for t in chosen { tracks[t.id] = PoseShape(t.landmarks.points) }
+        return Analysed(entry: Entry(image: image, index: index, scene: scene, cut: cut, faces: live.count, tracks: tracks))
+    }
+
+    /// Second half of `push`: smoothing and compositing; returns the frames that are ready, in order.
+    /// - Throws: `FaceSwapError` from rendering.
+    public func render(_ analysed: Analysed) throws -> [SwappedFrame] {
+        let entry = analysed.entry
+        switch config.smoothing.mode {
+        case .off, .online:
+            return [try composite(entry)]
+        case .offline:
+            pending.append(entry)
+            var out: [SwappedFrame] = []
+            while pending.count > max(config.smoothing.lookAhead, 0) { out.append(try emitFirst()) }
+            return out
+        }
+    }
+
+    /// Flushes the frames still held for look-ahead.
+    /// - Throws: `FaceSwapError` from rendering.
+    public func finish() throws -> [SwappedFrame] {
+        var out: [SwappedFrame] = []
+        while !pending.isEmpty { out.append(try emitFirst()) }
+        return out
+    }
+
+    private func emitFirst() throws -> SwappedFrame {
+        var e = pending.removeFirst()
+        let rawTracks = e.tracks
+        let k = config.smoothing.lookAhead
+        for id in Array(e.tracks.keys) {
+            var window: [(offset: Int, sample: PoseShape)] = []
+            for h in history.suffix(k) where h.scene == e.scene { if let s = h.tracks[id] { window.append((h.index - e.index, s)) } }
+            window.append((0, e.tracks[id]!))
+            for p in pending.prefix(k) where p.scene == e.scene { if let s = p.tracks[id] { window.append((p.index - e.index, s)) } }
+            if let s = OfflineSmoother.smooth(window, options: config.smoothing) { e.tracks[id] = s }
+        }
+        let result = try composite(e)
+        // Keep only the raw samples for look-behind: the smoothed ones would double-smooth.
+        var past = e
+        past.image = ByteImage(width: 1, height: 1, channels: 3)
+        past.tracks = rawTracks
+        history.append(past)
+        if history.count > k { history.removeFirst(history.count - k) }
+        return result
+    }
+
+    private func composite(_ entry: Entry) throws -> SwappedFrame {
+        if entry.cut { appearance = [:]; online = [:] }
+        var image = entry.image
+        var ids: [Int] = []
+        var used: [[SIMD3<Float>]] = []
+        for id in entry.tracks.keys.sorted() {
+            var pts = entry.tracks[id]!.points
+            if config.smoothing.mode == .online {
+                var sm = online[id] ?? OnlineLandmarkSmoother(options: config.smoothing)
+                pts = sm.smooth(pts, dt: dt)
+                online[id] = sm
+            }
+            var st = appearance[id] ?? AppearanceState()
+            if try compositor.render(into: &image, target: pts, state: &st) != nil { ids.append(id); used.append(pts) }
+            appearance[id] = st
+        }
+        if let corner = config.watermark { Watermark.draw(on: &image, corner: corner) }
+        let report = FrameReport(index: entry.index, faces: entry.faces, swapped: ids.count, sceneCut: entry.cut,
+                                 trackIDs: ids, landmarks: recordLandmarks ? used : nil)
+        return SwappedFrame(image: image, report: report, original: keepOriginals.contains(entry.index) ? entry.image : nil)
+    }
+}

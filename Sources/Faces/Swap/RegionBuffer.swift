@@ -1,0 +1,202 @@
+import Imaging
+
+/// An integer pixel rectangle inside a frame: the only area the swap reads and writes.
+public struct PixelRect: Sendable, Equatable, Codable {
+    /// Left column.
+    public var x: Int
+    /// Top row.
+    public var y: Int
+    /// Width in pixels.
+    public var width: Int
+    /// Height in pixels.
+    public var height: Int
+    /// Creates a rectangle.
+    public init(x: Int, y: Int, width: Int, height: Int) { self.x = x; self.y = y; self.width = width; self.height = height }
+
+    /// The rectangle holding `points` grown by `pad` pixels, clipped to a `w`×`h` frame (nil when empty).
+    public static func bounding(_ points: [SIMD3<Float>], pad: Float, clipWidth w: Int, clipHeight h: Int) -> PixelRect? {
+        var x0 = Float.infinity, y0 = Float.infinity, x1 = -Float.infinity, y1 = -Float.infinity
+        for p in points where p.x.isFinite && p.y.isFinite {
+            x0 = min(x0, p.x); y0 = min(y0, p.y); x1 = max(x1, p.x); y1 = max(y1, p.y)
+        }
+        guard x0 <= x1 else { return nil }
+        let ix0 = max(0, Int((x0 - pad).rounded(.down))), iy0 = max(0, Int((y0 - pad).rounded(.down)))
+        let ix1 = min(w, Int((x1 + pad).rounded(.up)) + 1), iy1 = min(h, Int((y1 + pad).rounded(.up)) + 1)
+        guard ix1 > ix0, iy1 > iy0 else { return nil }
+        return PixelRect(x: ix0, y: iy0, width: ix1 - ix0, height: iy1 - iy0)
+    }
+
+    /// Number of pixels.
+    public var area: Int { width * height }
+}
+
+/// Interleaved float samples covering a `PixelRect` (internal working buffer of the swap).
+struct RegionBuffer {
+    var width: Int
+    var height: Int
+    var channels: Int
+    var data: [Float]
+
+    init(width: Int, height: Int, channels: Int, fill: Float = 0) {
+        self.width = width; self.height = height; self.channels = channels
+        data = [Float](repeating: fill, count: width * height * channels)
+    }
+
+    /// Copies a rectangle of an 8-bit image into floats in 0...1.
+    init(cropping image: ByteImage, _ r: PixelRect) {
+        self.init(width: r.width, height: r.height, channels: image.channels)
+        let c = channels, iw = image.width
+        image.data.withUnsafeBufferPointer { src in
+            data.withUnsafeMutableBufferPointer { dst in
+                let s: Float = 1 / 255
+                for y in 0..<r.height {
+                    let so = ((r.y + y) * iw + r.x) * c, d0 = y * r.width * c
+                    for i in 0..<(r.width * c) { dst[d0 + i] = Float(src[so + i]) * s }
+                }
+            }
+        }
+    }
+
+    /// Writes the buffer back into `image` at `r`, rounding to 8 bits.
+    func paste(into image: inout ByteImage, at r: PixelRect) {
+        let c = channels, iw = image.width
+        data.withUnsafeBufferPointer { src in
+            image.data.withUnsafeMutableBufferPointer { dst in
+                for y in 0..<r.height {
+                    let d0 = ((r.y + y) * iw + r.x) * c, s0 = y * r.width * c
+                    for i in 0..<(r.width * c) {
+                        let v = min(max(src[s0 + i], 0), 1) * 255 + 0.5
+                        dst[d0 + i] = UInt8(v)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Small separable filters on region buffers.
+enum RegionFilter {
+    /// Gaussian blur of every channel (edges clamped), sigma in pixels. Wide blurs run on a grid
+    /// decimated so the kernel stays about 2.5 pixels wide, then are upsampled bilinearly: the
+    /// result is smooth, and the cost no longer grows with sigma.
+    static func gaussian(_ buf: RegionBuffer, sigma: Float) -> RegionBuffer {
+        guard sigma > 0.3 else { return buf }
+        let f = Int(sigma / 2.5)
+        if f >= 2 && buf.width >= 4 * f && buf.height >= 4 * f {
+            let small = gaussian(decimate(buf, f), sigma: sigma / Float(f))
+            return upsample(small, factor: f, width: buf.width, height: buf.height)
+        }
+        let radius = max(1, Int((3 * sigma).rounded(.up)))
+        var k = [Float](repeating: 0, count: 2 * radius + 1)
+        var sum: Float = 0
+        for i in -radius...radius { let v = expf(-Float(i * i) / (2 * sigma * sigma)); k[i + radius] = v; sum += v }
+        for i in k.indices { k[i] /= sum }
+        return separable(buf, kernel: k)
+    }
+
+    /// Box-average decimation by an integer factor (partial edge cells average what they cover).
+    static func decimate(_ b: RegionBuffer, _ f: Int) -> RegionBuffer {
+        let w = (b.width + f - 1) / f, h = (b.height + f - 1) / f, c = b.channels
+        var out = RegionBuffer(width: w, height: h, channels: c)
+        var count = [Float](repeating: 0, count: w * h)
+        b.data.withUnsafeBufferPointer { s in
+            out.data.withUnsafeMutableBufferPointer { d in
+                for y in 0..<b.height {
+                    let oy = y / f
+                    for x in 0..<b.width {
+                        let o = oy * w + x / f
+                        count[o] += 1
+                        for ch in 0..<c { d[o * c + ch] += s[(y * b.width + x) * c + ch] }
+                    }
+                }
+                for o in 0..<(w * h) { let inv = 1 / max(count[o], 1); for ch in 0..<c { d[o * c + ch] *= inv } }
+            }
+        }
+        return out
+    }
+
+    /// Bilinear upsampling of a grid decimated by `factor` (cell centres at (i + 0.5)·factor − 0.5).
+    static func upsample(_ s: RegionBuffer, factor f: Int, width: Int, height: Int) -> RegionBuffer {
+        let c = s.channels, sw = s.width, sh = s.height
+        var out = RegionBuffer(width: width, height: height, channels: c)
+        var x0s = [Int](repeating: 0, count: width), x1s = x0s, axs = [Float](repeating: 0, count: width)
+        for x in 0..<width {
+            let fx = min(max((Float(x) + 0.5) / Float(f) - 0.5, 0), Float(sw - 1))
+            x0s[x] = Int(fx); x1s[x] = min(x0s[x] + 1, sw - 1); axs[x] = fx - Float(x0s[x])
+        }
+        s.data.withUnsafeBufferPointer { sp in
+            out.data.withUnsafeMutableBufferPointer { dp in
+                for y in 0..<height {
+                    let fy = min(max((Float(y) + 0.5) / Float(f) - 0.5, 0), Float(sh - 1))
+                    let y0 = Int(fy), y1 = min(y0 + 1, sh - 1), ay = fy - Float(y0)
+                    let r0 = y0 * sw * c, r1 = y1 * sw * c, o = y * width * c
+                    for x in 0..<width {
+                        let a = x0s[x] * c, b = x1s[x] * c, ax = axs[x]
+                        for ch in 0..<c {
+                            let t = sp[r0 + a + ch] + (sp[r0 + b + ch] - sp[r0 + a + ch]) * ax
+                            let u = sp[r1 + a + ch] + (sp[r1 + b + ch] - sp[r1 + a + ch]) * ax
+                            dp[o + x * c + ch] = t + (u - t) * ay
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Applies the same 1-D kernel horizontally then vertically (clamped edges), row bands in parallel.
+    static func separable(_ buf: RegionBuffer, kernel k: [Float]) -> RegionBuffer {
+        let w = buf.width, h = buf.height, c = buf.channels, r = k.count / 2
+        guard w > 0, h > 0 else { return buf }
+        var tmp = RegionBuffer(width: w, height: h, channels: c)
+        var out = RegionBuffer(width: w, height: h, channels: c)
+        let chunks = min(h, 4)
+        let rowLen = w * c
+        buf.data.withUnsafeBufferPointer { srcB in
+            tmp.data.withUnsafeMutableBufferPointer { dstB in
+                k.withUnsafeBufferPointer { kb in
+                    let kk = SharedPointer(kb), src = SharedPointer(srcB), dst = SharedMutablePointer(dstB)
+                    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                        // Each row is copied into a padded line (edges replicated) so the taps need no clamping.
+                        let pad = UnsafeMutablePointer<Float>.allocate(capacity: (w + 2 * r) * c)
+                        defer { pad.deallocate() }
+                        for y in (chunk * h / chunks)..<((chunk + 1) * h / chunks) {
+                            let row = y * rowLen
+                            for x in 0..<(w + 2 * r) {
+                                let sx = min(max(x - r, 0), w - 1)
+                                for ch in 0..<c { pad[x * c + ch] = src[row + sx * c + ch] }
+                            }
+                            let o = dst.base + row
+                            for i in 0..<rowLen { o[i] = 0 }
+                            for j in 0...(2 * r) {
+                                let kv = kk[j], p = pad + j * c
+                                for i in 0..<rowLen { o[i] += kv * p[i] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        tmp.data.withUnsafeBufferPointer { srcB in
+            out.data.withUnsafeMutableBufferPointer { dstB in
+                k.withUnsafeBufferPointer { kb in
+                    let kk = SharedPointer(kb), src = SharedPointer(srcB), dst = SharedMutablePointer(dstB)
+                    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                        for y in (chunk * h / chunks)..<((chunk + 1) * h / chunks) {
+                            let o = dst.base + y * rowLen
+                            for i in 0..<rowLen { o[i] = 0 }
+                            for j in -r...r {
+                                let yy = min(max(y + j, 0), h - 1), kv = kk[j + r], s = src.base + yy * rowLen
+                                for i in 0..<rowLen { o[i] += kv * s[i] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+}
+
+import Dispatch
+import Foundation
