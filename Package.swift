@@ -18,13 +18,13 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat"),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas"),
-        .target(name: "Imaging", swiftSettings: optimise),
+        .target(name: "Imaging", exclude: ["README.md"], swiftSettings: optimise),
         .target(name: "VideoIO", dependencies: ["CFFmpeg", "Imaging"], exclude: ["README.md"], swiftSettings: optimise),
-        .target(name: "Neural", dependencies: ["Imaging", "CBLAS"], swiftSettings: optimise),
-        .target(name: "Flow", dependencies: ["Imaging"], swiftSettings: optimise),
-        .target(name: "Faces", dependencies: ["Neural", "Imaging", "VideoIO"], swiftSettings: optimise),
-        .target(name: "Generation", dependencies: ["Neural", "Imaging", "VideoIO"], swiftSettings: optimise),
-        .target(name: "Restyle", dependencies: ["Flow", "Imaging", "VideoIO"], swiftSettings: optimise),
+        .target(name: "Neural", dependencies: ["Imaging", "CBLAS"], exclude: ["README.md"], swiftSettings: optimise + [.unsafeFlags(["-target-cpu", "haswell"])]),
+        .target(name: "Flow", dependencies: ["Imaging"], exclude: ["README.md"], swiftSettings: optimise),
+        .target(name: "Faces", dependencies: ["Neural", "Imaging", "VideoIO"], exclude: ["README.md"], swiftSettings: optimise),
+        .target(name: "Generation", dependencies: ["Neural", "Imaging", "VideoIO"], exclude: ["README.md"], swiftSettings: optimise),
+        .target(name: "Restyle", dependencies: ["Flow", "Imaging", "VideoIO"], exclude: ["README.md"], swiftSettings: optimise),
         .executableTarget(
             name: "kinema",
             dependencies: [
@@ -35,12 +35,12 @@ let package = Package(
             name: "kinema-bench",
             dependencies: ["Imaging", "VideoIO", "Neural", "Faces", "Generation", "Restyle", "Flow"],
             swiftSettings: optimise),
-        .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "VideoIOTests", dependencies: ["VideoIO", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NeuralTests", dependencies: ["Neural", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FlowTests", dependencies: ["Flow", "Imaging", "VideoIO"]),
         .testTarget(name: "FacesTests", dependencies: ["Faces", "Neural", "Imaging", "VideoIO"], exclude: ["SwapFixtures"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "GenerationTests", dependencies: ["Generation", "Neural", "Imaging", "VideoIO"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "GenerationTests", dependencies: ["Generation", "Neural", "Imaging", "VideoIO", "Faces"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RestyleTests", dependencies: ["Restyle", "Flow", "Imaging", "VideoIO"]),
     ]
 )

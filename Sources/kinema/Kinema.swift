@@ -7,7 +7,10 @@ struct Kinema: ParsableCommand {
         commandName: "kinema",
         abstract: "Generated and edited video on the CPU: text2video, faceswap, restyle.",
         version: KinemaVersion.string,
-        subcommands: [InfoCommand.self, TranscodeCommand.self, DetectCommand.self, FaceswapCommand.self])
+        subcommands: [
+            InfoCommand.self, TranscodeCommand.self, DetectCommand.self, FaceswapCommand.self,
+            Text2VideoCommand.self, RestyleCommand.self, MetricsCommand.self,
+        ])
 }
 
 /// The tool's version, written into output metadata.

@@ -8,7 +8,7 @@ struct MetricsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "metrics",
         abstract: "Measure video quality metrics.",
-        subcommands: [FlickerCommand.self])
+        subcommands: [FlickerCommand.self, WarpErrorCommand.self])
 }
 
 /// `kinema metrics flicker FILE`: mean absolute difference between consecutive frames and VBench temporal flicker.

@@ -5,7 +5,6 @@ import VideoIO
 
 /// Shared real inputs for the model tests: the repo's clips/ photos and the ground-truth face clip.
 enum FaceClips {
-enum Clips {
     static let dir = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("clips")
@@ -24,13 +23,11 @@ enum Clips {
 
     /// Per-frame ground truth: the similarity mapping astronaut.png pixels to frame pixels.
     static let faceTransforms: Result<[ClipTransform], Error> = Result {
-    static let faceTransforms: Result<[GroundTruth], Error> = Result {
         struct File: Decodable { var transforms: [[Double]] }
         let data = try Data(contentsOf: dir.appendingPathComponent("face.json"))
         return try JSONDecoder().decode(File.self, from: data).transforms.map { t in
             guard t.count == 6 else { throw CocoaError(.fileReadCorruptFile) }
             return ClipTransform(a: Float(t[0]), b: Float(t[1]), tx: Float(t[2]), c: Float(t[3]), d: Float(t[4]), ty: Float(t[5]))
-            return GroundTruth(a: Float(t[0]), b: Float(t[1]), tx: Float(t[2]), c: Float(t[3]), d: Float(t[4]), ty: Float(t[5]))
         }
     }
 
@@ -41,7 +38,6 @@ enum Clips {
 
 /// x' = a·x + b·y + tx, y' = c·x + d·y + ty (pixel centres at integers, as in face.json).
 struct ClipTransform {
-struct GroundTruth {
     var a, b, tx, c, d, ty: Float
     /// Uniform scale of the similarity.
     var scale: Float { (a * a + c * c).squareRoot() }
@@ -54,6 +50,5 @@ struct GroundTruth {
 }
 
 func pixelDistance(_ p: Point2, _ q: Point2) -> Float {
-func distance(_ p: Point2, _ q: Point2) -> Float {
     ((p.x - q.x) * (p.x - q.x) + (p.y - q.y) * (p.y - q.y)).squareRoot()
 }

@@ -12,9 +12,6 @@ private let astronautEyes = [Point2(x: 202.5, y: 101), Point2(x: 246, y: 104)]
     let image = try FaceClips.photo("astronaut.png")
     for range in [FaceDetectorRange.short, .full] {
         let detector = range == .short ? try FaceClips.detector.get() : try FaceDetector(range: .full)
-    let image = try Clips.photo("astronaut.png")
-    for range in [FaceDetectorRange.short, .full] {
-        let detector = range == .short ? try FaceClips.detector.get() : try FaceDetector(range: .full)
         let faces = try detector.detect(image)
         #expect(faces.count == 1, "\(range): \(faces.count) faces")
         let face = try #require(faces.first)
@@ -24,7 +21,6 @@ private let astronautEyes = [Point2(x: 202.5, y: 101), Point2(x: 246, y: 104)]
         // and the box (≈ 95 px) holds both eyes in its upper half.
         for k in 0..<2 {
             #expect(pixelDistance(face.keypoints[k], astronautEyes[k]) < 6, "\(range) eye \(k): \(face.keypoints[k])")
-            #expect(distance(face.keypoints[k], astronautEyes[k]) < 6, "\(range) eye \(k): \(face.keypoints[k])")
             #expect(face.keypoints[k].x > face.box.x && face.keypoints[k].x < face.box.x + face.box.width)
             #expect(face.keypoints[k].y > face.box.y && face.keypoints[k].y < face.box.y + face.box.height / 2)
         }
@@ -42,14 +38,6 @@ private let astronautEyes = [Point2(x: 202.5, y: 101), Point2(x: 246, y: 104)]
     let truth = try FaceClips.faceTransforms.get()
     #expect(frames.count == truth.count && frames.count >= 60)
     let detector = try FaceClips.detector.get()
-    #expect(try detector.detect(Clips.photo("coffee.png")).isEmpty)
-}
-
-@Test func detectionFollowsTheFaceClipGroundTruth() throws {
-    let frames = try FaceClips.faceFrames.get()
-    let truth = try FaceClips.faceTransforms.get()
-    #expect(frames.count == truth.count && frames.count >= 60)
-    let detector = try FaceClips.detector.get()
     // Reference: frame 0's detection, carried to frame i by T_i ∘ T_0⁻¹. (The photo itself is a
     // poor reference for boxes: its face spans 24 px of the 128 px model input against 57 px in
     // the clip, and BlazeFace's box fit depends on that scale — LiteRT gives the same 8% larger box
@@ -57,7 +45,6 @@ private let astronautEyes = [Point2(x: 202.5, y: 101), Point2(x: 246, y: 104)]
     let ref = try #require(try detector.detect(frames[0]).first)
     let t0 = truth[0]
     func carry(_ p: Point2, to t: ClipTransform) -> Point2 { t.apply(t0.inverse(p)) }
-    func carry(_ p: Point2, to t: GroundTruth) -> Point2 { t.apply(t0.inverse(p)) }
     let refCenter = Point2(x: ref.box.x + ref.box.width / 2, y: ref.box.y + ref.box.height / 2)
     var worstCenter: Float = 0, worstSize: Float = 0, worstEye: Float = 0
     var perKey = [Float](repeating: 0, count: 6)
@@ -70,11 +57,6 @@ private let astronautEyes = [Point2(x: 202.5, y: 101), Point2(x: 246, y: 104)]
         let size = ref.box.width * t.scale / t0.scale          // expected face size in this frame
         let center = Point2(x: face.box.x + face.box.width / 2, y: face.box.y + face.box.height / 2)
         let dc = pixelDistance(center, carry(refCenter, to: t)) / size
-        let ds = abs(face.box.width - size) / size
-        worstCenter = max(worstCenter, dc); worstSize = max(worstSize, ds)
-        sumCenter += dc; sumSize += ds
-        for k in 0..<6 { perKey[k] = max(perKey[k], pixelDistance(face.keypoints[k], carry(ref.keypoints[k], to: t)) / size) }
-        let dc = distance(center, carry(refCenter, to: t)) / size
         let ds = abs(face.box.width - size) / size
         worstCenter = max(worstCenter, dc); worstSize = max(worstSize, ds)
         sumCenter += dc; sumSize += ds
@@ -97,13 +79,11 @@ private let astronautEyes = [Point2(x: 202.5, y: 101), Point2(x: 246, y: 104)]
     // Two copies of the astronaut's head (crop x 100..<356, y 0..<256) side by side, 600×256 with a
     // grey gutter: a wide image, so the letterbox pads top and bottom, and two faces NMS must keep apart.
     let head = try Image(FaceClips.photo("astronaut.png")).cropped(x: 100, y: 0, width: 256, height: 256)
-    let head = try Image(Clips.photo("astronaut.png")).cropped(x: 100, y: 0, width: 256, height: 256)
     var wide = Image(width: 600, height: 256, channels: 3, fill: 0.5)
     wide.paste(head, x: 0, y: 0)
     wide.paste(head, x: 344, y: 0)
     for range in [FaceDetectorRange.short, .full] {
         let detector = range == .short ? try FaceClips.detector.get() : try FaceDetector(range: .full)
-        let detector = range == .short ? try Clips.detector.get() : try FaceDetector(range: .full)
         let faces = try detector.detect(wide).sorted { $0.box.x < $1.box.x }
         #expect(faces.count == 2, "\(range): \(faces.count) faces")
         guard faces.count == 2 else { continue }
@@ -113,7 +93,6 @@ private let astronautEyes = [Point2(x: 202.5, y: 101), Point2(x: 246, y: 104)]
             for k in 0..<2 {
                 let eye = Point2(x: astronautEyes[k].x + dx, y: astronautEyes[k].y)
                 #expect(pixelDistance(face.keypoints[k], eye) < 6, "\(range) eye \(k): \(face.keypoints[k]) vs \(eye)")
-                #expect(distance(face.keypoints[k], eye) < 6, "\(range) eye \(k): \(face.keypoints[k]) vs \(eye)")
             }
         }
     }

@@ -9,17 +9,12 @@ import Testing
     let image = try FaceClips.photo("astronaut.png")
     let detection = try #require(try FaceClips.detector.get().detect(image).first)
     let lm = try #require(try FaceClips.landmarker.get().landmarks(in: image, detection: detection))
-    let image = try Clips.photo("astronaut.png")
-    let detection = try #require(try Clips.detector.get().detect(image).first)
-    let lm = try #require(try Clips.landmarker.get().landmarks(in: image, detection: detection))
     #expect(lm.points.count == 468)
     #expect(lm.score > 0.9)
     // Eye centres from the mesh within 5 px of the hand-marked pupils; all points inside a
     // 1.5× detection box; the eyes lie above the nose tip.
     #expect(pixelDistance(lm.rightEyeCenter, Point2(x: 202.5, y: 101)) < 5, "\(lm.rightEyeCenter)")
     #expect(pixelDistance(lm.leftEyeCenter, Point2(x: 246, y: 104)) < 5, "\(lm.leftEyeCenter)")
-    #expect(distance(lm.rightEyeCenter, Point2(x: 202.5, y: 101)) < 5, "\(lm.rightEyeCenter)")
-    #expect(distance(lm.leftEyeCenter, Point2(x: 246, y: 104)) < 5, "\(lm.leftEyeCenter)")
     let b = detection.box
     for p in lm.points {
         #expect(p.x > b.x - b.width / 4 && p.x < b.x + b.width * 1.25 && p.y > b.y - b.height / 4 && p.y < b.y + b.height * 1.25)
@@ -32,13 +27,6 @@ import Testing
     let truth = try FaceClips.faceTransforms.get()
     let detector = try FaceClips.detector.get()
     let landmarker = try FaceClips.landmarker.get()
-    // Reference: the photo's landmarks, refined by one tracking step (the ROI rule used on every
-    // tracked frame).
-    let photo = try Image(FaceClips.photo("astronaut.png"))
-    let frames = try Clips.faceFrames.get()
-    let truth = try Clips.faceTransforms.get()
-    let detector = try Clips.detector.get()
-    let landmarker = try Clips.landmarker.get()
     // Reference: the photo's landmarks, refined by one tracking step (the ROI rule used on every
     // tracked frame).
     let photo = try Image(FaceClips.photo("astronaut.png"))
@@ -57,20 +45,11 @@ import Testing
         let t0 = wall.now
         let result = try tracker.update(image)
         elapsed += wall.now - t0
-    let clock = ContinuousClock()
-    var elapsed = Duration.zero
-    let cpu0 = clock()
-    for (i, frame) in frames.enumerated() {
-        let image = Image(frame)
-        let t0 = wall.now
-        let result = try tracker.update(image)
-        elapsed += wall.now - t0
         let cur = try #require(result.faces.first, "frame \(i): no landmarks")
         // Map the frame's landmarks back into the photo and compare with the reference.
         var sum: Float = 0
         for (p, q) in zip(cur.points, ref.points) {
             sum += pixelDistance(truth[i].inverse(Point2(x: p.x, y: p.y)), Point2(x: q.x, y: q.y))
-            sum += distance(truth[i].inverse(Point2(x: p.x, y: p.y)), Point2(x: q.x, y: q.y))
         }
         frameErrors.append(sum / Float(ref.points.count) / iod)
     }
@@ -79,7 +58,6 @@ import Testing
     let tracked = Float(frames.count - detections) / Float(frames.count)
     if ProcessInfo.processInfo.environment["FACES_REPORT"] != nil {
         print("landmarks vs GT: mean \(mean) of IOD (\(iod) px), worst frame \(frameErrors.max()!), tracked \(tracked), detections \(detections), \(elapsed / frames.count) per frame, \(Double(clock() - cpu0) / Double(CLOCKS_PER_SEC) / Double(frames.count) * 1000) ms CPU per frame")
-        print("landmarks vs GT: mean \(mean) of IOD (\(iod) px), worst frame \(frameErrors.max()!), tracked \(tracked), detections \(detections), \(elapsed / frames.count) per frame")
     }
     // Tolerances: mean landmark error ≤ 2% of the inter-ocular distance over the clip, no frame
     // above 4%; ≥ 90% of frames tracked without a new detection (the first frame always detects).
@@ -95,20 +73,12 @@ import Testing
     let lm = try #require(try landmarker.landmarks(in: image, detection: detection))
     // The same landmarks laid over the coffee photo: no face there, so tracking returns nil.
     let coffee = try FaceClips.photo("coffee.png")
-    let image = try Clips.photo("astronaut.png")
-    let landmarker = try Clips.landmarker.get()
-    let detection = try #require(try Clips.detector.get().detect(image).first)
-    let lm = try #require(try landmarker.landmarks(in: image, detection: detection))
-    // The same landmarks laid over the coffee photo: no face there, so tracking returns nil.
-    let coffee = try FaceClips.photo("coffee.png")
     #expect(try landmarker.track(in: coffee, previous: lm) == nil)
 }
 
 @Test func trackerDetectsAgainAfterLosingTheFace() throws {
     let tracker = try FaceTracker(detector: FaceClips.detector.get(), landmarker: FaceClips.landmarker.get())
     let coffee = try Image(FaceClips.photo("coffee.png")), astronaut = try Image(FaceClips.photo("astronaut.png"))
-    let tracker = try FaceTracker(detector: Clips.detector.get(), landmarker: Clips.landmarker.get())
-    let coffee = try Image(Clips.photo("coffee.png")), astronaut = try Image(Clips.photo("astronaut.png"))
     // coffee: detector runs, nothing; astronaut: detector runs again, one face;
     // astronaut again: tracked; coffee: tracking loses it and the detector runs (nothing).
     let r = try [coffee, astronaut, astronaut, coffee].map { try tracker.update($0) }
@@ -124,8 +94,6 @@ import Testing
     // back (wider than the clip's 2%: the resampled, rotated face is a harder input).
     let photo = try Image(FaceClips.photo("astronaut.png"))
     let detector = try FaceClips.detector.get(), landmarker = try FaceClips.landmarker.get()
-    let photo = try Image(Clips.photo("astronaut.png"))
-    let detector = try Clips.detector.get(), landmarker = try Clips.landmarker.get()
     let detection = try #require(try detector.detect(photo).first)
     let first = try #require(try landmarker.landmarks(in: photo, detection: detection))
     let ref = try #require(try landmarker.track(in: photo, previous: first))
@@ -141,7 +109,6 @@ import Testing
         for (p, q) in zip(tracked.points, ref.points) {
             let b = back.apply(p.x, p.y)
             sum += pixelDistance(Point2(x: b.x, y: b.y), Point2(x: q.x, y: q.y))
-            sum += distance(Point2(x: b.x, y: b.y), Point2(x: q.x, y: q.y))
         }
         let err = sum / Float(ref.points.count) / ref.interOcularDistance
         if ProcessInfo.processInfo.environment["FACES_REPORT"] != nil { print("rotation \(degrees)°: mean error \(err) of IOD") }
