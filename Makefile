@@ -26,8 +26,9 @@ test: deps
 
 demo: release
 	@mkdir -p out
-	$(SWIFT) run -c release kinema transcode clips/bikes.mp4 -o out/demo.mp4
-	@echo "demo output: $$(pwd)/out/demo.mp4"
+	$(SWIFT) run -c release kinema text2video --storyboard Tests/GenerationTests/Fixtures/storyboard-demo.json \
+		-o out/text2video.mp4 --preview out/text2video.png
+	@echo "demo output: $$(pwd)/out/text2video.mp4 (contact sheet: $$(pwd)/out/text2video.png)"
 
 clean:
 	rm -rf .build out
