@@ -22,7 +22,7 @@ let package = Package(
         .target(name: "VideoIO", dependencies: ["CFFmpeg", "Imaging"], exclude: ["README.md"], swiftSettings: optimise),
         .target(name: "Neural", dependencies: ["Imaging", "CBLAS"], exclude: ["README.md"], swiftSettings: optimise + [.unsafeFlags(["-target-cpu", "haswell"])]),
         .target(name: "Flow", dependencies: ["Imaging"], exclude: ["README.md"], swiftSettings: optimise),
-        .target(name: "Faces", dependencies: ["Neural", "Imaging", "VideoIO"], exclude: ["README.md"], swiftSettings: optimise),
+        .target(name: "Faces", dependencies: ["Neural", "Imaging", "VideoIO"], exclude: ["README.md", "Swap/README.md"], swiftSettings: optimise),
         .target(name: "Generation", dependencies: ["Neural", "Imaging", "VideoIO"], exclude: ["README.md"], swiftSettings: optimise),
         .target(name: "Restyle", dependencies: ["Flow", "Imaging", "VideoIO"], exclude: ["README.md"], swiftSettings: optimise),
         .executableTarget(
