@@ -67,7 +67,7 @@ extension VideoWriter {
         if padding.right > 0 || padding.bottom > 0 {
             tags["kinema_padding"] = "right=\(padding.right),bottom=\(padding.bottom),source=\(config.width)x\(config.height)"
         }
-        for (k, v) in tags { av_dict_set(&format.pointer.pointee.metadata, k, v, 0) }
+        for (k, v) in tags.sorted(by: { $0.key < $1.key }) { av_dict_set(&format.pointer.pointee.metadata, k, v, 0) }
         do {
             try format.openIO(path: output.tempPath)
         } catch {
