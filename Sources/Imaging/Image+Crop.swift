@@ -4,19 +4,7 @@ extension Image {
     public func cropped(x: Int, y: Int, width w: Int, height h: Int, fill: Float = 0) -> Image {
         precondition(w >= 0 && h >= 0, "negative crop size \(w)x\(h)")
         var out = Image(width: w, height: h, channels: channels, fill: fill)
-        let x0 = max(x, 0), x1 = min(x + w, width)
-        let y0 = max(y, 0), y1 = min(y + h, height)
-        guard x0 < x1, y0 < y1 else { return out }
-        let ch = channels, n = (x1 - x0) * ch
-        data.withUnsafeBufferPointer { src in
-            out.data.withUnsafeMutableBufferPointer { dst in
-                for sy in y0..<y1 {
-                    let s = src.baseAddress! + (sy * width + x0) * ch
-                    let d = dst.baseAddress! + ((sy - y) * w + (x0 - x)) * ch
-                    d.update(from: s, count: n)
-                }
-            }
-        }
+        copyRegion(data, width: width, height: height, channels: channels, x: x, y: y, into: &out.data, width: w, height: h)
         return out
     }
 
@@ -67,19 +55,27 @@ extension ByteImage {
     public func cropped(x: Int, y: Int, width w: Int, height h: Int, fill: UInt8 = 0) -> ByteImage {
         precondition(w >= 0 && h >= 0, "negative crop size \(w)x\(h)")
         var out = ByteImage(width: w, height: h, channels: channels, fill: fill)
-        let x0 = max(x, 0), x1 = min(x + w, width)
-        let y0 = max(y, 0), y1 = min(y + h, height)
-        guard x0 < x1, y0 < y1 else { return out }
-        let ch = channels, n = (x1 - x0) * ch
-        data.withUnsafeBufferPointer { src in
-            out.data.withUnsafeMutableBufferPointer { dst in
-                for sy in y0..<y1 {
-                    let s = src.baseAddress! + (sy * width + x0) * ch
-                    let d = dst.baseAddress! + ((sy - y) * w + (x0 - x)) * ch
-                    d.update(from: s, count: n)
-                }
+        copyRegion(data, width: width, height: height, channels: channels, x: x, y: y, into: &out.data, width: w, height: h)
+        return out
+    }
+}
+
+/// Copies the part of the `w`×`h` window at (x, y) that lies inside the `width`×`height`
+/// source into `out` (the window's own buffer), leaving the rest of `out` untouched.
+/// Shared by `Image.cropped` and `ByteImage.cropped`, which differ only in sample type.
+private func copyRegion<T>(_ source: [T], width: Int, height: Int, channels ch: Int, x: Int, y: Int,
+                           into out: inout [T], width w: Int, height h: Int) {
+    let x0 = max(x, 0), x1 = min(x + w, width)
+    let y0 = max(y, 0), y1 = min(y + h, height)
+    guard x0 < x1, y0 < y1 else { return }
+    let n = (x1 - x0) * ch
+    source.withUnsafeBufferPointer { src in
+        out.withUnsafeMutableBufferPointer { dst in
+            for sy in y0..<y1 {
+                let s = src.baseAddress! + (sy * width + x0) * ch
+                let d = dst.baseAddress! + ((sy - y) * w + (x0 - x)) * ch
+                d.update(from: s, count: n)
             }
         }
-        return out
     }
 }
