@@ -1,3 +1,4 @@
+import TestMedia
 import Foundation
 import Imaging
 import Flow
