@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+import TestMedia
+import VideoIO
+
+// End-to-end tests of the `kinema` command line on the bundled clips and photos. The library behaviour behind
+// each command is tested in its module; these check what a user or a script sees: exit status, one-line errors,
+// JSON shape, no partial output on failure, inputs untouched, and the output file's metadata.
+
+/// `kinema detect`, `restyle` and `faceswap` as a user runs them.
+@Suite struct MediaCLITests {
+    @Test func detectPhotoPrintsOneFaceWithLandmarks() throws {
+        let r = try KinemaCLI.run(["detect", Media.url("astronaut.png").path, "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let faces = try #require(r.json?["faces"] as? [[String: Any]])
+        try #require(faces.count == 1)
+        let box = try #require(faces[0]["box"] as? [Double])
+        let keypoints = try #require(faces[0]["keypoints"] as? [[Double]])
+        let landmarks = try #require(faces[0]["landmarks"] as? [[Double]])
+        #expect(keypoints.count == 6 && landmarks.count == 468)
+        // Every keypoint lies inside the box (x, y, width, height), and the box is face-sized.
+        // Eyes, nose and mouth (the first four keypoints) lie inside the box; the ears may touch its edge.
+        for p in keypoints.prefix(4) {
+            #expect(p[0] >= box[0] && p[0] <= box[0] + box[2] && p[1] >= box[1] && p[1] <= box[1] + box[3])
+        }
+        #expect(box[2] > 40 && box[3] > 40)
+    }
+
+    @Test func detectFaceFreePhotoPrintsNoFace() throws {
+        let r = try KinemaCLI.run(["detect", Media.url("coffee.png").path, "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let faces = try #require(r.json?["faces"] as? [Any])
+        #expect(faces.isEmpty)
+    }
+
+    @Test func detectAnnotateWritesAPNGOfTheInputSize() throws {
+        let dir = try KinemaCLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("a.png")
+        let r = try KinemaCLI.run(["detect", Media.url("astronaut.png").path, "--annotate", out.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let input = try ImageFile.read(Media.url("astronaut.png")), drawn = try ImageFile.read(out)
+        #expect(drawn.width == input.width && drawn.height == input.height)
+        let changed = zip(drawn.data, input.data).filter { $0 != $1 }.count
+        #expect(changed > 500, "annotation drew \(changed) samples")
+    }
+
+    @Test func missingInputIsOneLineErrorAndNoOutput() throws {
+        let dir = try KinemaCLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let missing = dir.appendingPathComponent("nope.mp4").path
+        for args in [["detect", missing, "--json"],
+                     ["restyle", missing, "-o", dir.appendingPathComponent("o.mp4").path, "--style", "anime"],
+                     ["faceswap", "--source", Media.url("astronaut.png").path, "--target", missing,
+                      "-o", dir.appendingPathComponent("f.mp4").path]] {
+            KinemaCLI.expectOneLineError(try KinemaCLI.run(args), mentioning: "nope.mp4")
+        }
+        #expect(KinemaCLI.contents(dir).isEmpty, "left behind: \(KinemaCLI.contents(dir))")
+    }
+
+    @Test func restyleRejectsUnknownStyleAndBadStyleImage() throws {
+        let dir = try KinemaCLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = Media.url("face_audio.mp4"), out = dir.appendingPathComponent("o.mp4").path
+        let before = try Data(contentsOf: input)
+        let unknown = try KinemaCLI.run(["restyle", input.path, "-o", out, "--style", "cubism"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("cubism"))
+        let badImage = try KinemaCLI.run(["restyle", input.path, "-o", out, "--style", "anime",
+                                         "--style-image", Media.url("README.md").path])
+        #expect(badImage.status != 0 && badImage.stderr.contains("style image"), "\(badImage.stderr)")
+        #expect(KinemaCLI.contents(dir).isEmpty, "left behind: \(KinemaCLI.contents(dir))")
+        #expect(try Data(contentsOf: input) == before, "input untouched")
+    }
+
+    @Test func restyleKeepsAudioFpsFramesAndDuration() throws {
+        let dir = try KinemaCLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = Media.url("face_audio.mp4"), out = dir.appendingPathComponent("anime.mp4")
+        let r = try KinemaCLI.run(["restyle", input.path, "-o", out.path, "--style", "anime", "--json", "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.json?["frames"] as? Int == 64)
+        let src = try VideoReader(url: input).metadata, dst = try VideoReader(url: out).metadata
+        #expect(dst.fps == src.fps && dst.width == src.width && dst.height == src.height)
+        #expect(dst.frameCount == src.frameCount && dst.hasAudio)
+        #expect(abs(dst.duration - src.duration) < 0.05)
+        #expect(KinemaCLI.contents(dir) == ["anime.mp4"])
+    }
+
+    @Test func faceswapLabelsItsOutputAndRefusesAFaceFreeSource() throws {
+        let dir = try KinemaCLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let target = Media.url("face_audio.mp4"), out = dir.appendingPathComponent("swap.mp4")
+        let refused = try KinemaCLI.run(["faceswap", "--source", Media.url("coffee.png").path,
+                                        "--target", target.path, "-o", out.path])
+        #expect(refused.status != 0 && refused.stderr.contains("no face"), "\(refused.stderr)")
+        #expect(KinemaCLI.contents(dir).isEmpty)
+
+        let r = try KinemaCLI.run(["faceswap", "--source", Media.url("astronaut.png").path, "--target", target.path,
+                                   "-o", out.path, "--json", "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(r.json)
+        #expect(json["frames"] as? Int == 64 && json["framesSwapped"] as? Int == 64)
+        #expect((json["perFrame"] as? [Any])?.count == 64)
+        let meta = try VideoReader(url: out).metadata
+        #expect(meta.tags["comment"]?.hasPrefix("synthetic media: face replaced by kinema") == true)
+        #expect(meta.tags["kinema"] != nil && meta.hasAudio && meta.frameCount == 64)
+    }
+}
