@@ -40,10 +40,10 @@ struct Conv2DKernel: Sendable {
     func run(input: UnsafePointer<Float>, filter: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
              packedWeights: UnsafePointer<Float>? = nil, packedBias: UnsafePointer<Float>? = nil,
              preluAlpha: UnsafePointer<Float>? = nil,
-             output: UnsafeMutablePointer<Float>, scratch: [UnsafeMutablePointer<Float>], threads: Int) {
+             output: UnsafeMutablePointer<Float>, scratch: [UnsafeMutablePointer<Float>], team: WorkerTeam) {
         if let packedWeights, let packedBias {
             runPacked(input: input, weights: packedWeights, bias: packedBias, alpha: preluAlpha, output: output,
-                      scratch: scratch, threads: threads)
+                      scratch: scratch, team: team)
             return
         }
         // Run-time filters go to OpenBLAS in one call per im2col tile; OpenBLAS threads it
@@ -53,13 +53,12 @@ struct Conv2DKernel: Sendable {
 
     private func runPacked(input: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
                            alpha: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
-                           scratch: [UnsafeMutablePointer<Float>], threads: Int) {
+                           scratch: [UnsafeMutablePointer<Float>], team: WorkerTeam) {
         let n = g.outC, k = self.k, rows = self.rows
         let gemm = PackedGemm(m: rows, n: n, k: k, activation: activation, preluAlpha: alpha)
-        let work = rows * n * k
-        // A hand-off to the second core costs tens of µs on a busy machine: only big layers split.
-        let t = work < 600_000 ? 1 : (isPointwise ? threads : min(threads, scratch.count))
-        parallelChunks(rows, threads: t, minChunk: 8) { idx, range in
+        // Pieces are whole 6-row micro-kernel blocks; each thread has its own im2col scratch.
+        let work = isPointwise || scratch.count >= team.threads ? rows * n * k : 0
+        parallelChunks(rows, team: team, work: work, align: 6) { idx, range in
             if isPointwise {
                 gemm.run(rows: range, a: input, lda: k, packed: weights, bias: bias, c: output)
                 return

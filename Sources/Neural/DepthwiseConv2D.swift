@@ -12,17 +12,16 @@ struct DepthwiseConv2DKernel: Sendable {
     let activation: FusedActivation
 
     func run(input: UnsafePointer<Float>, filter: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-             output: UnsafeMutablePointer<Float>, threads: Int) {
+             output: UnsafeMutablePointer<Float>, team: WorkerTeam) {
         let rows = g.batch * g.outH
         let work = rows * g.outW * g.outC * g.kernelH * g.kernelW
-        let t = work < 300_000 ? 1 : threads
         // Interior output columns: every tap in bounds.
         var xLo = 0
         while xLo < g.outW && xLo &* g.strideW &- g.padLeft < 0 { xLo += 1 }
         var xHi = g.outW
         while xHi > xLo && (xHi &- 1) &* g.strideW &- g.padLeft &+ (g.kernelW &- 1) &* g.dilationW >= g.inW { xHi -= 1 }
         let interior = xLo..<xHi
-        parallelChunks(rows, threads: t) { _, range in
+        parallelChunks(rows, team: team, work: work) { _, range in
             for r in range {
                 row(r, interior: interior, input: input, filter: filter, bias: bias, output: output)
                 applyActivation(activation, output + r * g.outW * g.outC, count: g.outW * g.outC)

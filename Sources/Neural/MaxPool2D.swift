@@ -6,11 +6,11 @@ struct MaxPool2DKernel: Sendable {
     let g: ConvGeometry
     let activation: FusedActivation
 
-    func run(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, threads: Int) {
+    func run(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, team: WorkerTeam) {
         let rows = g.batch * g.outH
         let c = g.inC
         let vecC = c & ~7
-        parallelChunks(rows, threads: rows * g.outW * c < 50_000 ? 1 : threads) { _, range in
+        parallelChunks(rows, team: team, work: rows * g.outW * c * g.kernelH * g.kernelW) { _, range in
             for r in range {
                 let b = r / g.outH, oy = r % g.outH
                 let iy0 = oy * g.strideH - g.padTop

@@ -68,7 +68,7 @@ struct PackedGemm {
         applyActivation(activation, c + rows.lowerBound * n, count: rows.count * n)
         if let alpha = preluAlpha {
             let block = c + rows.lowerBound * n
-            preluKernel(block, count: rows.count * n, alpha: alpha, alphaCount: n, block, threads: 1)
+            preluKernel(block, count: rows.count * n, alpha: alpha, alphaCount: n, block, team: nil)
         }
     }
 

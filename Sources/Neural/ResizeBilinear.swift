@@ -19,11 +19,11 @@ struct ResizeBilinearKernel: Sendable {
         }
     }
 
-    func run(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, threads: Int) {
+    func run(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, team: WorkerTeam) {
         let ys = Self.taps(out: outH, input: inH, align: alignCorners, half: halfPixelCenters)
         let xs = Self.taps(out: outW, input: inW, align: alignCorners, half: halfPixelCenters)
         let c = self.c
-        parallelChunks(batch * outH, threads: batch * outH * outW * c < 50_000 ? 1 : threads) { _, range in
+        parallelChunks(batch * outH, team: team, work: batch * outH * outW * c * 4) { _, range in
             for r in range {
                 let b = r / outH, (y0, y1, dy) = ys[r % outH]
                 let row0 = input + (b * inH + y0) * inW * c, row1 = input + (b * inH + y1) * inW * c
