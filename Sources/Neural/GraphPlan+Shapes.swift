@@ -109,7 +109,9 @@ extension GraphPlan {
                               try checkedElementCount(try shape(alpha, op: n), name(alpha)) == outC else {
                             throw TFLiteError.unsupported("operator \(n): PRELU alpha \(name(alpha)) cannot fuse into its conv")
                         }
-                        kernel.preluAlpha = off
+                        // Padded like the bias: the GEMM epilogue loads alpha eight columns at a time.
+                        kernel.preluAlpha = constants.count
+                        constants.append(contentsOf: PackedGemm.paddedBias(constants[off..<(off + outC)], n: outC))
                     }
                     config = .conv(kernel)
                 }
