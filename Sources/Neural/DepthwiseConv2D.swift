@@ -41,51 +41,44 @@ struct DepthwiseConv2DKernel: Sendable {
         let inBatch = input + b &* g.inH &* g.inW &* c
         let rowStride = g.inW &* c
         let sx = g.strideW &* c, dx = g.dilationW &* c
-        // Four interior pixels at a time. The valid taps of this row become two flat offset lists
-        // (input and filter, relative to the pixel and channel block), so the inner loop is one
-        // counted loop of one weight load and four FMAs.
-        let tapCount = (kyHi &- kyLo) &* g.kernelW
+        // Four interior pixels at a time: per tap one weight load and four FMAs that read the input
+        // from memory. Tap pointers advance by increments (no offset tables, few live registers).
         var ox = interior.lowerBound
-        if c >= 8 && tapCount > 0 {
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 &* tapCount) { offsets in
-                guard let off = offsets.baseAddress else { return }
-                var t = 0
-                for ky in kyLo..<kyHi {
-                    for kx in 0..<g.kernelW {
-                        off[t] = (ky &* g.dilationH) &* rowStride &+ kx &* dx
-                        off[tapCount &+ t] = (ky &* g.kernelW &+ kx) &* c
-                        t &+= 1
-                    }
-                }
-                let inTaps = UnsafePointer(off), wTaps = UnsafePointer(off + tapCount)
-                while ox &+ 4 <= interior.upperBound {
-                    let ix0 = ox &* g.strideW &- g.padLeft
-                    let o = out + ox &* c
-                    let pixelBase: Int = iy0 &* rowStride &+ ix0 &* c
-                    var ch = 0
-                    while ch < c {
-                        // The last block overlaps the previous one when C is not a multiple of 8:
-                        // the overlapped channels are recomputed to the same values.
-                        if ch &+ 8 > c { ch = c &- 8 }
-                        let b0 = bias.map { loadVec8($0 + ch) } ?? SIMD8<Float>()
-                        var a0 = b0, a1 = b0, a2 = b0, a3 = b0
-                        let p = inBatch + (pixelBase &+ ch), w = filter + ch
-                        for t in 0..<tapCount {
-                            let wv = loadVec8(w + wTaps[t])
-                            let q = p + inTaps[t]
+        if c >= 8 && kyHi > kyLo {
+            let kw = g.kernelW
+            let rowJump = g.dilationH &* rowStride &- kw &* dx
+            let wStart = kyLo &* kw &* c
+            while ox &+ 4 <= interior.upperBound {
+                let ix0 = ox &* g.strideW &- g.padLeft
+                let o = out + ox &* c
+                let pixelBase: Int = (iy0 &+ kyLo &* g.dilationH) &* rowStride &+ ix0 &* c
+                var ch = 0
+                while ch < c {
+                    // The last block overlaps the previous one when C is not a multiple of 8:
+                    // the overlapped channels are recomputed to the same values.
+                    if ch &+ 8 > c { ch = c &- 8 }
+                    let b0 = bias.map { loadVec8($0 + ch) } ?? SIMD8<Float>()
+                    var a0 = b0, a1 = b0, a2 = b0, a3 = b0
+                    var q = inBatch + (pixelBase &+ ch), w = filter + (wStart &+ ch)
+                    for _ in kyLo..<kyHi {
+                        for _ in 0..<kw {
+                            let wv = loadVec8(w)
                             a0 = a0.addingProduct(loadVec8(q), wv)
                             a1 = a1.addingProduct(loadVec8(q + sx), wv)
                             a2 = a2.addingProduct(loadVec8(q + 2 &* sx), wv)
                             a3 = a3.addingProduct(loadVec8(q + 3 &* sx), wv)
+                            q += dx
+                            w += c
                         }
-                        storeVec8(o + ch, a0)
-                        storeVec8(o + c + ch, a1)
-                        storeVec8(o + 2 &* c + ch, a2)
-                        storeVec8(o + 3 &* c + ch, a3)
-                        ch &+= 8
+                        q += rowJump
                     }
-                    ox &+= 4
+                    storeVec8(o + ch, a0)
+                    storeVec8(o + c + ch, a1)
+                    storeVec8(o + 2 &* c + ch, a2)
+                    storeVec8(o + 3 &* c + ch, a3)
+                    ch &+= 8
                 }
+                ox &+= 4
             }
         }
         for x in 0..<g.outW where x < interior.lowerBound || x >= ox {

@@ -7,6 +7,8 @@ extension Interpreter {
         public let label: String
         /// Mean wall-clock microseconds per run.
         public let microseconds: Double
+        /// Fastest run's microseconds (least disturbed by other load; for A/B comparisons).
+        public let minMicroseconds: Double
     }
 
     /// Runs the model `iterations` times and times every executed op, for finding hot spots.
@@ -14,11 +16,18 @@ extension Interpreter {
     public func profileOps(_ inputs: [Tensor], iterations: Int) throws -> [OpTiming] {
         _ = try run(inputs)
         var totals = [UInt64](repeating: 0, count: steps.count)
+        var fastest = [UInt64](repeating: .max, count: steps.count)
         for _ in 0..<max(iterations, 1) {
-            _ = try run(inputs, stepTimes: &totals)
+            var times = [UInt64](repeating: 0, count: steps.count)
+            _ = try run(inputs, stepTimes: &times)
+            for i in times.indices {
+                totals[i] += times[i]
+                fastest[i] = min(fastest[i], times[i])
+            }
         }
-        return zip(steps, totals).map { step, ns in
-            OpTiming(label: step.label, microseconds: Double(ns) / 1000 / Double(max(iterations, 1)))
+        return steps.indices.map { i in
+            OpTiming(label: steps[i].label, microseconds: Double(totals[i]) / 1000 / Double(max(iterations, 1)),
+                     minMicroseconds: Double(fastest[i]) / 1000)
         }
     }
 }

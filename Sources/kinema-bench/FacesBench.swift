@@ -94,11 +94,17 @@ enum FacesBench {
             let cpu = (cpuSeconds() - cpu0) * 1000 / Double(iterations)
             if showOps {
                 let ops = try interp.profileOps([x], iterations: iterations)
-                var byLabel: [String: (Double, Int)] = [:]
-                for op in ops { byLabel[op.label, default: (0, 0)].0 += op.microseconds; byLabel[op.label, default: (0, 0)].1 += 1 }
-                for (label, v) in byLabel.sorted(by: { $0.value.0 > $1.value.0 }) {
-                    print(String(format: "  %8.1f µs  %3d×  ", v.0, v.1) + label)
+                var byLabel: [String: (mean: Double, min: Double, count: Int)] = [:]
+                for op in ops {
+                    let v = byLabel[op.label] ?? (0, 0, 0)
+                    byLabel[op.label] = (v.mean + op.microseconds, v.min + op.minMicroseconds, v.count + 1)
                 }
+                print("  mean µs    min µs  count  op (same-shape ops summed)")
+                for (label, v) in byLabel.sorted(by: { $0.value.mean > $1.value.mean }) {
+                    print(String(format: "  %8.1f  %8.1f  %3d×  ", v.mean, v.min, v.count) + label)
+                }
+                print(String(format: "  %8.1f  %8.1f  total", ops.reduce(0) { $0 + $1.microseconds },
+                             ops.reduce(0) { $0 + $1.minMicroseconds }))
             }
             print("\(c.label): median \(String(format: "%.3f", t.median)) ms, min \(String(format: "%.3f", t.min)) ms, "
                   + "CPU \(String(format: "%.3f", cpu)) ms (Swift, \(threads) thread\(threads == 1 ? "" : "s"))")
