@@ -19,6 +19,11 @@ struct Conv2DKernel: Sendable {
     var packed: (weights: Int, bias: Int)?
     /// Constants-block offset of a fused PRELU's per-channel alpha (packed path only).
     var preluAlpha: Int?
+    /// Channels of a fused ADD's other operand [N, OH, OW, residualChannels] (0: none; packed path
+    /// only). Channels at and beyond it add zero (a fused channel PAD).
+    var residualChannels = 0
+    /// Activation applied after the fused ADD.
+    var residualActivation = FusedActivation.none
 
     var isPointwise: Bool {
         g.kernelH == 1 && g.kernelW == 1 && g.strideH == 1 && g.strideW == 1 && g.padTop == 0 && g.padLeft == 0
@@ -41,11 +46,14 @@ struct Conv2DKernel: Sendable {
     /// without them the filter goes to `cblas_sgemm` as stored.
     func run(input: UnsafePointer<Float>, filter: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
              packedWeights: UnsafePointer<Float>? = nil, packedBias: UnsafePointer<Float>? = nil,
-             preluAlpha: UnsafePointer<Float>? = nil,
+             preluAlpha: UnsafePointer<Float>? = nil, residual: UnsafePointer<Float>? = nil,
              output: UnsafeMutablePointer<Float>, scratch: [UnsafeMutablePointer<Float>], team: WorkerTeam) {
         if let packedWeights, let packedBias {
-            runPacked(input: input, weights: packedWeights, bias: packedBias, alpha: preluAlpha, output: output,
-                      scratch: scratch, team: team)
+            let gemm = PackedGemm(n: g.outC, k: k, activation: activation, preluAlpha: preluAlpha,
+                                  residualChannels: residual == nil ? 0 : residualChannels,
+                                  residualActivation: residualActivation)
+            runPacked(input: input, weights: packedWeights, bias: packedBias, gemm: gemm, residual: residual,
+                      output: output, scratch: scratch, team: team)
             return
         }
         // Run-time filters go to OpenBLAS in one call per im2col tile; OpenBLAS threads it
@@ -54,18 +62,17 @@ struct Conv2DKernel: Sendable {
     }
 
     private func runPacked(input: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-                           alpha: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
+                           gemm: PackedGemm, residual: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
                            scratch: [UnsafeMutablePointer<Float>], team: WorkerTeam) {
         let n = g.outC, k = self.k, rows = self.rows
-        let gemm = PackedGemm(n: n, k: k, activation: activation, preluAlpha: alpha)
         let work = isPointwise || scratch.count >= team.threads ? rows * n * k : 0
         let body = { (idx: Int, pixels: Range<Int>, panels: Range<Int>) in
             if isPointwise {
                 gemm.run(rows: pixels, panelRange: panels, a: input, layout: .matrix(lda: k, k: k),
-                         packed: weights, bias: bias, c: output)
+                         packed: weights, bias: bias, c: output, residual: residual)
             } else if idx < scratch.count {
                 convolve(pixels, panels: panels, gemm: gemm, input: input, weights: weights, bias: bias,
-                         output: output, col: scratch[idx])
+                         residual: residual, output: output, col: scratch[idx])
             }
         }
         if rows < 12 &* team.threads && gemm.panels > 1 {
@@ -81,8 +88,9 @@ struct Conv2DKernel: Sendable {
     /// taps are all inside the input read it directly (`PackedGemm.ALayout`, one run per kernel row);
     /// the border ones go through im2col in `col`.
     private func convolve(_ pixels: Range<Int>, panels: Range<Int>, gemm: PackedGemm, input: UnsafePointer<Float>,
-                          weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+                          weights: UnsafePointer<Float>, bias: UnsafePointer<Float>, residual: UnsafePointer<Float>?,
                           output: UnsafeMutablePointer<Float>, col: UnsafeMutablePointer<Float>) {
+        let rc = gemm.residualChannels
         let n = g.outC, k = self.k, c = g.inC
         let direct = PackedGemm.ALayout(lda: g.strideW &* c, segments: g.kernelH, segmentLength: g.kernelW &* c,
                                         segmentStride: g.dilationH &* g.inW &* c)
@@ -100,7 +108,7 @@ struct Conv2DKernel: Sendable {
                 let count = min(tileRows, r1 &- r)
                 im2col(input: input, rows: r..<(r &+ count), col: col)
                 gemm.run(rows: 0..<count, panelRange: panels, a: col, layout: .matrix(lda: k, k: k),
-                         packed: weights, bias: bias, c: output + r &* n)
+                         packed: weights, bias: bias, c: output + r &* n, residual: residual.map { $0 + r &* rc })
                 r &+= count
             }
         }
@@ -116,8 +124,9 @@ struct Conv2DKernel: Sendable {
             if rowInside && lo < hi {
                 viaIm2col(r, r &+ (lo &- x0))
                 let a = input + ((b &* g.inH &+ iy0) &* g.inW &+ lo &* g.strideW &- g.padLeft) &* c
+                let first = r &+ (lo &- x0)
                 gemm.run(rows: 0..<(hi &- lo), panelRange: panels, a: a, layout: direct, packed: weights, bias: bias,
-                         c: output + (r &+ (lo &- x0)) &* n)
+                         c: output + first &* n, residual: residual.map { $0 + first &* rc })
                 viaIm2col(r &+ (hi &- x0), end)
             } else {
                 viaIm2col(r, end)

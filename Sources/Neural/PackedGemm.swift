@@ -14,8 +14,22 @@ struct PackedGemm {
 
     let n: Int, k: Int
     let activation: FusedActivation
-    /// Per-column PRELU alpha [N padded to 16] applied after the activation (a PRELU op fused into the conv).
-    var preluAlpha: UnsafePointer<Float>? = nil
+    /// Per-column PRELU alpha [N padded to 16], applied last (a PRELU op fused into the conv).
+    let preluAlpha: UnsafePointer<Float>?
+    /// Columns of the residual added after the activation (a fused ADD); columns at and beyond it
+    /// add zero (a fused channel PAD). 0: no residual.
+    let residualChannels: Int
+    /// Activation applied to the sum with the residual.
+    let residualActivation: FusedActivation
+    init(n: Int, k: Int, activation: FusedActivation, preluAlpha: UnsafePointer<Float>? = nil,
+         residualChannels: Int = 0, residualActivation: FusedActivation = .none) {
+        self.n = n
+        self.k = k
+        self.activation = activation
+        self.preluAlpha = preluAlpha
+        self.residualChannels = residualChannels
+        self.residualActivation = residualActivation
+    }
 
     /// Where the K values of each row of A live (see the type's comment).
     struct ALayout {
@@ -52,43 +66,95 @@ struct PackedGemm {
     var panels: Int { (n + Self.nr - 1) / Self.nr }
 
     /// Computes rows `rows` of C for the panels in `panelRange` (all by default). Row r of A is laid
-    /// out as `layout` says, from `a`; `c` has row stride N.
-    /// Shapes: packed [nPad/16][K][16], bias [nPad], c [M, N].
+    /// out as `layout` says, from `a`; `c` has row stride N; `residual` (used when `residualChannels`
+    /// > 0) is row-aligned with `c` and has row stride `residualChannels`.
+    /// Shapes: packed [nPad/16][K][16], bias [nPad], c [M, N], residual [M, residualChannels].
     func run(rows: Range<Int>, panelRange: Range<Int>? = nil, a: UnsafePointer<Float>, layout: ALayout,
-             packed: UnsafePointer<Float>, bias: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) {
+             packed: UnsafePointer<Float>, bias: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
+             residual: UnsafePointer<Float>? = nil) {
+        let res = residualChannels > 0 ? residual : nil
         let lda = layout.lda
-        for panel in panelRange ?? 0..<panels {
-            let nb = panel &* Self.nr
-            let b = packed + nb &* k
-            var r = rows.lowerBound
-            let narrow = n &- nb <= 8
-            while r < rows.upperBound {
-                let used = min(6, rows.upperBound &- r)
-                let ar = a + r &* lda, cr = c + r &* n
-                if used == 1 && !narrow {
-                    block1(a: ar, layout, b: b, bias: bias + nb, c: cr, col: nb)
-                } else if narrow {
+        let panels = panelRange ?? 0..<self.panels
+        let needsEpilogue = !(activation == .none && res == nil && preluAlpha == nil)
+        var r = rows.lowerBound
+        while r < rows.upperBound {
+            let used = min(6, rows.upperBound &- r)
+            let ar = a + r &* lda, cr = c + r &* n
+            for panel in panels {
+                let nb = panel &* Self.nr
+                let b = packed + nb &* k
+                if n &- nb <= 8 {
                     // Narrow last panel (N % 16 in 1...8): half the FMAs of a padded 16-wide block.
                     block6x8(a: ar, layout, rowsUsed: used, b: b, bias: bias + nb, c: cr, col: nb)
+                } else if used == 1 {
+                    block1(a: ar, layout, b: b, bias: bias + nb, c: cr, col: nb)
                 } else {
                     block6(a: ar, layout, rowsUsed: used, b: b, bias: bias + nb, c: cr, col: nb)
                 }
-                r &+= used
             }
+            if needsEpilogue {
+                // The block's rows are still in L1: one short pass instead of a pass per fused op.
+                let cols = (panels.lowerBound &* Self.nr)..<min(n, panels.upperBound &* Self.nr)
+                for i in 0..<used {
+                    epilogue(cr + i &* n, res: res.map { $0 + (r &+ i) &* residualChannels }, cols: cols)
+                }
+            }
+            r &+= used
         }
     }
 
-    /// Activation, then the fused PRELU, on eight values of column `col...`.
+    /// Activation, then the residual (`res`, this row's) and its activation, then the fused PRELU,
+    /// on columns `cols` of one row of C.
     @inline(__always)
-    private func finish(_ v: SIMD8<Float>, col: Int) -> SIMD8<Float> {
-        let x = activation.apply(v)
+    private func epilogue(_ c: UnsafeMutablePointer<Float>, res: UnsafePointer<Float>?, cols: Range<Int>) {
+        var col = cols.lowerBound
+        while col &+ 8 <= cols.upperBound {
+            storeVec8(c + col, finish(loadVec8(c + col), col: col, res: res))
+            col &+= 8
+        }
+        if col < cols.upperBound {
+            // Tail: through a zero-padded vector, so the lanes follow the same arithmetic.
+            var v = SIMD8<Float>()
+            for i in 0..<(cols.upperBound &- col) { v[i] = c[col &+ i] }
+            let x = finish(v, col: col, res: res)
+            for i in 0..<(cols.upperBound &- col) { c[col &+ i] = x[i] }
+        }
+    }
+
+    /// The epilogue on eight values of columns `col...` of one row.
+    @inline(__always)
+    private func finish(_ v: SIMD8<Float>, col: Int, res: UnsafePointer<Float>?) -> SIMD8<Float> {
+        var x = Self.activate(v, activation)
+        if let res {
+            if col &+ 8 <= residualChannels {
+                x += loadVec8(res + col)
+            } else if col < residualChannels {
+                for i in 0..<(residualChannels &- col) { x[i] += res[col &+ i] }
+            }
+            x = Self.activate(x, residualActivation)
+        }
         guard let alpha = preluAlpha else { return x }
         return x.replacing(with: x * loadVec8(alpha + col), where: x .< 0)
     }
 
+    /// The activation with the common cases spelled out here, so they inline into the epilogue.
     @inline(__always)
-    private func store(_ v0: SIMD8<Float>, _ v1: SIMD8<Float>, to c: UnsafeMutablePointer<Float>, col: Int) {
-        let x0 = finish(v0, col: col), x1 = finish(v1, col: col &+ 8)
+    private static func activate(_ x: SIMD8<Float>, _ a: FusedActivation) -> SIMD8<Float> {
+        switch a {
+        case .none: return x
+        case .relu: return x.replacing(with: 0, where: x .< SIMD8<Float>())
+        case .relu6:
+            let y = x.replacing(with: 0, where: x .< SIMD8<Float>())
+            return y.replacing(with: 6, where: y .> SIMD8<Float>(repeating: 6))
+        default: return activateSlow(x, a)
+        }
+    }
+
+    @inline(never)
+    private static func activateSlow(_ x: SIMD8<Float>, _ a: FusedActivation) -> SIMD8<Float> { a.apply(x) }
+
+    @inline(__always)
+    private func store(_ x0: SIMD8<Float>, _ x1: SIMD8<Float>, to c: UnsafeMutablePointer<Float>, col: Int) {
         if col &+ 16 <= n {
             storeVec8(c + col, x0)
             storeVec8(c + col + 8, x1)
@@ -171,8 +237,7 @@ struct PackedGemm {
         func put(_ v: SIMD8<Float>, _ row: Int) {
             guard row < rowsUsed else { return }
             let dst = c + (row &* n &+ col)
-            let x = finish(v, col: col)
-            if width == 8 { storeVec8(dst, x) } else { for i in 0..<width { dst[i] = x[i] } }
+            if width == 8 { storeVec8(dst, v) } else { for i in 0..<width { dst[i] = v[i] } }
         }
         put(c0, 0); put(c1, 1); put(c2, 2); put(c3, 3); put(c4, 4); put(c5, 5)
     }

@@ -24,6 +24,9 @@ struct Step {
         guard inputs.count >= needed, inputs.prefix(needed).allSatisfy({ $0 != nil }) else {
             throw TFLiteError.invalidGraph("op input has no float buffer")
         }
+        if case let .conv(k) = config, k.residualChannels > 0, inputs.count < 4 || inputs[3] == nil {
+            throw TFLiteError.invalidGraph("fused residual has no float buffer")
+        }
         var step = Step(config: config, inputs: inputs, output: output)
         if case let .conv(k) = config, let p = k.packed {
             step.packed = (UnsafePointer(constants + p.weights), UnsafePointer(constants + p.bias))
@@ -42,6 +45,7 @@ struct Step {
         case let .conv(k):
             k.run(input: input(0), filter: input(1), bias: inputs.count > 2 ? inputs[2].map { UnsafePointer($0) } : nil,
                   packedWeights: packed?.weights, packedBias: packed?.bias, preluAlpha: preluAlpha,
+                  residual: inputs.count > 3 ? inputs[3].map { UnsafePointer($0) } : nil,
                   output: output, scratch: scratch, team: team)
         case let .depthwise(k):
             k.run(input: input(0), filter: input(1), bias: inputs.count > 2 ? inputs[2].map { UnsafePointer($0) } : nil,
