@@ -53,9 +53,44 @@ struct DepthwiseConv2DKernel: Sendable {
                 let o = out + ox &* c
                 let pixelBase: Int = (iy0 &+ kyLo &* g.dilationH) &* rowStride &+ ix0 &* c
                 var ch = 0
-                while ch < c {
-                    // The last block overlaps the previous one when C is not a multiple of 8:
+                // Sixteen channels per pass when C allows: eight independent accumulators hide the
+                // FMA latency (four would leave each tap loop waiting on its own chain).
+                while c >= 16 && ch < c {
+                    // The last block overlaps the previous one when C is not a multiple of 16:
                     // the overlapped channels are recomputed to the same values.
+                    if ch &+ 16 > c { ch = c &- 16 }
+                    let b0 = bias.map { loadVec8($0 + ch) } ?? SIMD8<Float>()
+                    let b1 = bias.map { loadVec8($0 + ch + 8) } ?? SIMD8<Float>()
+                    var a0 = b0, a1 = b0, a2 = b0, a3 = b0, e0 = b1, e1 = b1, e2 = b1, e3 = b1
+                    var q = inBatch + (pixelBase &+ ch), w = filter + (wStart &+ ch)
+                    for _ in kyLo..<kyHi {
+                        for _ in 0..<kw {
+                            let wv = loadVec8(w), wu = loadVec8(w + 8)
+                            a0 = a0.addingProduct(loadVec8(q), wv)
+                            e0 = e0.addingProduct(loadVec8(q + 8), wu)
+                            a1 = a1.addingProduct(loadVec8(q + sx), wv)
+                            e1 = e1.addingProduct(loadVec8(q + sx + 8), wu)
+                            a2 = a2.addingProduct(loadVec8(q + 2 &* sx), wv)
+                            e2 = e2.addingProduct(loadVec8(q + 2 &* sx + 8), wu)
+                            a3 = a3.addingProduct(loadVec8(q + 3 &* sx), wv)
+                            e3 = e3.addingProduct(loadVec8(q + 3 &* sx + 8), wu)
+                            q += dx
+                            w += c
+                        }
+                        q += rowJump
+                    }
+                    storeVec8(o + ch, a0)
+                    storeVec8(o + ch + 8, e0)
+                    storeVec8(o + c + ch, a1)
+                    storeVec8(o + c + ch + 8, e1)
+                    storeVec8(o + 2 &* c + ch, a2)
+                    storeVec8(o + 2 &* c + ch + 8, e2)
+                    storeVec8(o + 3 &* c + ch, a3)
+                    storeVec8(o + 3 &* c + ch + 8, e3)
+                    ch &+= 16
+                }
+                while ch < c {
+                    // The last block overlaps the previous one when C is not a multiple of 8.
                     if ch &+ 8 > c { ch = c &- 8 }
                     let b0 = bias.map { loadVec8($0 + ch) } ?? SIMD8<Float>()
                     var a0 = b0, a1 = b0, a2 = b0, a3 = b0
