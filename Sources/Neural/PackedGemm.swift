@@ -80,7 +80,8 @@ struct PackedGemm {
         while r < rows.upperBound {
             let used = min(6, rows.upperBound &- r)
             let ar = a + r &* lda, cr = c + r &* n
-            for panel in panels {
+            var panel = panels.lowerBound
+            while panel < panels.upperBound {
                 let nb = panel &* Self.nr
                 let b = packed + nb &* k
                 if n &- nb <= 8 {
@@ -88,9 +89,18 @@ struct PackedGemm {
                     block6x8(a: ar, layout, rowsUsed: used, b: b, bias: bias + nb, c: cr, col: nb)
                 } else if used == 1 {
                     block1(a: ar, layout, b: b, bias: bias + nb, c: cr, col: nb)
+                } else if panel &+ 1 < panels.upperBound && n &- nb > 16 && n &- nb <= 24 {
+                    // A full panel followed by the narrow last one: one zmm and one ymm per row.
+                    block6x24(a: ar, layout, rowsUsed: used, b: b, bias: bias + nb, c: cr, col: nb)
+                    panel &+= 1
+                } else if panel &+ 1 < panels.upperBound && n &- nb > 24 {
+                    // Two panels at once: twelve zmm accumulators keep both FMA units busy.
+                    block6x32(a: ar, layout, rowsUsed: used, b: b, bias: bias + nb, c: cr, col: nb)
+                    panel &+= 1
                 } else {
-                    block6(a: ar, layout, rowsUsed: used, b: b, bias: bias + nb, c: cr, col: nb)
+                    block6x16(a: ar, layout, rowsUsed: used, b: b, bias: bias + nb, c: cr, col: nb)
                 }
+                panel &+= 1
             }
             if needsEpilogue {
                 // The block's rows are still in L1: one short pass instead of a pass per fused op.
@@ -164,60 +174,172 @@ struct PackedGemm {
         }
     }
 
-    /// 6×16 block: twelve accumulators, two B vectors and a broadcast fill 15 of the 16 AVX registers.
-    /// With `rowsUsed` < 6 the missing rows alias the last used one and are not stored.
     @inline(__always)
-    private func block6(a: UnsafePointer<Float>, _ layout: ALayout, rowsUsed: Int, b: UnsafePointer<Float>,
-                        bias: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, col: Int) {
-        let bias0 = loadVec8(bias), bias1 = loadVec8(bias + 8)
+    private func store16(_ x: SIMD16<Float>, to c: UnsafeMutablePointer<Float>, col: Int) {
+        if col &+ 16 <= n {
+            storeVec16(c + col, x)
+        } else {
+            for i in 0..<min(16, n &- col) { c[col &+ i] = x[i] }
+        }
+    }
+
+    /// Row offsets of a 6-row block; with `rowsUsed` < 6 the missing rows alias the last used one
+    /// (computed, not stored).
+    @inline(__always)
+    private static func rowOffsets(_ lda: Int, _ rowsUsed: Int) -> (Int, Int, Int, Int, Int) {
+        let last = rowsUsed &- 1
+        return (min(1, last) &* lda, min(2, last) &* lda, min(3, last) &* lda, min(4, last) &* lda, min(5, last) &* lda)
+    }
+
+    /// 6×32 block over two adjacent panels: twelve zmm accumulators, two B vectors and a broadcast
+    /// per K step (AVX-512: sixteen floats per FMA).
+    @inline(__always)
+    private func block6x32(a: UnsafePointer<Float>, _ layout: ALayout, rowsUsed: Int, b: UnsafePointer<Float>,
+                           bias: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, col: Int) {
+        let bias0 = loadVec16(bias), bias1 = loadVec16(bias + 16)
         var c00 = bias0, c01 = bias1, c10 = bias0, c11 = bias1, c20 = bias0, c21 = bias1
         var c30 = bias0, c31 = bias1, c40 = bias0, c41 = bias1, c50 = bias0, c51 = bias1
-        let l = layout.lda
-        let o1 = min(1, rowsUsed &- 1) &* l, o2 = min(2, rowsUsed &- 1) &* l, o3 = min(3, rowsUsed &- 1) &* l
-        let o4 = min(4, rowsUsed &- 1) &* l, o5 = min(5, rowsUsed &- 1) &* l
-        var bp = b
+        let (o1, o2, o3, o4, o5) = Self.rowOffsets(layout.lda, rowsUsed)
+        var bp = b, bq = b + k &* Self.nr
         for s in 0..<layout.segments {
             let a0 = a + s &* layout.segmentStride
             let a1 = a0 + o1, a2 = a0 + o2, a3 = a0 + o3, a4 = a0 + o4, a5 = a0 + o5
             for kk in 0..<layout.segmentLength {
-                let b0 = loadVec8(bp), b1 = loadVec8(bp + 8)
-                var x = SIMD8<Float>(repeating: a0[kk])
+                let b0 = loadVec16(bp), b1 = loadVec16(bq)
+                var x = SIMD16<Float>(repeating: a0[kk])
                 c00 = c00.addingProduct(x, b0); c01 = c01.addingProduct(x, b1)
-                x = SIMD8<Float>(repeating: a1[kk])
+                x = SIMD16<Float>(repeating: a1[kk])
                 c10 = c10.addingProduct(x, b0); c11 = c11.addingProduct(x, b1)
-                x = SIMD8<Float>(repeating: a2[kk])
+                x = SIMD16<Float>(repeating: a2[kk])
                 c20 = c20.addingProduct(x, b0); c21 = c21.addingProduct(x, b1)
-                x = SIMD8<Float>(repeating: a3[kk])
+                x = SIMD16<Float>(repeating: a3[kk])
                 c30 = c30.addingProduct(x, b0); c31 = c31.addingProduct(x, b1)
-                x = SIMD8<Float>(repeating: a4[kk])
+                x = SIMD16<Float>(repeating: a4[kk])
                 c40 = c40.addingProduct(x, b0); c41 = c41.addingProduct(x, b1)
-                x = SIMD8<Float>(repeating: a5[kk])
+                x = SIMD16<Float>(repeating: a5[kk])
                 c50 = c50.addingProduct(x, b0); c51 = c51.addingProduct(x, b1)
+                bp += Self.nr
+                bq += Self.nr
+            }
+        }
+        let col1 = col &+ 16
+        store16(c00, to: c, col: col); store16(c01, to: c, col: col1)
+        guard rowsUsed > 1 else { return }
+        store16(c10, to: c + n, col: col); store16(c11, to: c + n, col: col1)
+        guard rowsUsed > 2 else { return }
+        store16(c20, to: c + 2 &* n, col: col); store16(c21, to: c + 2 &* n, col: col1)
+        guard rowsUsed > 3 else { return }
+        store16(c30, to: c + 3 &* n, col: col); store16(c31, to: c + 3 &* n, col: col1)
+        guard rowsUsed > 4 else { return }
+        store16(c40, to: c + 4 &* n, col: col); store16(c41, to: c + 4 &* n, col: col1)
+        guard rowsUsed > 5 else { return }
+        store16(c50, to: c + 5 &* n, col: col); store16(c51, to: c + 5 &* n, col: col1)
+    }
+
+    /// 6×16 block over one panel. Even and odd K steps feed separate accumulator sets, so twelve
+    /// FMA chains are in flight (six would leave the FMA units waiting on latency); rows as `block6x32`.
+    @inline(__always)
+    private func block6x16(a: UnsafePointer<Float>, _ layout: ALayout, rowsUsed: Int, b: UnsafePointer<Float>,
+                           bias: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, col: Int) {
+        let bias0 = loadVec16(bias), zero = SIMD16<Float>()
+        var c0 = bias0, c1 = bias0, c2 = bias0, c3 = bias0, c4 = bias0, c5 = bias0
+        var d0 = zero, d1 = zero, d2 = zero, d3 = zero, d4 = zero, d5 = zero
+        let (o1, o2, o3, o4, o5) = Self.rowOffsets(layout.lda, rowsUsed)
+        var bp = b
+        for s in 0..<layout.segments {
+            let a0 = a + s &* layout.segmentStride
+            let a1 = a0 + o1, a2 = a0 + o2, a3 = a0 + o3, a4 = a0 + o4, a5 = a0 + o5
+            var kk = 0
+            while kk &+ 2 <= layout.segmentLength {
+                let b0 = loadVec16(bp), b1 = loadVec16(bp + Self.nr)
+                let k1 = kk &+ 1
+                c0 = c0.addingProduct(SIMD16<Float>(repeating: a0[kk]), b0)
+                d0 = d0.addingProduct(SIMD16<Float>(repeating: a0[k1]), b1)
+                c1 = c1.addingProduct(SIMD16<Float>(repeating: a1[kk]), b0)
+                d1 = d1.addingProduct(SIMD16<Float>(repeating: a1[k1]), b1)
+                c2 = c2.addingProduct(SIMD16<Float>(repeating: a2[kk]), b0)
+                d2 = d2.addingProduct(SIMD16<Float>(repeating: a2[k1]), b1)
+                c3 = c3.addingProduct(SIMD16<Float>(repeating: a3[kk]), b0)
+                d3 = d3.addingProduct(SIMD16<Float>(repeating: a3[k1]), b1)
+                c4 = c4.addingProduct(SIMD16<Float>(repeating: a4[kk]), b0)
+                d4 = d4.addingProduct(SIMD16<Float>(repeating: a4[k1]), b1)
+                c5 = c5.addingProduct(SIMD16<Float>(repeating: a5[kk]), b0)
+                d5 = d5.addingProduct(SIMD16<Float>(repeating: a5[k1]), b1)
+                bp += 2 &* Self.nr
+                kk &+= 2
+            }
+            if kk < layout.segmentLength {
+                let b0 = loadVec16(bp)
+                c0 = c0.addingProduct(SIMD16<Float>(repeating: a0[kk]), b0)
+                c1 = c1.addingProduct(SIMD16<Float>(repeating: a1[kk]), b0)
+                c2 = c2.addingProduct(SIMD16<Float>(repeating: a2[kk]), b0)
+                c3 = c3.addingProduct(SIMD16<Float>(repeating: a3[kk]), b0)
+                c4 = c4.addingProduct(SIMD16<Float>(repeating: a4[kk]), b0)
+                c5 = c5.addingProduct(SIMD16<Float>(repeating: a5[kk]), b0)
                 bp += Self.nr
             }
         }
-        store(c00, c01, to: c, col: col)
+        store16(c0 + d0, to: c, col: col)
         guard rowsUsed > 1 else { return }
-        store(c10, c11, to: c + n, col: col)
+        store16(c1 + d1, to: c + n, col: col)
         guard rowsUsed > 2 else { return }
-        store(c20, c21, to: c + 2 &* n, col: col)
+        store16(c2 + d2, to: c + 2 &* n, col: col)
         guard rowsUsed > 3 else { return }
-        store(c30, c31, to: c + 3 &* n, col: col)
+        store16(c3 + d3, to: c + 3 &* n, col: col)
         guard rowsUsed > 4 else { return }
-        store(c40, c41, to: c + 4 &* n, col: col)
+        store16(c4 + d4, to: c + 4 &* n, col: col)
         guard rowsUsed > 5 else { return }
-        store(c50, c51, to: c + 5 &* n, col: col)
+        store16(c5 + d5, to: c + 5 &* n, col: col)
     }
 
-    /// 6×8 block for the narrow last panel; rows as `block6`.
+    /// 6×24 block: a full panel (zmm) and the narrow last panel (ymm, the low half of the same
+    /// broadcast) per row, twelve accumulators; rows as `block6x32`.
+    @inline(__always)
+    private func block6x24(a: UnsafePointer<Float>, _ layout: ALayout, rowsUsed: Int, b: UnsafePointer<Float>,
+                           bias: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, col: Int) {
+        let bias0 = loadVec16(bias), bias1 = loadVec8(bias + 16)
+        var c00 = bias0, c01 = bias1, c10 = bias0, c11 = bias1, c20 = bias0, c21 = bias1
+        var c30 = bias0, c31 = bias1, c40 = bias0, c41 = bias1, c50 = bias0, c51 = bias1
+        let (o1, o2, o3, o4, o5) = Self.rowOffsets(layout.lda, rowsUsed)
+        var bp = b, bq = b + k &* Self.nr
+        for s in 0..<layout.segments {
+            let a0 = a + s &* layout.segmentStride
+            let a1 = a0 + o1, a2 = a0 + o2, a3 = a0 + o3, a4 = a0 + o4, a5 = a0 + o5
+            for kk in 0..<layout.segmentLength {
+                let b0 = loadVec16(bp), b1 = loadVec8(bq)
+                var x = SIMD16<Float>(repeating: a0[kk])
+                c00 = c00.addingProduct(x, b0); c01 = c01.addingProduct(x.lowHalf, b1)
+                x = SIMD16<Float>(repeating: a1[kk])
+                c10 = c10.addingProduct(x, b0); c11 = c11.addingProduct(x.lowHalf, b1)
+                x = SIMD16<Float>(repeating: a2[kk])
+                c20 = c20.addingProduct(x, b0); c21 = c21.addingProduct(x.lowHalf, b1)
+                x = SIMD16<Float>(repeating: a3[kk])
+                c30 = c30.addingProduct(x, b0); c31 = c31.addingProduct(x.lowHalf, b1)
+                x = SIMD16<Float>(repeating: a4[kk])
+                c40 = c40.addingProduct(x, b0); c41 = c41.addingProduct(x.lowHalf, b1)
+                x = SIMD16<Float>(repeating: a5[kk])
+                c50 = c50.addingProduct(x, b0); c51 = c51.addingProduct(x.lowHalf, b1)
+                bp += Self.nr
+                bq += Self.nr
+            }
+        }
+        let col1 = col &+ 16
+        func put(_ v: SIMD16<Float>, _ u: SIMD8<Float>, _ row: Int) {
+            guard row < rowsUsed else { return }
+            let dst = c + row &* n
+            storeVec16(dst + col, v)
+            if col1 &+ 8 <= n { storeVec8(dst + col1, u) } else { for i in 0..<(n &- col1) { dst[col1 &+ i] = u[i] } }
+        }
+        put(c00, c01, 0); put(c10, c11, 1); put(c20, c21, 2); put(c30, c31, 3); put(c40, c41, 4); put(c50, c51, 5)
+    }
+
+    /// 6×8 block for the narrow last panel; rows as `block6x32`.
     @inline(__always)
     private func block6x8(a: UnsafePointer<Float>, _ layout: ALayout, rowsUsed: Int, b: UnsafePointer<Float>,
                           bias: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, col: Int) {
         let bias0 = loadVec8(bias)
         var c0 = bias0, c1 = bias0, c2 = bias0, c3 = bias0, c4 = bias0, c5 = bias0
-        let l = layout.lda
-        let o1 = min(1, rowsUsed &- 1) &* l, o2 = min(2, rowsUsed &- 1) &* l, o3 = min(3, rowsUsed &- 1) &* l
-        let o4 = min(4, rowsUsed &- 1) &* l, o5 = min(5, rowsUsed &- 1) &* l
+        let (o1, o2, o3, o4, o5) = Self.rowOffsets(layout.lda, rowsUsed)
         var bp = b
         for s in 0..<layout.segments {
             let a0 = a + s &* layout.segmentStride
