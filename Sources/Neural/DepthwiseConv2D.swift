@@ -48,6 +48,47 @@ struct DepthwiseConv2DKernel: Sendable {
             let kw = g.kernelW
             let rowJump = g.dilationH &* rowStride &- kw &* dx
             let wStart = kyLo &* kw &* c
+            // Eight pixels by sixteen channels (zmm): eight independent FMA chains per tap.
+            while c >= 16 && ox &+ 8 <= interior.upperBound {
+                let ix0 = ox &* g.strideW &- g.padLeft
+                let o = out + ox &* c
+                let pixelBase: Int = (iy0 &+ kyLo &* g.dilationH) &* rowStride &+ ix0 &* c
+                var ch = 0
+                while ch < c {
+                    // The last block overlaps the previous one when C is not a multiple of 16:
+                    // the overlapped channels are recomputed to the same values.
+                    if ch &+ 16 > c { ch = c &- 16 }
+                    let b0 = bias.map { loadVec16($0 + ch) } ?? SIMD16<Float>()
+                    var a0 = b0, a1 = b0, a2 = b0, a3 = b0, a4 = b0, a5 = b0, a6 = b0, a7 = b0
+                    var q = inBatch + (pixelBase &+ ch), w = filter + (wStart &+ ch)
+                    for _ in kyLo..<kyHi {
+                        for _ in 0..<kw {
+                            let wv = loadVec16(w)
+                            a0 = a0.addingProduct(loadVec16(q), wv)
+                            a1 = a1.addingProduct(loadVec16(q + sx), wv)
+                            a2 = a2.addingProduct(loadVec16(q + 2 &* sx), wv)
+                            a3 = a3.addingProduct(loadVec16(q + 3 &* sx), wv)
+                            a4 = a4.addingProduct(loadVec16(q + 4 &* sx), wv)
+                            a5 = a5.addingProduct(loadVec16(q + 5 &* sx), wv)
+                            a6 = a6.addingProduct(loadVec16(q + 6 &* sx), wv)
+                            a7 = a7.addingProduct(loadVec16(q + 7 &* sx), wv)
+                            q += dx
+                            w += c
+                        }
+                        q += rowJump
+                    }
+                    storeVec16(o + ch, a0)
+                    storeVec16(o + c + ch, a1)
+                    storeVec16(o + 2 &* c + ch, a2)
+                    storeVec16(o + 3 &* c + ch, a3)
+                    storeVec16(o + 4 &* c + ch, a4)
+                    storeVec16(o + 5 &* c + ch, a5)
+                    storeVec16(o + 6 &* c + ch, a6)
+                    storeVec16(o + 7 &* c + ch, a7)
+                    ch &+= 16
+                }
+                ox &+= 8
+            }
             while ox &+ 4 <= interior.upperBound {
                 let ix0 = ox &* g.strideW &- g.padLeft
                 let o = out + ox &* c
