@@ -118,6 +118,10 @@ struct PackedGemm {
     @inline(__always)
     private func epilogue(_ c: UnsafeMutablePointer<Float>, res: UnsafePointer<Float>?, cols: Range<Int>) {
         var col = cols.lowerBound
+        while col &+ 16 <= cols.upperBound {
+            storeVec16(c + col, finish16(loadVec16(c + col), col: col, res: res))
+            col &+= 16
+        }
         while col &+ 8 <= cols.upperBound {
             storeVec8(c + col, finish(loadVec8(c + col), col: col, res: res))
             col &+= 8
@@ -129,6 +133,25 @@ struct PackedGemm {
             let x = finish(v, col: col, res: res)
             for i in 0..<(cols.upperBound &- col) { c[col &+ i] = x[i] }
         }
+    }
+
+    /// The epilogue on sixteen values of columns `col...` of one row (eight-lane halves where the
+    /// residual ends inside the vector or the activation is not a clamp).
+    @inline(__always)
+    private func finish16(_ v: SIMD16<Float>, col: Int, res: UnsafePointer<Float>?) -> SIMD16<Float> {
+        let fast = (activation == .none || activation == .relu)
+            && (res == nil || col &+ 16 <= residualChannels || col >= residualChannels)
+            && (res == nil || residualActivation == .none || residualActivation == .relu)
+        guard fast else {
+            return SIMD16(lowHalf: finish(v.lowHalf, col: col, res: res), highHalf: finish(v.highHalf, col: col &+ 8, res: res))
+        }
+        var x = activation == .relu ? v.replacing(with: 0, where: v .< SIMD16<Float>()) : v
+        if let res {
+            if col < residualChannels { x += loadVec16(res + col) }
+            if residualActivation == .relu { x = x.replacing(with: 0, where: x .< SIMD16<Float>()) }
+        }
+        guard let alpha = preluAlpha else { return x }
+        return x.replacing(with: x * loadVec16(alpha + col), where: x .< 0)
     }
 
     /// The epilogue on eight values of columns `col...` of one row.
