@@ -20,7 +20,7 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas"),
         .target(name: "Imaging", exclude: ["README.md"], swiftSettings: optimise),
         .target(name: "VideoIO", dependencies: ["CFFmpeg", "Imaging"], exclude: ["README.md"], swiftSettings: optimise),
-        .target(name: "Neural", dependencies: ["Imaging", "CBLAS"], exclude: ["README.md"], swiftSettings: optimise + [.unsafeFlags(["-target-cpu", "haswell"])]),
+        .target(name: "Neural", dependencies: ["Imaging", "CBLAS"], exclude: ["README.md"], swiftSettings: optimise + [.unsafeFlags(["-target-cpu", "skylake-avx512"])]),
         .target(name: "Flow", dependencies: ["Imaging"], exclude: ["README.md"], swiftSettings: optimise),
         .target(name: "Faces", dependencies: ["Neural", "Imaging", "VideoIO"], exclude: ["README.md", "Swap/README.md"], swiftSettings: optimise),
         .target(name: "Generation", dependencies: ["Neural", "Imaging", "VideoIO"], exclude: ["README.md"], swiftSettings: optimise),

@@ -12,17 +12,16 @@ struct DepthwiseConv2DKernel: Sendable {
     let activation: FusedActivation
 
     func run(input: UnsafePointer<Float>, filter: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-             output: UnsafeMutablePointer<Float>, threads: Int) {
+             output: UnsafeMutablePointer<Float>, team: WorkerTeam) {
         let rows = g.batch * g.outH
         let work = rows * g.outW * g.outC * g.kernelH * g.kernelW
-        let t = work < 300_000 ? 1 : threads
         // Interior output columns: every tap in bounds.
         var xLo = 0
         while xLo < g.outW && xLo &* g.strideW &- g.padLeft < 0 { xLo += 1 }
         var xHi = g.outW
         while xHi > xLo && (xHi &- 1) &* g.strideW &- g.padLeft &+ (g.kernelW &- 1) &* g.dilationW >= g.inW { xHi -= 1 }
         let interior = xLo..<xHi
-        parallelChunks(rows, threads: t) { _, range in
+        parallelChunks(rows, team: team, work: work) { _, range in
             for r in range {
                 row(r, interior: interior, input: input, filter: filter, bias: bias, output: output)
                 applyActivation(activation, output + r * g.outW * g.outC, count: g.outW * g.outC)
@@ -42,51 +41,120 @@ struct DepthwiseConv2DKernel: Sendable {
         let inBatch = input + b &* g.inH &* g.inW &* c
         let rowStride = g.inW &* c
         let sx = g.strideW &* c, dx = g.dilationW &* c
-        // Four interior pixels at a time. The valid taps of this row become two flat offset lists
-        // (input and filter, relative to the pixel and channel block), so the inner loop is one
-        // counted loop of one weight load and four FMAs.
-        let tapCount = (kyHi &- kyLo) &* g.kernelW
+        // Four interior pixels at a time: per tap one weight load and four FMAs that read the input
+        // from memory. Tap pointers advance by increments (no offset tables, few live registers).
         var ox = interior.lowerBound
-        if c >= 8 && tapCount > 0 {
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 &* tapCount) { offsets in
-                guard let off = offsets.baseAddress else { return }
-                var t = 0
-                for ky in kyLo..<kyHi {
-                    for kx in 0..<g.kernelW {
-                        off[t] = (ky &* g.dilationH) &* rowStride &+ kx &* dx
-                        off[tapCount &+ t] = (ky &* g.kernelW &+ kx) &* c
-                        t &+= 1
+        if c >= 8 && kyHi > kyLo {
+            let kw = g.kernelW
+            let rowJump = g.dilationH &* rowStride &- kw &* dx
+            let wStart = kyLo &* kw &* c
+            // Eight pixels by sixteen channels (zmm): eight independent FMA chains per tap.
+            while c >= 16 && ox &+ 8 <= interior.upperBound {
+                let ix0 = ox &* g.strideW &- g.padLeft
+                let o = out + ox &* c
+                let pixelBase: Int = (iy0 &+ kyLo &* g.dilationH) &* rowStride &+ ix0 &* c
+                var ch = 0
+                while ch < c {
+                    // The last block overlaps the previous one when C is not a multiple of 16:
+                    // the overlapped channels are recomputed to the same values.
+                    if ch &+ 16 > c { ch = c &- 16 }
+                    let b0 = bias.map { loadVec16($0 + ch) } ?? SIMD16<Float>()
+                    var a0 = b0, a1 = b0, a2 = b0, a3 = b0, a4 = b0, a5 = b0, a6 = b0, a7 = b0
+                    var q = inBatch + (pixelBase &+ ch), w = filter + (wStart &+ ch)
+                    for _ in kyLo..<kyHi {
+                        for _ in 0..<kw {
+                            let wv = loadVec16(w)
+                            a0 = a0.addingProduct(loadVec16(q), wv)
+                            a1 = a1.addingProduct(loadVec16(q + sx), wv)
+                            a2 = a2.addingProduct(loadVec16(q + 2 &* sx), wv)
+                            a3 = a3.addingProduct(loadVec16(q + 3 &* sx), wv)
+                            a4 = a4.addingProduct(loadVec16(q + 4 &* sx), wv)
+                            a5 = a5.addingProduct(loadVec16(q + 5 &* sx), wv)
+                            a6 = a6.addingProduct(loadVec16(q + 6 &* sx), wv)
+                            a7 = a7.addingProduct(loadVec16(q + 7 &* sx), wv)
+                            q += dx
+                            w += c
+                        }
+                        q += rowJump
                     }
+                    storeVec16(o + ch, a0)
+                    storeVec16(o + c + ch, a1)
+                    storeVec16(o + 2 &* c + ch, a2)
+                    storeVec16(o + 3 &* c + ch, a3)
+                    storeVec16(o + 4 &* c + ch, a4)
+                    storeVec16(o + 5 &* c + ch, a5)
+                    storeVec16(o + 6 &* c + ch, a6)
+                    storeVec16(o + 7 &* c + ch, a7)
+                    ch &+= 16
                 }
-                let inTaps = UnsafePointer(off), wTaps = UnsafePointer(off + tapCount)
-                while ox &+ 4 <= interior.upperBound {
-                    let ix0 = ox &* g.strideW &- g.padLeft
-                    let o = out + ox &* c
-                    let pixelBase: Int = iy0 &* rowStride &+ ix0 &* c
-                    var ch = 0
-                    while ch < c {
-                        // The last block overlaps the previous one when C is not a multiple of 8:
-                        // the overlapped channels are recomputed to the same values.
-                        if ch &+ 8 > c { ch = c &- 8 }
-                        let b0 = bias.map { loadVec8($0 + ch) } ?? SIMD8<Float>()
-                        var a0 = b0, a1 = b0, a2 = b0, a3 = b0
-                        let p = inBatch + (pixelBase &+ ch), w = filter + ch
-                        for t in 0..<tapCount {
-                            let wv = loadVec8(w + wTaps[t])
-                            let q = p + inTaps[t]
+                ox &+= 8
+            }
+            while ox &+ 4 <= interior.upperBound {
+                let ix0 = ox &* g.strideW &- g.padLeft
+                let o = out + ox &* c
+                let pixelBase: Int = (iy0 &+ kyLo &* g.dilationH) &* rowStride &+ ix0 &* c
+                var ch = 0
+                // Sixteen channels per pass when C allows: eight independent accumulators hide the
+                // FMA latency (four would leave each tap loop waiting on its own chain).
+                while c >= 16 && ch < c {
+                    // The last block overlaps the previous one when C is not a multiple of 16:
+                    // the overlapped channels are recomputed to the same values.
+                    if ch &+ 16 > c { ch = c &- 16 }
+                    let b0 = bias.map { loadVec8($0 + ch) } ?? SIMD8<Float>()
+                    let b1 = bias.map { loadVec8($0 + ch + 8) } ?? SIMD8<Float>()
+                    var a0 = b0, a1 = b0, a2 = b0, a3 = b0, e0 = b1, e1 = b1, e2 = b1, e3 = b1
+                    var q = inBatch + (pixelBase &+ ch), w = filter + (wStart &+ ch)
+                    for _ in kyLo..<kyHi {
+                        for _ in 0..<kw {
+                            let wv = loadVec8(w), wu = loadVec8(w + 8)
+                            a0 = a0.addingProduct(loadVec8(q), wv)
+                            e0 = e0.addingProduct(loadVec8(q + 8), wu)
+                            a1 = a1.addingProduct(loadVec8(q + sx), wv)
+                            e1 = e1.addingProduct(loadVec8(q + sx + 8), wu)
+                            a2 = a2.addingProduct(loadVec8(q + 2 &* sx), wv)
+                            e2 = e2.addingProduct(loadVec8(q + 2 &* sx + 8), wu)
+                            a3 = a3.addingProduct(loadVec8(q + 3 &* sx), wv)
+                            e3 = e3.addingProduct(loadVec8(q + 3 &* sx + 8), wu)
+                            q += dx
+                            w += c
+                        }
+                        q += rowJump
+                    }
+                    storeVec8(o + ch, a0)
+                    storeVec8(o + ch + 8, e0)
+                    storeVec8(o + c + ch, a1)
+                    storeVec8(o + c + ch + 8, e1)
+                    storeVec8(o + 2 &* c + ch, a2)
+                    storeVec8(o + 2 &* c + ch + 8, e2)
+                    storeVec8(o + 3 &* c + ch, a3)
+                    storeVec8(o + 3 &* c + ch + 8, e3)
+                    ch &+= 16
+                }
+                while ch < c {
+                    // The last block overlaps the previous one when C is not a multiple of 8.
+                    if ch &+ 8 > c { ch = c &- 8 }
+                    let b0 = bias.map { loadVec8($0 + ch) } ?? SIMD8<Float>()
+                    var a0 = b0, a1 = b0, a2 = b0, a3 = b0
+                    var q = inBatch + (pixelBase &+ ch), w = filter + (wStart &+ ch)
+                    for _ in kyLo..<kyHi {
+                        for _ in 0..<kw {
+                            let wv = loadVec8(w)
                             a0 = a0.addingProduct(loadVec8(q), wv)
                             a1 = a1.addingProduct(loadVec8(q + sx), wv)
                             a2 = a2.addingProduct(loadVec8(q + 2 &* sx), wv)
                             a3 = a3.addingProduct(loadVec8(q + 3 &* sx), wv)
+                            q += dx
+                            w += c
                         }
-                        storeVec8(o + ch, a0)
-                        storeVec8(o + c + ch, a1)
-                        storeVec8(o + 2 &* c + ch, a2)
-                        storeVec8(o + 3 &* c + ch, a3)
-                        ch &+= 8
+                        q += rowJump
                     }
-                    ox &+= 4
+                    storeVec8(o + ch, a0)
+                    storeVec8(o + c + ch, a1)
+                    storeVec8(o + 2 &* c + ch, a2)
+                    storeVec8(o + 3 &* c + ch, a3)
+                    ch &+= 8
                 }
+                ox &+= 4
             }
         }
         for x in 0..<g.outW where x < interior.lowerBound || x >= ox {

@@ -3,9 +3,9 @@
 ///   out: a's shape
 /// `bCount` is b's element count; out may alias a.
 func addKernel(_ a: UnsafePointer<Float>, count: Int, _ b: UnsafePointer<Float>, bCount: Int,
-               _ out: UnsafeMutablePointer<Float>, activation: FusedActivation, threads: Int) {
+               _ out: UnsafeMutablePointer<Float>, activation: FusedActivation, team: WorkerTeam) {
     if bCount == count {
-        parallelChunks(count, threads: count < 131_072 ? 1 : threads, minChunk: 4096) { _, range in
+        parallelChunks(count, team: team, work: count, align: 64) { _, range in
             var i = range.lowerBound
             while i &+ 8 <= range.upperBound {
                 storeVec8(out + i, loadVec8(a + i) + loadVec8(b + i))
@@ -39,10 +39,10 @@ func activationKernel(_ input: UnsafePointer<Float>, _ out: UnsafeMutablePointer
 ///   input [..., C], alpha: C elements (broadcast over the last axis) or as many as input
 ///   out[i] = x >= 0 ? x : alpha[i % alphaCount] * x
 func preluKernel(_ input: UnsafePointer<Float>, count: Int, alpha: UnsafePointer<Float>, alphaCount: Int,
-                 _ out: UnsafeMutablePointer<Float>, threads: Int) {
+                 _ out: UnsafeMutablePointer<Float>, team: WorkerTeam?) {
     let c = alphaCount
     let pixels = count / c
-    parallelChunks(pixels, threads: count < 131_072 ? 1 : threads, minChunk: 256) { _, range in
+    parallelChunks(pixels, team: team, work: count) { _, range in
         for p in range {
             let src = input + p * c, dst = out + p * c
             var ch = 0

@@ -60,6 +60,10 @@ extension GraphPlan {
     mutating func inferShapes() throws {
         configs = []
         for (n, p) in ops.enumerated() {
+            if p.removed {
+                configs.append(.folded)
+                continue
+            }
             guard p.outputs.count == 1, let outT = p.outputs.first else {
                 throw TFLiteError.unsupported("operator \(n) (\(p.kind)) has \(p.outputs.count) outputs")
             }
@@ -109,7 +113,18 @@ extension GraphPlan {
                               try checkedElementCount(try shape(alpha, op: n), name(alpha)) == outC else {
                             throw TFLiteError.unsupported("operator \(n): PRELU alpha \(name(alpha)) cannot fuse into its conv")
                         }
-                        kernel.preluAlpha = off
+                        // Padded like the bias: the GEMM epilogue loads alpha eight columns at a time.
+                        kernel.preluAlpha = constants.count
+                        constants.append(contentsOf: PackedGemm.paddedBias(constants[off..<(off + outC)], n: outC))
+                    }
+                    if let r = p.fusedResidual {
+                        let rs = try shape(r, op: n)
+                        guard kernel.packed != nil, rs.count == 4, rs[0] == xs[0], rs[1] == oh, rs[2] == ow,
+                              rs[3] >= 1, rs[3] <= outC, p.inputs.count == 4, p.inputs[3] == r else {
+                            throw TFLiteError.invalidGraph("operator \(n): residual \(name(r)) \(rs) for output \([xs[0], oh, ow, outC])")
+                        }
+                        kernel.residualChannels = rs[3]
+                        kernel.residualActivation = p.residualActivation
                     }
                     config = .conv(kernel)
                 }

@@ -17,8 +17,14 @@ struct GraphPlan {
         var outputs: [Int]
         /// Activation fused from a following RELU/RELU6 op.
         var fusedActivation: FusedActivation?
-        /// Alpha tensor of a PRELU fused into a constant-weight CONV_2D before it.
+        /// Alpha tensor of a PRELU fused into a constant-weight CONV_2D before it (applied last).
         var fusedPreluAlpha: Int?
+        /// The other operand of an ADD fused into a constant-weight CONV_2D (also its input 3).
+        var fusedResidual: Int?
+        /// Activation of the fused ADD (its own, or a RELU after it), applied after the sum.
+        var residualActivation: FusedActivation = .none
+        /// Dropped by a fusion (a PAD whose only reader was a fused ADD): nothing to run.
+        var removed = false
     }
 
     let model: TFLiteModel
@@ -90,7 +96,8 @@ struct GraphPlan {
         }
     }
 
-    /// Resolves op codes and fuses stand-alone RELU/RELU6/RELU_N1_TO_1 into the op producing their input.
+    /// Resolves op codes and fuses stand-alone RELU/RELU6/RELU_N1_TO_1 into the op producing their input,
+    /// PRELU into a constant-weight conv, and residual ADDs into the conv before them (`fuseResidualAdd`).
     private mutating func buildOps() throws {
         var consumers = [Int](repeating: 0, count: model.tensors.count)
         for op in model.operators { for i in op.inputs where i >= 0 { consumers[i] += 1 } }
@@ -106,8 +113,18 @@ struct GraphPlan {
             case .reluN1To1: .reluN1To1
             default: nil
             }
+            if kind == .add, fuseResidualAdd(op, consumers: consumers, producer: &producer) { continue }
             if let activation, op.inputs.count == 1, op.outputs.count == 1,
-               let p = producer[op.inputs[0]], consumers[op.inputs[0]] == 1,
+               let p = producer[op.inputs[0]], consumers[op.inputs[0]] == 1, ops[p].fusedResidual != nil,
+               ops[p].residualActivation == .none, ops[p].fusedPreluAlpha == nil {
+                // A RELU after a fused ADD: applied to the sum.
+                ops[p].residualActivation = activation
+                ops[p].outputs = op.outputs
+                producer[op.outputs[0]] = p
+                continue
+            }
+            if let activation, op.inputs.count == 1, op.outputs.count == 1,
+               let p = producer[op.inputs[0]], consumers[op.inputs[0]] == 1, ops[p].fusedResidual == nil,
                ops[p].fusedActivation == nil, ops[p].outputs.count == 1,
                [.conv2D, .depthwiseConv2D, .add].contains(ops[p].kind), Self.baseActivation(ops[p].op) == FusedActivation.none {
                 ops[p].fusedActivation = activation

@@ -22,9 +22,11 @@ public final class Interpreter: @unchecked Sendable {
     private let arena: UnsafeMutablePointer<Float>
     private let constants: UnsafeMutablePointer<Float>
     private let scratch: [UnsafeMutablePointer<Float>]
-    private let steps: [Step]
+    let steps: [Step]
     private let inputOffsets: [Int]
     private let outputOffsets: [Int]
+    /// This thread plus `threads - 1` persistent workers (see `WorkerTeam`).
+    private let team: WorkerTeam
 
     /// Plans `model` for execution on `threads` threads (clamped to 1...64).
     /// - Throws: `TFLiteError.unsupported` for ops or types this runtime lacks,
@@ -44,6 +46,7 @@ public final class Interpreter: @unchecked Sendable {
         outputOffsets = memory.outputOffsets
         inputShapes = model.inputs.map { plan.shapes[$0] ?? [] }
         outputShapes = model.outputs.map { plan.shapes[$0] ?? [] }
+        team = WorkerTeam(threads: threads)
     }
 
     deinit {
@@ -56,6 +59,12 @@ public final class Interpreter: @unchecked Sendable {
     /// - Returns: one tensor per model output, in the model's output order.
     /// - Throws: `TFLiteError.badInput` when the inputs' count or shapes do not match.
     public func run(_ inputs: [Tensor]) throws -> [Tensor] {
+        var none: [UInt64] = []
+        return try run(inputs, stepTimes: &none)
+    }
+
+    /// `run`, adding each step's nanoseconds to `stepTimes` when it has one entry per step.
+    func run(_ inputs: [Tensor], stepTimes: inout [UInt64]) throws -> [Tensor] {
         guard inputs.count == inputShapes.count else {
             throw TFLiteError.badInput("model takes \(inputShapes.count) inputs, got \(inputs.count)")
         }
@@ -69,7 +78,15 @@ public final class Interpreter: @unchecked Sendable {
                 if let base = buf.baseAddress { (arena + inputOffsets[i]).update(from: base, count: buf.count) }
             }
         }
-        for step in steps { step.execute(threads: threads, scratch: scratch) }
+        if stepTimes.count == steps.count {
+            for (i, step) in steps.enumerated() {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                step.execute(team: team, scratch: scratch)
+                stepTimes[i] += DispatchTime.now().uptimeNanoseconds - t0
+            }
+        } else {
+            for step in steps { step.execute(team: team, scratch: scratch) }
+        }
         var outs: [Tensor] = []
         for (i, shape) in outputShapes.enumerated() {
             let count = shape.reduce(1, *)

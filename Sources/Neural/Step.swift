@@ -24,6 +24,9 @@ struct Step {
         guard inputs.count >= needed, inputs.prefix(needed).allSatisfy({ $0 != nil }) else {
             throw TFLiteError.invalidGraph("op input has no float buffer")
         }
+        if case let .conv(k) = config, k.residualChannels > 0, inputs.count < 4 || inputs[3] == nil {
+            throw TFLiteError.invalidGraph("fused residual has no float buffer")
+        }
         var step = Step(config: config, inputs: inputs, output: output)
         if case let .conv(k) = config, let p = k.packed {
             step.packed = (UnsafePointer(constants + p.weights), UnsafePointer(constants + p.bias))
@@ -37,24 +40,25 @@ struct Step {
         inputs[i].unsafelyUnwrapped
     }
 
-    func execute(threads: Int, scratch: [UnsafeMutablePointer<Float>]) {
+    func execute(team: WorkerTeam, scratch: [UnsafeMutablePointer<Float>]) {
         switch config {
         case let .conv(k):
             k.run(input: input(0), filter: input(1), bias: inputs.count > 2 ? inputs[2].map { UnsafePointer($0) } : nil,
                   packedWeights: packed?.weights, packedBias: packed?.bias, preluAlpha: preluAlpha,
-                  output: output, scratch: scratch, threads: threads)
+                  residual: inputs.count > 3 ? inputs[3].map { UnsafePointer($0) } : nil,
+                  output: output, scratch: scratch, team: team)
         case let .depthwise(k):
             k.run(input: input(0), filter: input(1), bias: inputs.count > 2 ? inputs[2].map { UnsafePointer($0) } : nil,
-                  output: output, threads: threads)
+                  output: output, team: team)
         case let .add(count, bCount, swapped, activation):
             let a = swapped ? input(1) : input(0), b = swapped ? input(0) : input(1)
-            addKernel(a, count: count, b, bCount: bCount, output, activation: activation, threads: threads)
+            addKernel(a, count: count, b, bCount: bCount, output, activation: activation, team: team)
         case let .activation(count, activation):
             activationKernel(input(0), output, count: count, activation: activation)
         case let .prelu(count, alphaCount):
-            preluKernel(input(0), count: count, alpha: input(1), alphaCount: alphaCount, output, threads: threads)
+            preluKernel(input(0), count: count, alpha: input(1), alphaCount: alphaCount, output, team: team)
         case let .maxPool(k):
-            k.run(input: input(0), output: output, threads: threads)
+            k.run(input: input(0), output: output, team: team)
         case let .pad(k):
             k.run(input: input(0), output: output)
         case let .copy(count):
@@ -62,7 +66,7 @@ struct Step {
         case let .concat(k):
             k.run(inputs: (0..<inputs.count).map { UnsafePointer(input($0)) }, output: output)
         case let .resize(k):
-            k.run(input: input(0), output: output, threads: threads)
+            k.run(input: input(0), output: output, team: team)
         case .folded:
             break
         }

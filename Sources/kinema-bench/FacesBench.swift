@@ -83,23 +83,53 @@ enum FacesBench {
     }
 
     /// Swift only, fixed iteration count: a steady workload for callgrind/perf.
-    static func profile(only: String?, iterations: Int) throws {
+    /// Also prints process CPU ms per inference (all threads; with 2 threads it includes the worker's spinning).
+    static func profile(only: String?, iterations: Int, threads: Int, showOps: Bool) throws {
         for c in cases where only == nil || only == c.fixture {
-            let interp = try Interpreter(model: TFLiteModel(contentsOf: ModelLocator.url(named: c.model)), threads: 1)
+            let interp = try Interpreter(model: TFLiteModel(contentsOf: ModelLocator.url(named: c.model)), threads: threads)
             let x = try input(c, shape: interp.inputShapes[0])
+            _ = try timeMs(interp, x, iterations: 3)
+            let cpu0 = cpuSeconds()
             let t = try timeMs(interp, x, iterations: iterations)
-            print("\(c.label): median \(String(format: "%.3f", t.median)) ms, min \(String(format: "%.3f", t.min)) ms (Swift, 1 thread)")
+            let cpu = (cpuSeconds() - cpu0) * 1000 / Double(iterations)
+            if showOps {
+                let ops = try interp.profileOps([x], iterations: iterations)
+                var byLabel: [String: (mean: Double, min: Double, count: Int)] = [:]
+                for op in ops {
+                    let v = byLabel[op.label] ?? (0, 0, 0)
+                    byLabel[op.label] = (v.mean + op.microseconds, v.min + op.minMicroseconds, v.count + 1)
+                }
+                print("  mean µs    min µs  count  op (same-shape ops summed)")
+                for (label, v) in byLabel.sorted(by: { $0.value.mean > $1.value.mean }) {
+                    print(String(format: "  %8.1f  %8.1f  %3d×  ", v.mean, v.min, v.count) + label)
+                }
+                print(String(format: "  %8.1f  %8.1f  total", ops.reduce(0) { $0 + $1.microseconds },
+                             ops.reduce(0) { $0 + $1.minMicroseconds }))
+            }
+            print("\(c.label): median \(String(format: "%.3f", t.median)) ms, min \(String(format: "%.3f", t.min)) ms, "
+                  + "CPU \(String(format: "%.3f", cpu)) ms (Swift, \(threads) thread\(threads == 1 ? "" : "s"))")
         }
+    }
+
+    /// Process CPU time (user + system, all threads) in seconds.
+    static func cpuSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
     enum BenchError: Error { case peer(String) }
 
-    /// Options: `--swift-only` skips the peer (for profiling); `--only NAME` runs one model (short|full|mesh).
+    /// Options: `--swift-only` skips the peer (for profiling; `--threads N`, `--iterations N`,
+    /// `--ops` for per-op times);
+    /// `--only NAME` runs one model (short|full|mesh).
     static func run(arguments: [String]) throws {
         let swiftOnly = arguments.contains("--swift-only")
         let only = arguments.firstIndex(of: "--only").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
         let iterations = arguments.firstIndex(of: "--iterations").flatMap { $0 + 1 < arguments.count ? Int(arguments[$0 + 1]) : nil }
-        if swiftOnly { return try profile(only: only, iterations: iterations ?? 20) }
+        let threads = arguments.firstIndex(of: "--threads").flatMap { $0 + 1 < arguments.count ? Int(arguments[$0 + 1]) : nil }
+        if swiftOnly { return try profile(only: only, iterations: iterations ?? 20, threads: threads ?? 1,
+                                          showOps: arguments.contains("--ops")) }
         let rounds = 3
         print("kinema-bench faces: ms/inference, Swift runtime vs LiteRT \(peerVersion()) (XNNPACK) on the same input")
         print("med = best of \(rounds) interleaved rounds' medians; min = fastest single inference (least disturbed by load)")

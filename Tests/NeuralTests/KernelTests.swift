@@ -45,11 +45,12 @@ struct KernelTests {
         let scratch = (0..<2).map { _ in UnsafeMutablePointer<Float>.allocate(capacity: max(kernel.scratchFloats, 1)) }
         defer { scratch.forEach { $0.deallocate() } }
         for threads in [1, 2] {
+            let team = WorkerTeam(threads: threads)
             var out = [Float](repeating: .nan, count: g.outH * g.outW * g.outC)
             x.withUnsafeBufferPointer { xp in w.withUnsafeBufferPointer { wp in b.withUnsafeBufferPointer { bp in
                 out.withUnsafeMutableBufferPointer { op in
                     kernel.run(input: xp.baseAddress!, filter: wp.baseAddress!, bias: bp.baseAddress!,
-                               output: op.baseAddress!, scratch: scratch, threads: threads)
+                               output: op.baseAddress!, scratch: scratch, team: team)
                 }}}}
             #expect(Self.maxErr(out, Self.naiveConv(g, x, w, b, depthwise: false)) < 1e-4)
             // The SIMD GEMM path with repacked weights (16-wide block plus a 5-wide narrow block).
@@ -61,7 +62,7 @@ struct KernelTests {
                     out2.withUnsafeMutableBufferPointer { op in
                         kernel.run(input: xp.baseAddress!, filter: wp.baseAddress!, bias: nil,
                                    packedWeights: pw.baseAddress!, packedBias: pb.baseAddress!,
-                                   output: op.baseAddress!, scratch: scratch, threads: threads)
+                                   output: op.baseAddress!, scratch: scratch, team: team)
                     }}}}}
             #expect(Self.maxErr(out2, Self.naiveConv(g, x, w, b, depthwise: false)) < 1e-4)
         }
@@ -77,7 +78,7 @@ struct KernelTests {
         x.withUnsafeBufferPointer { xp in w.withUnsafeBufferPointer { wp in b.withUnsafeBufferPointer { bp in
             out.withUnsafeMutableBufferPointer { op in
                 DepthwiseConv2DKernel(g: g, activation: .relu).run(input: xp.baseAddress!, filter: wp.baseAddress!,
-                                                                    bias: bp.baseAddress!, output: op.baseAddress!, threads: 2)
+                                                                    bias: bp.baseAddress!, output: op.baseAddress!, team: WorkerTeam(threads: 2))
             }}}}
         #expect(Self.maxErr(out, Self.naiveConv(g, x, w, b, depthwise: true)) < 1e-4)
     }
@@ -90,7 +91,7 @@ struct KernelTests {
         var out = [Float](repeating: .nan, count: oh * ow * c)
         x.withUnsafeBufferPointer { xp in out.withUnsafeMutableBufferPointer { op in
             ResizeBilinearKernel(batch: 1, inH: h, inW: w, c: c, outH: oh, outW: ow, alignCorners: align, halfPixelCenters: half)
-                .run(input: xp.baseAddress!, output: op.baseAddress!, threads: 1)
+                .run(input: xp.baseAddress!, output: op.baseAddress!, team: WorkerTeam(threads: 1))
         }}
         func src(_ d: Int, _ n: Int, _ o: Int) -> Double {
             let scale = align ? Double(n - 1) / Double(o - 1) : Double(n) / Double(o)
@@ -111,9 +112,9 @@ struct KernelTests {
         var rng = SplitMix64(state: 5)
         let a = Self.random(4 * 6, &rng), bias = Self.random(6, &rng)
         var out = [Float](repeating: 0, count: 24)
-        addKernel(a, count: 24, bias, bCount: 6, &out, activation: .relu6, threads: 2)
+        addKernel(a, count: 24, bias, bCount: 6, &out, activation: .relu6, team: WorkerTeam(threads: 2))
         #expect(out == (0..<24).map { min(max(a[$0] + bias[$0 % 6], 0), 6) })
-        preluKernel(a, count: 24, alpha: bias, alphaCount: 6, &out, threads: 1)
+        preluKernel(a, count: 24, alpha: bias, alphaCount: 6, &out, team: nil)
         #expect(out == (0..<24).map { a[$0] < 0 ? a[$0] * bias[$0 % 6] : a[$0] })
         // PAD [1,2,2,2] by channel (0,0)(0,1)(1,0)(0,3) -> [1,3,3,5]
         let x: [Float] = (1...8).map(Float.init)
