@@ -67,7 +67,7 @@ public struct FaceCompositor: Sendable {
     /// the face spans fewer than `minimumGridIOD` grid pixels between the eyes.
     func gridScale(targetIOD iod: Float) -> Float {
         let src = Self.interOcular(source.points)
-        guard src.isFinite, src > 0 else { return 1 }
+        guard options.sourceResolutionGrid, src.isFinite, src > 0 else { return 1 }
         return min(1, max(src, Self.minimumGridIOD) / iod)
     }
 
