@@ -61,15 +61,19 @@ struct WorkingGrid {
     func composite(into frame: inout ByteImage, bg: RegionBuffer, blended: RegionBuffer, mask: RegionBuffer) {
         if isIdentity { blended.paste(into: &frame, at: rect); return }
         let gw = width, gh = height, r = rect, fw = frame.width
-        // Packed grid: bg (3), blended − bg (3), mask (1) per sample, so one bilinear pass reads all.
-        let k = 7
+        // Packed grid, 8 floats per sample: bg r g b, mask, blended − bg r g b, 0 — two SIMD4 loads
+        // per neighbour, so one bilinear pass reads everything.
+        let k = 8
         var packed = [Float](repeating: 0, count: gw * gh * k)
-        for p in 0..<(gw * gh) {
-            for c in 0..<3 {
-                packed[p * k + c] = bg.data[3 * p + c]
-                packed[p * k + 3 + c] = blended.data[3 * p + c] - bg.data[3 * p + c]
+        packed.withUnsafeMutableBufferPointer { pk in
+            for p in 0..<(gw * gh) {
+                let o = p * k
+                for c in 0..<3 {
+                    pk[o + c] = bg.data[3 * p + c]
+                    pk[o + 4 + c] = blended.data[3 * p + c] - bg.data[3 * p + c]
+                }
+                pk[o + 3] = mask.data[p]
             }
-            packed[p * k + 6] = mask.data[p]
         }
         var x0s = [Int32](repeating: 0, count: r.width), x1s = x0s, axs = [Float](repeating: 0, count: r.width)
         for x in 0..<r.width {
@@ -87,32 +91,36 @@ struct WorkingGrid {
                     let rowLen = gw * k
                     let row = UnsafeMutablePointer<Float>.allocate(capacity: rowLen)
                     defer { row.deallocate() }
+                    let lanes = SIMD4<Float>(1, 1, 1, 0), one = SIMD4<Float>(repeating: 1 / 255)
                     for y in lo..<hi {
                         // Vertical interpolation of the two grid rows around this frame row.
                         let f = min(max((Float(y) + 0.5) * sy - 0.5, 0), Float(gh - 1))
                         let y0 = min(Int(f), gh - 1), y1 = min(y0 + 1, gh - 1), ay = f - Float(y0)
                         let a = g.base + y0 * rowLen, b = g.base + y1 * rowLen
-                        var i = 0
                         let av = SIMD8<Float>(repeating: ay)
-                        while i + 8 <= rowLen {
+                        for i in stride(from: 0, to: rowLen, by: 8) {
                             let va = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self)
                             let vb = UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Float>.self)
                             UnsafeMutableRawPointer(row + i).storeBytes(of: va + (vb - va) * av, as: SIMD8<Float>.self)
-                            i += 8
                         }
-                        while i < rowLen { row[i] = a[i] + (b[i] - a[i]) * ay; i += 1 }
                         let o = out.base + ((r.y + y) * fw + r.x) * 3
                         for x in 0..<r.width {
-                            let p = row + Int(t0[x]), q = row + Int(t1[x]), ax = ta[x]
-                            let m = p[6] + (q[6] - p[6]) * ax
-                            for c in 0..<3 {
-                                let d = p[3 + c] + (q[3 + c] - p[3 + c]) * ax
-                                if m == 0 && d == 0 { continue }
-                                let bgc = p[c] + (q[c] - p[c]) * ax
-                                let own = Float(o[3 * x + c]) * (1 / 255)
-                                let v = (own + m * (bgc - own) + d) * 255 + 0.5
-                                o[3 * x + c] = UInt8(v > 0 ? (v < 255 ? v : 255) : 0)
-                            }
+                            let p = UnsafeRawPointer(row + Int(t0[x])), q = UnsafeRawPointer(row + Int(t1[x]))
+                            let ax = SIMD4<Float>(repeating: ta[x])
+                            let p0 = p.loadUnaligned(as: SIMD4<Float>.self), q0 = q.loadUnaligned(as: SIMD4<Float>.self)
+                            let p1 = p.loadUnaligned(fromByteOffset: 16, as: SIMD4<Float>.self)
+                            let q1 = q.loadUnaligned(fromByteOffset: 16, as: SIMD4<Float>.self)
+                            let lowp = p0 + (q0 - p0) * ax      // bg r g b, mask
+                            let d = p1 + (q1 - p1) * ax         // blended − bg, 0
+                            let m = lowp[3]
+                            if m == 0 && d == .zero { continue }
+                            let px = o + 3 * x
+                            let own = SIMD4<Float>(Float(px[0]), Float(px[1]), Float(px[2]), 0) * one
+                            let v = (own + m * (lowp * lanes - own) + d) * 255 + 0.5
+                            // Comparisons rather than min/max: they inline, and send NaN to 0.
+                            px[0] = UInt8(v[0] > 0 ? (v[0] < 255 ? v[0] : 255) : 0)
+                            px[1] = UInt8(v[1] > 0 ? (v[1] < 255 ? v[1] : 255) : 0)
+                            px[2] = UInt8(v[2] > 0 ? (v[2] < 255 ? v[2] : 255) : 0)
                         }
                     }
                 }
