@@ -75,17 +75,31 @@ struct WorkingGrid {
                 pk[o + 3] = mask.data[p]
             }
         }
+        // Per grid row, the span of samples that can change a frame pixel: mask > 0, or a correction
+        // of at least half a level (smaller ones round away on an unmasked pixel). A frame pixel whose
+        // four grid neighbours all lie outside the spans keeps its value exactly, so it is skipped.
+        var spanLo = [Int](repeating: Int.max, count: gh), spanHi = [Int](repeating: -1, count: gh)
+        let tiny: Float = 0.49 / 255
+        packed.withUnsafeBufferPointer { pk in
+            for gy in 0..<gh { for gx in 0..<gw {
+                let o = (gy * gw + gx) * k
+                if pk[o + 3] != 0 || abs(pk[o + 4]) >= tiny || abs(pk[o + 5]) >= tiny || abs(pk[o + 6]) >= tiny {
+                    spanLo[gy] = min(spanLo[gy], gx); spanHi[gy] = gx
+                }
+            } }
+        }
         var x0s = [Int32](repeating: 0, count: r.width), x1s = x0s, axs = [Float](repeating: 0, count: r.width)
         for x in 0..<r.width {
             let f = min(max((Float(x) + 0.5) * sx - 0.5, 0), Float(gw - 1))
             let i = min(Int(f), gw - 1)
             x0s[x] = Int32(i * k); x1s[x] = Int32(min(i + 1, gw - 1) * k); axs[x] = f - Float(i)
         }
-        let sy = self.sy
+        let sy = self.sy, sx = self.sx
         packed.withUnsafeBufferPointer { pb in
           x0s.withUnsafeBufferPointer { x0b in x1s.withUnsafeBufferPointer { x1b in axs.withUnsafeBufferPointer { axb in
+          spanLo.withUnsafeBufferPointer { slb in spanHi.withUnsafeBufferPointer { shb in
             frame.data.withUnsafeMutableBufferPointer { fb in
-                let g = SharedPointer(pb), out = SharedMutablePointer(fb)
+                let g = SharedPointer(pb), out = SharedMutablePointer(fb), sLo = SharedPointer(slb), sHi = SharedPointer(shb)
                 let t0 = SharedPointer(x0b), t1 = SharedPointer(x1b), ta = SharedPointer(axb)
                 parallelBands(r.height, bands: 2) { lo, hi in
                     let rowLen = gw * k
@@ -96,15 +110,22 @@ struct WorkingGrid {
                         // Vertical interpolation of the two grid rows around this frame row.
                         let f = min(max((Float(y) + 0.5) * sy - 0.5, 0), Float(gh - 1))
                         let y0 = min(Int(f), gh - 1), y1 = min(y0 + 1, gh - 1), ay = f - Float(y0)
+                        let glo = min(sLo[y0], sLo[y1]), ghi = max(sHi[y0], sHi[y1])
+                        if ghi < glo { continue }
+                        // Frame columns with a grid neighbour in glo...ghi (one column of slack each side).
+                        let xlo = max(0, Int(((Float(glo) - 1 + 0.5) / sx - 0.5).rounded(.down)))
+                        let xhi = min(r.width - 1, Int(((Float(ghi) + 1 + 0.5) / sx - 0.5).rounded(.up)))
+                        if xhi < xlo { continue }
                         let a = g.base + y0 * rowLen, b = g.base + y1 * rowLen
                         let av = SIMD8<Float>(repeating: ay)
-                        for i in stride(from: 0, to: rowLen, by: 8) {
+                        let c0 = Int(t0[xlo]), c1 = Int(t1[xhi]) + k
+                        for i in stride(from: c0, to: c1, by: 8) {
                             let va = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self)
                             let vb = UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Float>.self)
                             UnsafeMutableRawPointer(row + i).storeBytes(of: va + (vb - va) * av, as: SIMD8<Float>.self)
                         }
                         let o = out.base + ((r.y + y) * fw + r.x) * 3
-                        for x in 0..<r.width {
+                        for x in xlo...xhi {
                             let p = UnsafeRawPointer(row + Int(t0[x])), q = UnsafeRawPointer(row + Int(t1[x]))
                             let ax = SIMD4<Float>(repeating: ta[x])
                             let p0 = p.loadUnaligned(as: SIMD4<Float>.self), q0 = q.loadUnaligned(as: SIMD4<Float>.self)
@@ -125,6 +146,7 @@ struct WorkingGrid {
                     }
                 }
             }
+          } }
           } } }
         }
     }
