@@ -119,9 +119,8 @@ public struct FaceCompositor: Sendable {
             FaceMasks.fill(&stats, polygon: FaceMasks.polygon(dst, CanonicalFace.rightEye, scale: 1.7, origin: area), value: 0)
             FaceMasks.fill(&stats, polygon: FaceMasks.polygon(dst, CanonicalFace.leftEye, scale: 1.7, origin: area), value: 0)
             FaceMasks.intersect(&stats, FaceMasks.erode(cov, radius: 3 * s))
-            var tLab = tgt
-            LabColor.rgbToLab(&tLab, where: stats)
-            LabColor.rgbToLab(&warped, where: cov)
+            let tLab = tgt.toLab()
+            warped = warped.toLab()
             if options.colorTransfer, let sw = LabColor.stats(warped, mask: stats), let t = LabColor.stats(tLab, mask: stats) {
                 let a = options.colorSmoothing
                 state.source = state.source.map { $0.blended(toward: sw, alpha: a) } ?? sw
@@ -131,7 +130,7 @@ public struct FaceCompositor: Sendable {
             if options.lighting {
                 LightingTransfer.apply(srcLab: &warped, targetLab: tLab, statsMask: stats, apply: cov, sigma: 0.35 * iod * s)
             }
-            LabColor.labToRGB(&warped, where: cov)
+            warped = Image.fromLab(warped)
         }
 
         let blended: RegionBuffer, soft: RegionBuffer
@@ -146,10 +145,10 @@ public struct FaceCompositor: Sendable {
         case .poisson:
             var region = FaceMasks.erode(hard, radius: 2 * s)
             for i in region.data.indices where holes.data[i] > 0 { region.data[i] = 0 }
-            let cloned = PoissonBlend.blend(src: warped, dst: tgt, region: region)
+            let cloned = Image.poissonBlended(source: warped, target: tgt, mask: region)
             // A one-pixel feather hides the sub-pixel staircase of the region edge.
             soft = RegionFilter.gaussian(region, sigma: max(0.5, s))
-            blended = PyramidBlend.mix(cloned, tgt, soft)
+            blended = Image.mixed(cloned, tgt, mask: soft)
         }
         grid.composite(into: &frame, bg: tgt, blended: blended, mask: soft)
         return CompositeInfo(rect: rect, gridWidth: grid.width, gridHeight: grid.height,

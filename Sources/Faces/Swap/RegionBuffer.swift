@@ -30,31 +30,13 @@ public struct PixelRect: Sendable, Equatable, Codable {
     public var area: Int { width * height }
 }
 
-/// Interleaved float samples covering a `PixelRect` (internal working buffer of the swap).
-struct RegionBuffer {
-    var width: Int
-    var height: Int
-    var channels: Int
-    var data: [Float]
+/// The swap's working buffers are Imaging's float images (interleaved, values 0...1 for colour).
+typealias RegionBuffer = Image
 
-    init(width: Int, height: Int, channels: Int, fill: Float = 0) {
-        self.width = width; self.height = height; self.channels = channels
-        data = [Float](repeating: fill, count: width * height * channels)
-    }
-
+extension Image {
     /// Copies a rectangle of an 8-bit image into floats in 0...1.
     init(cropping image: ByteImage, _ r: PixelRect) {
-        self.init(width: r.width, height: r.height, channels: image.channels)
-        let c = channels, iw = image.width
-        image.data.withUnsafeBufferPointer { src in
-            data.withUnsafeMutableBufferPointer { dst in
-                let s: Float = 1 / 255
-                for y in 0..<r.height {
-                    let so = ((r.y + y) * iw + r.x) * c, d0 = y * r.width * c
-                    for i in 0..<(r.width * c) { dst[d0 + i] = Float(src[so + i]) * s }
-                }
-            }
-        }
+        self.init(image.cropped(x: r.x, y: r.y, width: r.width, height: r.height))
     }
 
     /// Writes the buffer back into `image` at `r`, rounding to 8 bits.
@@ -86,12 +68,7 @@ enum RegionFilter {
             let small = gaussian(decimate(buf, f), sigma: sigma / Float(f))
             return upsample(small, factor: f, width: buf.width, height: buf.height)
         }
-        let radius = max(1, Int((3 * sigma).rounded(.up)))
-        var k = [Float](repeating: 0, count: 2 * radius + 1)
-        var sum: Float = 0
-        for i in -radius...radius { let v = expf(-Float(i * i) / (2 * sigma * sigma)); k[i + radius] = v; sum += v }
-        for i in k.indices { k[i] /= sum }
-        return separable(buf, kernel: k)
+        return buf.gaussianBlurred(sigma: sigma)
     }
 
     /// Box-average decimation by an integer factor (partial edge cells average what they cover).
@@ -136,59 +113,6 @@ enum RegionFilter {
                             let t = sp[r0 + a + ch] + (sp[r0 + b + ch] - sp[r0 + a + ch]) * ax
                             let u = sp[r1 + a + ch] + (sp[r1 + b + ch] - sp[r1 + a + ch]) * ax
                             dp[o + x * c + ch] = t + (u - t) * ay
-                        }
-                    }
-                }
-            }
-        }
-        return out
-    }
-
-    /// Applies the same 1-D kernel horizontally then vertically (clamped edges), row bands in parallel.
-    static func separable(_ buf: RegionBuffer, kernel k: [Float]) -> RegionBuffer {
-        let w = buf.width, h = buf.height, c = buf.channels, r = k.count / 2
-        guard w > 0, h > 0 else { return buf }
-        var tmp = RegionBuffer(width: w, height: h, channels: c)
-        var out = RegionBuffer(width: w, height: h, channels: c)
-        let chunks = min(h, 4)
-        let rowLen = w * c
-        buf.data.withUnsafeBufferPointer { srcB in
-            tmp.data.withUnsafeMutableBufferPointer { dstB in
-                k.withUnsafeBufferPointer { kb in
-                    let kk = SharedPointer(kb), src = SharedPointer(srcB), dst = SharedMutablePointer(dstB)
-                    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                        // Each row is copied into a padded line (edges replicated) so the taps need no clamping.
-                        let pad = UnsafeMutablePointer<Float>.allocate(capacity: (w + 2 * r) * c)
-                        defer { pad.deallocate() }
-                        for y in (chunk * h / chunks)..<((chunk + 1) * h / chunks) {
-                            let row = y * rowLen
-                            for x in 0..<(w + 2 * r) {
-                                let sx = min(max(x - r, 0), w - 1)
-                                for ch in 0..<c { pad[x * c + ch] = src[row + sx * c + ch] }
-                            }
-                            let o = dst.base + row
-                            for i in 0..<rowLen { o[i] = 0 }
-                            for j in 0...(2 * r) {
-                                let kv = kk[j], p = pad + j * c
-                                for i in 0..<rowLen { o[i] += kv * p[i] }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        tmp.data.withUnsafeBufferPointer { srcB in
-            out.data.withUnsafeMutableBufferPointer { dstB in
-                k.withUnsafeBufferPointer { kb in
-                    let kk = SharedPointer(kb), src = SharedPointer(srcB), dst = SharedMutablePointer(dstB)
-                    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                        for y in (chunk * h / chunks)..<((chunk + 1) * h / chunks) {
-                            let o = dst.base + y * rowLen
-                            for i in 0..<rowLen { o[i] = 0 }
-                            for j in -r...r {
-                                let yy = min(max(y + j, 0), h - 1), kv = kk[j + r], s = src.base + yy * rowLen
-                                for i in 0..<rowLen { o[i] += kv * s[i] }
-                            }
                         }
                     }
                 }

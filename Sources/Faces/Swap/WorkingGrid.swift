@@ -46,7 +46,7 @@ struct WorkingGrid {
         if isIdentity { return RegionBuffer(cropping: frame, rect) }
         let crop = Image(frame.cropped(x: rect.x, y: rect.y, width: rect.width, height: rect.height))
         let small = crop.resized(width: width, height: height, filter: .area)
-        return RegionBuffer(width: width, height: height, channels: small.channels, data: small.data)
+        return small
     }
 
     /// Writes the result into the frame. With `bg` the frame sampled on the grid, `blended` the
@@ -149,13 +149,5 @@ struct WorkingGrid {
           } }
           } } }
         }
-    }
-}
-
-extension RegionBuffer {
-    /// Wraps existing interleaved samples.
-    init(width: Int, height: Int, channels: Int, data: [Float]) {
-        precondition(data.count == width * height * channels, "data does not match the buffer shape")
-        self.width = width; self.height = height; self.channels = channels; self.data = data
     }
 }
