@@ -149,8 +149,8 @@ extension UInt8: WarpSample {
     /// Same scaling as `Image(ByteImage)`, so warping bytes equals warping their float image.
     @inline(__always) static func value(_ p: UnsafePointer<UInt8>) -> Float { Float(p.pointee) * (1.0 / 255.0) }
     @inline(__always) static func load4(_ p: UnsafePointer<UInt8>) -> SIMD4<Float> {
-        let v = UnsafeRawPointer(p).loadUnaligned(as: SIMD4<UInt8>.self)
-        return SIMD4<Float>(SIMD4<Int32>(truncatingIfNeeded: v)) * (1.0 / 255.0)
+        // Lane by lane: the generic SIMD integer-to-float conversion does not compile to vector code.
+        SIMD4<Float>(Float(p[0]), Float(p[1]), Float(p[2]), Float(p[3])) * (1.0 / 255.0)
     }
 }
 
