@@ -44,9 +44,8 @@ struct WorkingGrid {
     /// frame's own pixels, otherwise an area-filtered reduction of the rectangle.
     func sample(_ frame: ByteImage) -> RegionBuffer {
         if isIdentity { return RegionBuffer(cropping: frame, rect) }
-        let crop = Image(frame.cropped(x: rect.x, y: rect.y, width: rect.width, height: rect.height))
-        let small = crop.resized(width: width, height: height, filter: .area)
-        return small
+        return Image(resampling: frame, x: rect.x, y: rect.y, width: rect.width, height: rect.height,
+                     toWidth: width, toHeight: height, filter: .area)
     }
 
     /// Writes the result into the frame. With `bg` the frame sampled on the grid, `blended` the
