@@ -76,71 +76,15 @@ enum FastLab {
         return y
     }
 
-    /// `cubeRoot` on eight lanes at once (lanes must be > 0).
-    @inline(__always)
-    static func cubeRoot8(_ t: SIMD8<Float>) -> SIMD8<Float> {
-        // The exponent-dividing first guess. Vector integer division does not exist, so bits / 3 is
-        // the series bits · (1/4 + 1/16 + ...) of shifts and adds; stopping at 4⁻⁷ leaves the guess
-        // within 0.1% of the divided one, far below the 5% the Newton steps start from.
-        let b = unsafeBitCast(t, to: SIMD8<UInt32>.self)
-        var third = (b &>> 2) &+ (b &>> 4) &+ (b &>> 6) &+ (b &>> 8)
-        third = third &+ (b &>> 10) &+ (b &>> 12) &+ (b &>> 14)
-        var y = unsafeBitCast(third &+ 709_921_077, to: SIMD8<Float>.self)
-        y = (2 * y + t / (y * y)) * (1 / 3)
-        y = (2 * y + t / (y * y)) * (1 / 3)
-        y = (2 * y + t / (y * y)) * (1 / 3)
-        return y
-    }
-
-    /// Lab's f(t) on eight lanes: cube root above ε, the linear segment below.
-    @inline(__always)
-    static func f8(_ t: SIMD8<Float>) -> SIMD8<Float> {
-        let small = t .<= SIMD8<Float>(repeating: eps)
-        let root = cubeRoot8(t.replacing(with: 1, where: small))
-        return root.replacing(with: kappaOver116 * t + Float(16.0 / 116.0), where: small)
-    }
-
     /// Converts `n` interleaved pixels in place, sRGB (or linear if `linearInput`) → Lab.
-    /// Eight pixels at a time with X, Y, Z planar in `SIMD8`s (one vector divide per Newton step
-    /// serves eight pixels); the remainder one at a time with X, Y, Z in the lanes of a `SIMD4`.
+    /// X, Y, Z travel together in the lanes of a `SIMD4` (lane 3 idle).
     static func toLab(_ p: UnsafeMutablePointer<Float>, count n: Int, stride ch: Int, linearInput: Bool,
                       _ m: UnsafePointer<Float>, _ table: UnsafePointer<Float>) {
-        var start = 0
-        // Planar staging for eight pixels (lane inserts into SIMD values compile poorly).
-        let tmp = UnsafeMutablePointer<Float>.allocate(capacity: 24)
-        defer { tmp.deallocate() }
-        @inline(__always) func lane(_ k: Int) -> SIMD8<Float> {
-            UnsafeRawPointer(tmp + 8 * k).loadUnaligned(as: SIMD8<Float>.self)
-        }
-        while start + 8 <= n {
-            for j in 0..<8 {
-                let q = p + (start + j) * ch
-                if linearInput {
-                    tmp[j] = q[0]; tmp[8 + j] = q[1]; tmp[16 + j] = q[2]
-                } else {
-                    tmp[j] = FastSRGB.toLinear(q[0], table); tmp[8 + j] = FastSRGB.toLinear(q[1], table)
-                    tmp[16 + j] = FastSRGB.toLinear(q[2], table)
-                }
-            }
-            let r = lane(0), g = lane(1), b = lane(2)
-            let fx = f8(m[0] * r + m[1] * g + m[2] * b)
-            let fy = f8(m[3] * r + m[4] * g + m[5] * b)
-            let fz = f8(m[6] * r + m[7] * g + m[8] * b)
-            let raw = UnsafeMutableRawPointer(tmp)
-            raw.storeBytes(of: 116 * fy - 16, as: SIMD8<Float>.self)
-            raw.storeBytes(of: 500 * (fx - fy), toByteOffset: 32, as: SIMD8<Float>.self)
-            raw.storeBytes(of: 200 * (fy - fz), toByteOffset: 64, as: SIMD8<Float>.self)
-            for j in 0..<8 {
-                let q = p + (start + j) * ch
-                q[0] = tmp[j]; q[1] = tmp[8 + j]; q[2] = tmp[16 + j]
-            }
-            start += 8
-        }
         let c0 = SIMD4<Float>(m[0], m[3], m[6], 0), c1 = SIMD4<Float>(m[1], m[4], m[7], 0)
         let c2 = SIMD4<Float>(m[2], m[5], m[8], 0)
         let epsV = SIMD4<Float>(repeating: eps), slope = SIMD4<Float>(repeating: kappaOver116)
         let offset = SIMD4<Float>(repeating: Float(16.0 / 116.0))
-        for i in start..<n {
+        for i in 0..<n {
             let q = p + i * ch
             var r = q[0], g = q[1], b = q[2]
             if !linearInput {
@@ -160,44 +104,10 @@ enum FastLab {
     /// Converts `n` interleaved Lab pixels in place to sRGB (or linear if `linearOutput`).
     static func fromLab(_ p: UnsafeMutablePointer<Float>, count n: Int, stride ch: Int, linearOutput: Bool,
                         _ m: UnsafePointer<Float>, _ table: UnsafePointer<Float>) {
-        // Eight pixels at a time, planar; the sRGB encoding stays per sample (table lookups).
-        var start = 0
-        let epsV8 = SIMD8<Float>(repeating: eps), invK8 = SIMD8<Float>(repeating: inverseKappa)
-        @inline(__always) func finv(_ f: SIMD8<Float>) -> SIMD8<Float> {
-            let f3 = f * f * f
-            return f3.replacing(with: (116 * f - 16) * invK8, where: f3 .<= epsV8)
-        }
-        let tmp = UnsafeMutablePointer<Float>.allocate(capacity: 24)
-        defer { tmp.deallocate() }
-        let raw = UnsafeMutableRawPointer(tmp)
-        while start + 8 <= n {
-            for j in 0..<8 {
-                let q = p + (start + j) * ch
-                tmp[j] = q[0]; tmp[8 + j] = q[1]; tmp[16 + j] = q[2]
-            }
-            let l = raw.loadUnaligned(as: SIMD8<Float>.self)
-            let a = raw.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
-            let b = raw.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self)
-            let fy = (l + 16) * Float(1.0 / 116.0)
-            let x = finv(fy + a * 0.002), y = finv(fy), z = finv(fy - b * 0.005)
-            raw.storeBytes(of: m[0] * x + m[1] * y + m[2] * z, as: SIMD8<Float>.self)
-            raw.storeBytes(of: m[3] * x + m[4] * y + m[5] * z, toByteOffset: 32, as: SIMD8<Float>.self)
-            raw.storeBytes(of: m[6] * x + m[7] * y + m[8] * z, toByteOffset: 64, as: SIMD8<Float>.self)
-            for j in 0..<8 {
-                let q = p + (start + j) * ch
-                if linearOutput {
-                    q[0] = tmp[j]; q[1] = tmp[8 + j]; q[2] = tmp[16 + j]
-                } else {
-                    q[0] = FastSRGB.toSrgb(tmp[j], table); q[1] = FastSRGB.toSrgb(tmp[8 + j], table)
-                    q[2] = FastSRGB.toSrgb(tmp[16 + j], table)
-                }
-            }
-            start += 8
-        }
         let c0 = SIMD4<Float>(m[0], m[3], m[6], 0), c1 = SIMD4<Float>(m[1], m[4], m[7], 0)
         let c2 = SIMD4<Float>(m[2], m[5], m[8], 0)
         let epsV = SIMD4<Float>(repeating: eps), invK = SIMD4<Float>(repeating: inverseKappa)
-        for i in start..<n {
+        for i in 0..<n {
             let q = p + i * ch
             let fy = (q[0] + 16) * Float(1.0 / 116.0)
             let f = SIMD4<Float>(fy + q[1] * 0.002, fy, fy - q[2] * 0.005, 0)
