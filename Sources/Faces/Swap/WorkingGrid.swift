@@ -61,24 +61,26 @@ struct WorkingGrid {
         if isIdentity { blended.paste(into: &frame, at: rect); return }
         let gw = width, gh = height, r = rect, fw = frame.width
         // Packed grid, 8 floats per sample: bg r g b, mask, blended − bg r g b, 0 — two SIMD4 loads
-        // per neighbour, so one bilinear pass reads everything.
+        // per neighbour, so one bilinear pass reads everything. Colours are in levels (×255).
         let k = 8
         var packed = [Float](repeating: 0, count: gw * gh * k)
         packed.withUnsafeMutableBufferPointer { pk in
+          bg.data.withUnsafeBufferPointer { bgp in blended.data.withUnsafeBufferPointer { blp in mask.data.withUnsafeBufferPointer { mp in
             for p in 0..<(gw * gh) {
                 let o = p * k
                 for c in 0..<3 {
-                    pk[o + c] = bg.data[3 * p + c]
-                    pk[o + 4 + c] = blended.data[3 * p + c] - bg.data[3 * p + c]
+                    pk[o + c] = bgp[3 * p + c] * 255
+                    pk[o + 4 + c] = (blp[3 * p + c] - bgp[3 * p + c]) * 255
                 }
-                pk[o + 3] = mask.data[p]
+                pk[o + 3] = mp[p]
             }
+          } } }
         }
         // Per grid row, the span of samples that can change a frame pixel: mask > 0, or a correction
         // of at least half a level (smaller ones round away on an unmasked pixel). A frame pixel whose
         // four grid neighbours all lie outside the spans keeps its value exactly, so it is skipped.
         var spanLo = [Int](repeating: Int.max, count: gh), spanHi = [Int](repeating: -1, count: gh)
-        let tiny: Float = 0.49 / 255
+        let tiny: Float = 0.49
         packed.withUnsafeBufferPointer { pk in
             for gy in 0..<gh { for gx in 0..<gw {
                 let o = (gy * gw + gx) * k
@@ -104,7 +106,9 @@ struct WorkingGrid {
                     let rowLen = gw * k
                     let row = UnsafeMutablePointer<Float>.allocate(capacity: rowLen)
                     defer { row.deallocate() }
-                    let lanes = SIMD4<Float>(1, 1, 1, 0), one = SIMD4<Float>(repeating: 1 / 255)
+                    let lanes = SIMD4<Float>(1, 1, 1, 0)
+                    // Adding 2²³ rounds a value in 0...255 to the nearest integer in the low mantissa bits.
+                    let magic = SIMD4<Float>(repeating: 8_388_608), top = SIMD4<Float>(repeating: 255)
                     for y in lo..<hi {
                         // Vertical interpolation of the two grid rows around this frame row.
                         let f = min(max((Float(y) + 0.5) * sy - 0.5, 0), Float(gh - 1))
@@ -133,14 +137,16 @@ struct WorkingGrid {
                             let lowp = p0 + (q0 - p0) * ax      // bg r g b, mask
                             let d = p1 + (q1 - p1) * ax         // blended − bg, 0
                             let m = lowp[3]
-                            if m == 0 && d == .zero { continue }
                             let px = o + 3 * x
-                            let own = SIMD4<Float>(Float(px[0]), Float(px[1]), Float(px[2]), 0) * one
-                            let v = (own + m * (lowp * lanes - own) + d) * 255 + 0.5
-                            // Comparisons rather than min/max: they inline, and send NaN to 0.
-                            px[0] = UInt8(v[0] > 0 ? (v[0] < 255 ? v[0] : 255) : 0)
-                            px[1] = UInt8(v[1] > 0 ? (v[1] < 255 ? v[1] : 255) : 0)
-                            px[2] = UInt8(v[2] > 0 ? (v[2] < 255 ? v[2] : 255) : 0)
+                            let own = SIMD4<Float>(Float(px[0]), Float(px[1]), Float(px[2]), 0)
+                            var v = own + m * (lowp * lanes - own) + d
+                            // Clamp (a NaN fails both tests and becomes 0), then round by the 2²³ trick.
+                            v = v.replacing(with: SIMD4<Float>(), where: .!(v .> SIMD4<Float>()))
+                            v = v.replacing(with: top, where: v .> top)
+                            let bits = unsafeBitCast(v + magic, to: SIMD4<UInt32>.self)
+                            px[0] = UInt8(truncatingIfNeeded: bits[0])
+                            px[1] = UInt8(truncatingIfNeeded: bits[1])
+                            px[2] = UInt8(truncatingIfNeeded: bits[2])
                         }
                     }
                 }
