@@ -119,8 +119,10 @@ public struct FaceCompositor: Sendable {
             FaceMasks.fill(&stats, polygon: FaceMasks.polygon(dst, CanonicalFace.rightEye, scale: 1.7, origin: area), value: 0)
             FaceMasks.fill(&stats, polygon: FaceMasks.polygon(dst, CanonicalFace.leftEye, scale: 1.7, origin: area), value: 0)
             FaceMasks.intersect(&stats, FaceMasks.erode(cov, radius: 3 * s))
-            let tLab = tgt.toLab()
-            warped = warped.toLab()
+            // Lab only where it is read: the target inside the statistics mask, the source where drawn.
+            let statsBox = FaceMasks.bounds(stats), covBox = FaceMasks.bounds(cov) ?? area
+            let tLab = FaceMasks.converting(tgt, in: statsBox ?? covBox) { $0.toLab() }
+            warped = FaceMasks.converting(warped, in: covBox) { $0.toLab() }
             if options.colorTransfer, let sw = LabColor.stats(warped, mask: stats), let t = LabColor.stats(tLab, mask: stats) {
                 let a = options.colorSmoothing
                 state.source = state.source.map { $0.blended(toward: sw, alpha: a) } ?? sw
@@ -130,7 +132,7 @@ public struct FaceCompositor: Sendable {
             if options.lighting {
                 LightingTransfer.apply(srcLab: &warped, targetLab: tLab, statsMask: stats, apply: cov, sigma: 0.35 * iod * s)
             }
-            warped = Image.fromLab(warped)
+            warped = FaceMasks.converting(warped, in: covBox) { Image.fromLab($0) }
         }
 
         let blended: RegionBuffer, soft: RegionBuffer
