@@ -75,18 +75,26 @@ enum RegionFilter {
     static func decimate(_ b: RegionBuffer, _ f: Int) -> RegionBuffer {
         let w = (b.width + f - 1) / f, h = (b.height + f - 1) / f, c = b.channels
         var out = RegionBuffer(width: w, height: h, channels: c)
-        var count = [Float](repeating: 0, count: w * h)
-        b.data.withUnsafeBufferPointer { s in
-            out.data.withUnsafeMutableBufferPointer { d in
-                for y in 0..<b.height {
-                    let oy = y / f
-                    for x in 0..<b.width {
-                        let o = oy * w + x / f
-                        count[o] += 1
-                        for ch in 0..<c { d[o * c + ch] += s[(y * b.width + x) * c + ch] }
+        b.data.withUnsafeBufferPointer { sb in
+            out.data.withUnsafeMutableBufferPointer { db in
+                let s = sb.baseAddress!, d = db.baseAddress!
+                // Sum each cell row by row (f source rows per output row), then divide by the cell's size.
+                for oy in 0..<h {
+                    let y0 = oy * f, y1 = min(y0 + f, b.height)
+                    let o = d + oy * w * c
+                    for y in y0..<y1 {
+                        let row = s + y * b.width * c
+                        for x in 0..<b.width {
+                            let q = o + (x / f) * c, p = row + x * c
+                            for ch in 0..<c { q[ch] += p[ch] }
+                        }
+                    }
+                    let rows = Float(y1 - y0)
+                    for ox in 0..<w {
+                        let inv = 1 / (rows * Float(min(ox * f + f, b.width) - ox * f))
+                        for ch in 0..<c { o[ox * c + ch] *= inv }
                     }
                 }
-                for o in 0..<(w * h) { let inv = 1 / max(count[o], 1); for ch in 0..<c { d[o * c + ch] *= inv } }
             }
         }
         return out
@@ -101,14 +109,16 @@ enum RegionFilter {
             let fx = min(max((Float(x) + 0.5) / Float(f) - 0.5, 0), Float(sw - 1))
             x0s[x] = Int(fx); x1s[x] = min(x0s[x] + 1, sw - 1); axs[x] = fx - Float(x0s[x])
         }
-        s.data.withUnsafeBufferPointer { sp in
-            out.data.withUnsafeMutableBufferPointer { dp in
+        s.data.withUnsafeBufferPointer { spb in
+            out.data.withUnsafeMutableBufferPointer { dpb in
+              x0s.withUnsafeBufferPointer { x0p in x1s.withUnsafeBufferPointer { x1p in axs.withUnsafeBufferPointer { axp in
+                let sp = spb.baseAddress!, dp = dpb.baseAddress!
                 for y in 0..<height {
                     let fy = min(max((Float(y) + 0.5) / Float(f) - 0.5, 0), Float(sh - 1))
                     let y0 = Int(fy), y1 = min(y0 + 1, sh - 1), ay = fy - Float(y0)
                     let r0 = y0 * sw * c, r1 = y1 * sw * c, o = y * width * c
                     for x in 0..<width {
-                        let a = x0s[x] * c, b = x1s[x] * c, ax = axs[x]
+                        let a = x0p[x] * c, b = x1p[x] * c, ax = axp[x]
                         for ch in 0..<c {
                             let t = sp[r0 + a + ch] + (sp[r0 + b + ch] - sp[r0 + a + ch]) * ax
                             let u = sp[r1 + a + ch] + (sp[r1 + b + ch] - sp[r1 + a + ch]) * ax
@@ -116,6 +126,7 @@ enum RegionFilter {
                         }
                     }
                 }
+              } } }
             }
         }
         return out
