@@ -9,7 +9,7 @@ import Testing
 @Suite(.serialized) struct SwapLargeFaceTests {
     /// The first frames of the ground-truth face clip, scaled 3× (IOD ≈ 125 px against the source's ≈ 80).
     static let frames: Result<[ByteImage], Error> = Result {
-        try SwapMedia.frames(SwapMedia.clip("face_audio.mp4")).prefix(12).map {
+        try SwapMedia.frames(SwapMedia.clip("face_audio.mp4")).prefix(8).map {
             ByteImage(Image($0).resized(width: 3 * $0.width, height: 3 * $0.height, filter: .bilinear))
         }
     }
