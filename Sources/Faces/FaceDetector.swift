@@ -68,10 +68,19 @@ final class BlazeFace {
         decoder = DetectionDecoder(anchors: anchors, scale: Float(size), scoreThreshold: config.scoreThreshold)
     }
 
+    /// The filter that scales a `width`-wide source into the letterbox: area when shrinking.
+    static func filter(_ lb: Letterbox, sourceWidth width: Int) -> ResizeFilter {
+        lb.contentWidth < width ? .area : .bilinear
+    }
+
     /// Letterboxes `image` (RGB, 0...1) into the model input, scaled to [-1, 1]; padding is black (-1).
     func inputTensor(_ image: Image, letterbox lb: Letterbox) throws -> Tensor {
-        let down = lb.contentWidth < image.width
-        let content = image.resized(width: lb.contentWidth, height: lb.contentHeight, filter: down ? .area : .bilinear)
+        let filter = Self.filter(lb, sourceWidth: image.width)
+        return try inputTensor(content: image.resized(width: lb.contentWidth, height: lb.contentHeight, filter: filter), letterbox: lb)
+    }
+
+    /// Places the already scaled `content` (RGB, 0...1) into the model input.
+    func inputTensor(content: Image, letterbox lb: Letterbox) throws -> Tensor {
         var data = [Float](repeating: -1, count: size * size * 3)
         content.data.withUnsafeBufferPointer { src in
             data.withUnsafeMutableBufferPointer { dst in
@@ -87,7 +96,20 @@ final class BlazeFace {
 
     func detect(_ image: Image) throws -> [FaceDetection] {
         let lb = try Letterbox(sourceWidth: image.width, sourceHeight: image.height, size: size)
-        let outputs = try interpreter.run([inputTensor(image, letterbox: lb)])
+        return try run(inputTensor(image, letterbox: lb), letterbox: lb)
+    }
+
+    /// Detection on an 8-bit RGB image, scaled into the letterbox straight from the bytes
+    /// (same values as converting first; the full frame is never converted to floats).
+    func detect(_ bytes: ByteImage) throws -> [FaceDetection] {
+        let lb = try Letterbox(sourceWidth: bytes.width, sourceHeight: bytes.height, size: size)
+        let content = Image(resampling: bytes, x: 0, y: 0, width: bytes.width, height: bytes.height,
+                            toWidth: lb.contentWidth, toHeight: lb.contentHeight, filter: Self.filter(lb, sourceWidth: bytes.width))
+        return try run(inputTensor(content: content, letterbox: lb), letterbox: lb)
+    }
+
+    private func run(_ input: Tensor, letterbox lb: Letterbox) throws -> [FaceDetection] {
+        let outputs = try interpreter.run([input])
         guard outputs.count > max(regressorIndex, scoreIndex) else {
             throw FacesError.badModelOutput("\(config.modelName): \(outputs.count) outputs")
         }
@@ -154,7 +176,13 @@ public final class FaceDetector: @unchecked Sendable {
     /// Faces in an 8-bit image; see `detect(_: Image)`.
     /// - Throws: as `detect(_: Image)`.
     public func detect(_ image: ByteImage) throws -> [FaceDetection] {
-        try detect(Image(image))
+        guard image.channels == 3, image.width > 0, image.height > 0 else { return try detect(Image(image)) }
+        lock.lock(); defer { lock.unlock() }
+        if range != .full {
+            let found = try model(full: false).detect(image)
+            if range == .short || !found.isEmpty { return found }
+        }
+        return try model(full: true).detect(image)
     }
 
     /// Drops alpha or expands grey so the models always see RGB.

@@ -47,7 +47,8 @@ public final class FaceLandmarker: @unchecked Sendable {
     /// Landmarks of the face found by `detection` in an 8-bit image.
     /// - Throws: as `landmarks(in: Image, detection:)`.
     public func landmarks(in image: ByteImage, detection: FaceDetection) throws -> FaceLandmarks? {
-        try landmarks(in: Image(image), detection: detection)
+        let result = try landmarks(in: image, roi: FaceROI(detection: detection))
+        return result.score >= presenceThreshold ? result : nil
     }
 
     /// Follows a face from the previous frame's landmarks without a new detection; nil when the
@@ -61,7 +62,19 @@ public final class FaceLandmarker: @unchecked Sendable {
     /// Follows a face in an 8-bit image; see `track(in: Image, previous:)`.
     /// - Throws: as `track(in: Image, previous:)`.
     public func track(in image: ByteImage, previous: FaceLandmarks) throws -> FaceLandmarks? {
-        try track(in: Image(image), previous: previous)
+        let result = try landmarks(in: image, roi: FaceROI(landmarks: previous.points))
+        return result.score >= presenceThreshold ? result : nil
+    }
+
+    /// Runs the model on the crop of `roi` in an 8-bit image. The crop is warped straight from the
+    /// bytes (same values as converting the image first), so only the face's footprint is read.
+    /// - Throws: as `landmarks(in: Image, roi:)`.
+    public func landmarks(in image: ByteImage, roi: FaceROI) throws -> FaceLandmarks {
+        guard image.channels == 3 else { return try landmarks(in: Image(image), roi: roi) }
+        guard image.width > 0, image.height > 0 else { throw FacesError.badImage("empty image") }
+        guard roi.side > 0, roi.side.isFinite else { throw FacesError.badImage("empty face region") }
+        let n = Self.inputSize
+        return try run(Image(warping: image, Self.warp(roi), width: n, height: n, fill: 0), roi: roi)
     }
 
     /// Runs the model on the crop of `roi`, whatever its presence score.
@@ -70,7 +83,12 @@ public final class FaceLandmarker: @unchecked Sendable {
         let rgb = try FaceDetector.rgb(image)
         guard roi.side > 0, roi.side.isFinite else { throw FacesError.badImage("empty face region") }
         let n = Self.inputSize
-        let crop = rgb.warpedAffine(Self.warp(roi), width: n, height: n, fill: 0)
+        return try run(rgb.warpedAffine(Self.warp(roi), width: n, height: n, fill: 0), roi: roi)
+    }
+
+    /// The model on a prepared 192×192 RGB crop of `roi`.
+    private func run(_ crop: Image, roi: FaceROI) throws -> FaceLandmarks {
+        let n = Self.inputSize
         let input = try Tensor(shape: [1, n, n, 3], data: crop.data)
         let outputs = try interpreter.run([input])
         guard outputs.count > max(pointsIndex, flagIndex), outputs[flagIndex].count == 1 else {

@@ -32,8 +32,8 @@ extension Image {
     /// footprint small under rotation, so the four neighbours mostly come from cache.
     /// Per row, the span of x whose four neighbours are all inside is solved for once, so
     /// its pixels skip the border tests.
-    static func warpRows(_ rows: Range<Int>, src: UnsafePointer<Float>, inW: Int, inH: Int,
-                         dst: UnsafeMutablePointer<Float>, outW: Int, ch: Int, t: AffineTransform, fill: Float) {
+    static func warpRows<S: WarpSample>(_ rows: Range<Int>, src: UnsafePointer<S>, inW: Int, inH: Int,
+                                        dst: UnsafeMutablePointer<Float>, outW: Int, ch: Int, t: AffineTransform, fill: Float) {
         let ta = t.a, tc = t.c
         for yTile in stride(from: rows.lowerBound, to: rows.upperBound, by: 16) {
             for xTile in stride(from: 0, to: outW, by: 64) {
@@ -63,11 +63,11 @@ extension Image {
                         if ch == 3 && (y0 + 2 < inH || x0 + 2 < inW) {
                             // 4-lane loads read one sample past each pixel; only the image's
                             // very last pixel (excluded by the test) would read past the buffer.
-                            let v = w00 * load4(s00) + w10 * load4(s10) + w01 * load4(s01) + w11 * load4(s11)
+                            let v = w00 * S.load4(s00) + w10 * S.load4(s10) + w01 * S.load4(s01) + w11 * S.load4(s11)
                             p[0] = v[0]; p[1] = v[1]; p[2] = v[2]
                         } else {
                             for c in 0..<ch {
-                                p[c] = w00 * s00[c] + w10 * s10[c] + w01 * s01[c] + w11 * s11[c]
+                                p[c] = w00 * S.value(s00 + c) + w10 * S.value(s10 + c) + w01 * S.value(s01 + c) + w11 * S.value(s11 + c)
                             }
                         }
                     }
@@ -107,7 +107,7 @@ extension Image {
     /// One output pixel with full checks: outside the image it keeps the fill, near the
     /// edge each missing neighbour contributes `fill`.
     @inline(__always)
-    static func borderPixel(_ p: UnsafeMutablePointer<Float>, sx: Float, sy: Float, src: UnsafePointer<Float>,
+    static func borderPixel<S: WarpSample>(_ p: UnsafeMutablePointer<Float>, sx: Float, sy: Float, src: UnsafePointer<S>,
                             inW: Int, inH: Int, ch: Int, fill: Float) {
         // The negated test also sends NaN coordinates to the fill.
         if !(sx > -1 && sx < Float(inW) && sy > -1 && sy < Float(inH)) { return }
@@ -118,19 +118,61 @@ extension Image {
         let in0x = x0 >= 0 && x0 < inW, in1x = x1 >= 0 && x1 < inW
         let in0y = y0 >= 0 && y0 < inH, in1y = y1 >= 0 && y1 < inH
         for c in 0..<ch {
-            let v00 = in0x && in0y ? src[(y0 * inW + x0) * ch + c] : fill
-            let v10 = in1x && in0y ? src[(y0 * inW + x1) * ch + c] : fill
-            let v01 = in0x && in1y ? src[(y1 * inW + x0) * ch + c] : fill
-            let v11 = in1x && in1y ? src[(y1 * inW + x1) * ch + c] : fill
+            let v00 = in0x && in0y ? S.value(src + (y0 * inW + x0) * ch + c) : fill
+            let v10 = in1x && in0y ? S.value(src + (y0 * inW + x1) * ch + c) : fill
+            let v01 = in0x && in1y ? S.value(src + (y1 * inW + x0) * ch + c) : fill
+            let v11 = in1x && in1y ? S.value(src + (y1 * inW + x1) * ch + c) : fill
             let top = v00 + ax * (v10 - v00)
             let bottom = v01 + ax * (v11 - v01)
             p[c] = top + ay * (bottom - top)
         }
     }
 
-    @inline(__always)
-    static func load4(_ p: UnsafePointer<Float>) -> SIMD4<Float> {
+}
+
+/// Sample types the warp kernel reads, each seen as a Float in the image's 0...1 scale.
+protocol WarpSample {
+    /// The sample at `p` as a float.
+    static func value(_ p: UnsafePointer<Self>) -> Float
+    /// Four consecutive samples from `p` as floats.
+    static func load4(_ p: UnsafePointer<Self>) -> SIMD4<Float>
+}
+
+extension Float: WarpSample {
+    @inline(__always) static func value(_ p: UnsafePointer<Float>) -> Float { p.pointee }
+    @inline(__always) static func load4(_ p: UnsafePointer<Float>) -> SIMD4<Float> {
         UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Float>.self)
+    }
+}
+
+extension UInt8: WarpSample {
+    /// Same scaling as `Image(ByteImage)`, so warping bytes equals warping their float image.
+    @inline(__always) static func value(_ p: UnsafePointer<UInt8>) -> Float { Float(p.pointee) * (1.0 / 255.0) }
+    @inline(__always) static func load4(_ p: UnsafePointer<UInt8>) -> SIMD4<Float> {
+        // Lane by lane: the generic SIMD integer-to-float conversion does not compile to vector code.
+        SIMD4<Float>(Float(p[0]), Float(p[1]), Float(p[2]), Float(p[3])) * (1.0 / 255.0)
+    }
+}
+
+extension Image {
+    /// Warps an 8-bit image straight into floats in 0...1: the same result as
+    /// `Image(bytes).warpedAffine(t, width:height:fill:)`, without converting the whole input
+    /// first (cutting a small crop out of a large frame reads only the crop's footprint).
+    public init(warping bytes: ByteImage, _ t: AffineTransform, width outW: Int, height outH: Int, fill: Float = 0) {
+        precondition(outW >= 0 && outH >= 0, "negative size \(outW)x\(outH)")
+        let ch = bytes.channels, inW = bytes.width, inH = bytes.height
+        var out = [Float](repeating: fill, count: outW * outH * ch)
+        if inW > 0, inH > 0, outW > 0, outH > 0 {
+            bytes.data.withUnsafeBufferPointer { srcBuf in
+                out.withUnsafeMutableBufferPointer { dstBuf in
+                    let src = srcBuf.baseAddress!, dst = dstBuf.baseAddress!
+                    Parallel.forRanges(outH, costPerItem: outW * ch * 8) { rows in
+                        Self.warpRows(rows, src: src, inW: inW, inH: inH, dst: dst, outW: outW, ch: ch, t: t, fill: fill)
+                    }
+                }
+            }
+        }
+        self.init(width: outW, height: outH, channels: ch, data: out)
     }
 }
 
@@ -138,6 +180,6 @@ extension ByteImage {
     /// Affine warp of an 8-bit image (via `Image`); `t` maps output to input coordinates,
     /// `fill` is in 0...1.
     public func warpedAffine(_ t: AffineTransform, width outW: Int, height outH: Int, fill: Float = 0) -> ByteImage {
-        ByteImage(Image(self).warpedAffine(t, width: outW, height: outH, fill: fill))
+        ByteImage(Image(warping: self, t, width: outW, height: outH, fill: fill))
     }
 }

@@ -93,20 +93,60 @@ extension Image {
             precondition(base.width == xTable.outCount && base.height == yTable.outCount && base.channels == channels,
                          "resample base has the wrong shape")
         }
-        let outW = xTable.outCount, outH = yTable.outCount, ch = channels
-        guard outW > 0, outH > 0, width > 0, height > 0 else {
-            return Image(width: outW, height: outH, channels: ch)
+        guard xTable.outCount > 0, yTable.outCount > 0, width > 0, height > 0 else {
+            return Image(width: xTable.outCount, height: yTable.outCount, channels: channels)
         }
-        let inW = width, inH = height
+        let inW = width, ch = channels
+        return data.withUnsafeBufferPointer { srcBuf in
+            let src = srcBuf.baseAddress!
+            return Self.resampled(inWidth: width, inHeight: height, channels: channels, x: xTable, y: yTable,
+                                  base: base, sign: sign) { y, row in row.update(from: src + y * inW * ch, count: inW * ch) }
+        }
+    }
+
+    /// The `w`×`h` region at (`x`, `y`) of an 8-bit image resampled to `toWidth`×`toHeight` with
+    /// `filter`, as floats in 0...1: the values of
+    /// `Image(bytes.cropped(x:y:width:height:)).resized(width:height:filter:)`, without copying or
+    /// converting anything outside the region first. The region must lie inside the image.
+    public init(resampling bytes: ByteImage, x: Int, y: Int, width w: Int, height h: Int,
+                toWidth outW: Int, toHeight outH: Int, filter: ResizeFilter = .bilinear) {
+        precondition(x >= 0 && y >= 0 && w >= 0 && h >= 0 && x + w <= bytes.width && y + h <= bytes.height,
+                     "resampled region lies outside the image")
+        precondition(outW >= 0 && outH >= 0, "negative size \(outW)x\(outH)")
+        if outW == w && outH == h {
+            self.init(bytes.cropped(x: x, y: y, width: w, height: h))
+            return
+        }
+        guard outW > 0, outH > 0, w > 0, h > 0 else {
+            self.init(width: outW, height: outH, channels: bytes.channels)
+            return
+        }
+        let ch = bytes.channels, iw = bytes.width
+        let xt = filter.table(inCount: w, outCount: outW), yt = filter.table(inCount: h, outCount: outH)
+        self = bytes.data.withUnsafeBufferPointer { srcBuf in
+            let src = srcBuf.baseAddress!
+            return Self.resampled(inWidth: w, inHeight: h, channels: ch, x: xt, y: yt, base: nil, sign: 1) { row, out in
+                // The same scaling as `Image(ByteImage)`, so the values match converting first.
+                let s = src + ((y + row) * iw + x) * ch
+                for i in 0..<(w * ch) { out[i] = Float(s[i]) * (1.0 / 255.0) }
+            }
+        }
+    }
+
+    /// The separable engine over an input given row by row: `loadRow(y, buffer)` writes input row
+    /// `y` (`inWidth * channels` floats) into `buffer`; it is called concurrently for different rows.
+    static func resampled(inWidth inW: Int, inHeight inH: Int, channels ch: Int, x xTable: AxisTable, y yTable: AxisTable,
+                          base: Image?, sign: Float, loadRow: (Int, UnsafeMutablePointer<Float>) -> Void) -> Image {
+        let outW = xTable.outCount, outH = yTable.outCount
         let tmpRow = outW * ch
         var tmp = [Float].uninitialized(inH * tmpRow)
-        // Horizontal pass: each input row is copied into an edge-padded buffer, then every
+        // Horizontal pass: each input row is loaded into an edge-padded buffer, then every
         // output pixel is a contiguous run of taps over it, channels innermost.
-        data.withUnsafeBufferPointer { srcBuf in
+        do {
             tmp.withUnsafeMutableBufferPointer { tmpBuf in
                 xTable.runFirst.withUnsafeBufferPointer { firstBuf in
                     xTable.runWeight.withUnsafeBufferPointer { wBuf in
-                        let src = srcBuf.baseAddress!, dst = tmpBuf.baseAddress!
+                        let dst = tmpBuf.baseAddress!
                         let first = firstBuf.baseAddress!, wt = wBuf.baseAddress!
                         let run = xTable.runLength, padL = xTable.padLeft, padR = xTable.padRight
                         Parallel.forRanges(inH, costPerItem: outW * run * ch) { rows in
@@ -115,8 +155,8 @@ extension Image {
                             let body = padded + padL * ch
                             padded[(padL + inW + padR) * ch] = 0
                             for y in rows {
-                                let s = src + y * inW * ch
-                                body.update(from: s, count: inW * ch)
+                                loadRow(y, body)
+                                let s = UnsafePointer(body)
                                 for j in 0..<padL { for c in 0..<ch { padded[j * ch + c] = s[c] } }
                                 for j in 0..<padR { for c in 0..<ch { body[(inW + j) * ch + c] = s[(inW - 1) * ch + c] } }
                                 let d = dst + y * tmpRow

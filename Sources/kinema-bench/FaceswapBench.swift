@@ -34,12 +34,23 @@ enum FaceswapBench {
         try w.finish()
     }
 
-    static func swap(_ clip: URL, _ out: URL) throws -> FaceSwapSummary {
+    /// Swaps the bench source face onto `clip`; also returns the process CPU seconds of the run
+    /// itself (model loading and source detection excluded, as they are from the fps).
+    static func swap(_ clip: URL, _ out: URL) throws -> (FaceSwapSummary, Double) {
         let mesh = try MeshFaceSource()
         let face = try SourceFace.detect(in: ImageFile.read(sourcePhoto), using: mesh)
         let meta = try VideoReader(url: clip).metadata
-        return try FaceSwapPipeline.run(source: face, landmarks: mesh, target: clip, output: out, config: FaceSwapConfig(),
-                                        version: "bench", encoder: encoder(meta))
+        let c0 = processCPU()
+        let s = try FaceSwapPipeline.run(source: face, landmarks: mesh, target: clip, output: out, config: FaceSwapConfig(),
+                                         version: "bench", encoder: encoder(meta))
+        return (s, processCPU() - c0)
+    }
+
+    /// CPU seconds used by the whole process so far (all threads, user + system).
+    static func processCPU() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
 
     static func peakRSSKiB() -> Int {
@@ -51,7 +62,7 @@ enum FaceswapBench {
     /// Child mode: swap CLIP and print the peak RSS.
     static func child(_ clip: String) throws {
         let out = URL(fileURLWithPath: clip + ".swap.mp4")
-        let s = try swap(URL(fileURLWithPath: clip), out)
+        let (s, _) = try swap(URL(fileURLWithPath: clip), out)
         try? FileManager.default.removeItem(at: out)
         print("frames \(s.frames) rss_kib \(peakRSSKiB())")
     }
@@ -84,11 +95,17 @@ enum FaceswapBench {
         let meta = try VideoReader(url: clip).metadata
         // Peer: plain transcode with the same writer settings.
         let r = try VideoReader(url: clip)
+        let c0 = processCPU()
         let t = try VideoPipeline.run(reader: r, writer: try VideoWriter(url: dir.appendingPathComponent("t.mp4"), config: encoder(meta)),
                                       process: { $0.image })
-        let s = try swap(clip, dir.appendingPathComponent("s.mp4"))
+        let c1 = processCPU()
+        let (s, swapCPU) = try swap(clip, dir.appendingPathComponent("s.mp4"))
         print(String(format: "faceswap 1280x720, %d frames: swap %.1f fps, transcode %.1f fps, ratio %.2f (targets: >= 25 fps, >= 0.5)",
                      s.frames, s.fps, t.fps, s.fps / max(t.fps, 1e-9)))
+        // Process CPU time (all threads) is much less disturbed by other load than wall-clock fps.
+        print(String(format: "process CPU per frame: swap %.1f ms, transcode %.1f ms",
+                     1000 * swapCPU / Double(max(s.frames, 1)), 1000 * (c1 - c0) / Double(max(t.frames, 1))))
+        if args.contains("--no-rss") { return }
         let (f1, r1) = try childRSS(clip), (f4, r4) = try childRSS(clip4)
         print(String(format: "peak RSS: %d frames %.1f MiB, %d frames (4x) %.1f MiB, change %+.1f%% (target < 20%%)",
                      f1, Double(r1) / 1024, f4, Double(r4) / 1024, 100 * Double(r4 - r1) / Double(r1)))

@@ -38,6 +38,21 @@ import Imaging
     }
 
     // Area downscale by 2 is the exact mean of each 2×2 block; tolerance 1e-6.
+    // Resampling a region of bytes equals cropping, converting and resizing, bit for bit
+    // (shrinking, enlarging and same size; 1 and 3 channels).
+    @Test(arguments: ResizeFilter.allCases)
+    func byteRegionResampleEqualsCropConvertResize(_ filter: ResizeFilter) {
+        for ch in [1, 3] {
+            var bytes = ByteImage(width: 53, height: 41, channels: ch)
+            for i in bytes.data.indices { bytes.data[i] = UInt8((i * 131 + 7) % 256) }
+            for (w, h) in [(17, 11), (60, 50), (30, 25)] {
+                let direct = Image(resampling: bytes, x: 9, y: 5, width: 30, height: 25, toWidth: w, toHeight: h, filter: filter)
+                let composed = Image(bytes.cropped(x: 9, y: 5, width: 30, height: 25)).resized(width: w, height: h, filter: filter)
+                #expect(direct == composed)
+            }
+        }
+    }
+
     @Test func areaHalvingIsBlockMean() {
         let src = TestImages.noise(width: 32, height: 24, seed: 11)
         let out = src.resized(width: 16, height: 12, filter: .area)

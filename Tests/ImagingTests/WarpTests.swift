@@ -20,6 +20,18 @@ import struct Imaging.AffineTransform
         #expect(AffineTransform.scale(x: 0, y: 1).inverted().a.isNaN)
     }
 
+    // Warping bytes straight to floats equals converting first, bit for bit, for 1, 3 and 4
+    // channels, including the borders (fill) and a crop reaching past the image.
+    @Test func byteWarpEqualsFloatWarp() {
+        let t = AffineTransform.similarity(scale: 0.7, rotation: 0.5, tx: 9, ty: -6)
+        for ch in [1, 3, 4] {
+            var bytes = ByteImage(width: 37, height: 23, channels: ch)
+            for i in bytes.data.indices { bytes.data[i] = UInt8((i * 89 + 17) % 256) }
+            let direct = Image(warping: bytes, t, width: 41, height: 29, fill: 0.3)
+            #expect(direct == Image(bytes).warpedAffine(t, width: 41, height: 29, fill: 0.3))
+        }
+    }
+
     // An integer translation is an exact shift; uncovered pixels get the fill value. Exact (1e-6).
     @Test func integerTranslationShifts() {
         let src = TestImages.noise(width: 30, height: 20, seed: 4)

@@ -1,3 +1,4 @@
+import Foundation
 import Imaging
 
 /// The source face: its image and its 468 landmarks (plus margin ring), prepared once.
@@ -32,9 +33,13 @@ public struct AppearanceState: Sendable {
 public struct CompositeInfo: Sendable {
     /// The frame region that was read and written.
     public var rect: PixelRect
+    /// Size of the working grid over `rect` (equal to the rect's when the face is no larger than the source's).
+    public var gridWidth: Int
+    /// Height of the working grid.
+    public var gridHeight: Int
     /// Triangles drawn / total (the rest were culled as facing away).
     public var visibleTriangles: Int
-    /// Pixels of the blend mask above 0.5, region-relative row-major (for tests and metrics).
+    /// The finest blend mask (0...1) on the working grid, row-major (for tests and metrics).
     public var mask: [Float]
 }
 
@@ -51,78 +56,104 @@ public struct FaceCompositor: Sendable {
         self.source = source; self.options = options
     }
 
+    /// Inter-ocular distance of 468 landmarks (mean eye corners), in their pixels.
+    static func interOcular(_ p: [SIMD3<Float>]) -> Float {
+        let re = (p[33] + p[133]) / 2, le = (p[263] + p[362]) / 2
+        return ((le.x - re.x) * (le.x - re.x) + (le.y - re.y) * (le.y - re.y)).squareRoot()
+    }
+
+    /// Scale of the working grid for a target face of inter-ocular distance `iod`: the source face's
+    /// own resolution (it holds no finer detail), never above the frame's, and never so coarse that
+    /// the face spans fewer than `minimumGridIOD` grid pixels between the eyes.
+    func gridScale(targetIOD iod: Float) -> Float {
+        let src = Self.interOcular(source.points)
+        guard options.sourceResolutionGrid, src.isFinite, src > 0 else { return 1 }
+        return min(1, max(src, Self.minimumGridIOD) / iod)
+    }
+
+    /// Smallest inter-ocular distance, in grid pixels, the working grid may give a face.
+    static let minimumGridIOD: Float = 48
+
     /// Replaces the face with landmarks `target` (468 points, frame pixels) in `frame`, updating `state`.
     /// Returns nil (frame untouched) when the face is degenerate or outside the frame.
+    ///
+    /// Warp, masks, colour, lighting and blending run on a `WorkingGrid` over the face's bounding
+    /// region at the source face's resolution; only the final composite writes frame pixels.
     /// - Throws: `FaceSwapError.degenerateGeometry` when `target` does not hold 468 landmarks.
     @discardableResult
     public func render(into frame: inout ByteImage, target: [SIMD3<Float>], state: inout AppearanceState) throws -> CompositeInfo? {
-        let dst = try CanonicalFace.extended(target)
-        let re = (target[33] + target[133]) / 2, le = (target[263] + target[362]) / 2
-        let iod = ((le.x - re.x) * (le.x - re.x) + (le.y - re.y) * (le.y - re.y)).squareRoot()
+        let full = try CanonicalFace.extended(target)
+        let iod = Self.interOcular(target)
         guard iod > 4, iod.isFinite, frame.channels == 3 else { return nil }
         let feather = max(1.5, options.feather * iod)
-        guard let rect = PixelRect.bounding(dst, pad: 3 * feather + 4, clipWidth: frame.width, clipHeight: frame.height),
+        guard let rect = PixelRect.bounding(full, pad: 3 * feather + 4, clipWidth: frame.width, clipHeight: frame.height),
               rect.width >= 8, rect.height >= 8 else { return nil }
+        let grid = WorkingGrid(rect: rect, scale: gridScale(targetIOD: iod))
+        // Everything below is in grid pixels: landmarks, lengths and the region itself.
+        let dst = grid.map(full), s = grid.scale, area = grid.bounds
         let tris = CanonicalFace.triangles
-        let visible = PiecewiseAffineWarp.visibility(dst, triangles: tris)
+        let visible = PiecewiseAffineWarp.visibility(full, triangles: tris)
         var (warped, cov) = PiecewiseAffineWarp.warp(source: source.image, src: source.points, dst: dst,
-                                                     triangles: tris, visible: visible, rect: rect)
-        let tgt = RegionBuffer(cropping: frame, rect)
+                                                     triangles: tris, visible: visible, rect: area)
+        let tgt = grid.sample(frame)
 
         // Blend mask: face oval ∩ drawn triangles, eroded then feathered; kept eyes / mouth are cut
         // out with a narrower feather so their interiors stay exactly the target's.
-        var hard = RegionBuffer(width: rect.width, height: rect.height, channels: 1)
-        FaceMasks.fill(&hard, polygon: FaceMasks.polygon(dst, CanonicalFace.oval, scale: 1.0, origin: rect), value: 1)
-        FaceMasks.intersect(&hard, FaceMasks.erode(cov, radius: 2))
-        var holes = RegionBuffer(width: rect.width, height: rect.height, channels: 1)
+        var hard = RegionBuffer(width: area.width, height: area.height, channels: 1)
+        FaceMasks.fill(&hard, polygon: FaceMasks.polygon(dst, CanonicalFace.oval, scale: 1.0, origin: area), value: 1)
+        FaceMasks.intersect(&hard, FaceMasks.erode(cov, radius: 2 * s))
+        var holes = RegionBuffer(width: area.width, height: area.height, channels: 1)
         if options.eyes == .keep {
-            FaceMasks.fill(&holes, polygon: FaceMasks.polygon(dst, CanonicalFace.rightEye, scale: 1.35, origin: rect), value: 1)
-            FaceMasks.fill(&holes, polygon: FaceMasks.polygon(dst, CanonicalFace.leftEye, scale: 1.35, origin: rect), value: 1)
+            FaceMasks.fill(&holes, polygon: FaceMasks.polygon(dst, CanonicalFace.rightEye, scale: 1.35, origin: area), value: 1)
+            FaceMasks.fill(&holes, polygon: FaceMasks.polygon(dst, CanonicalFace.leftEye, scale: 1.35, origin: area), value: 1)
         }
         if options.mouth == .keep {
-            FaceMasks.fill(&holes, polygon: FaceMasks.polygon(dst, CanonicalFace.innerLips, scale: 1.15, origin: rect), value: 1)
+            FaceMasks.fill(&holes, polygon: FaceMasks.polygon(dst, CanonicalFace.innerLips, scale: 1.15, origin: area), value: 1)
         }
-        let holeSoft = RegionFilter.gaussian(holes, sigma: max(0.8, 0.025 * iod))
+        let holeSoft = RegionFilter.gaussian(holes, sigma: max(0.8, 0.025 * iod) * s)
 
         if options.colorTransfer || options.lighting {
-            var stats = RegionBuffer(width: rect.width, height: rect.height, channels: 1)
-            FaceMasks.fill(&stats, polygon: FaceMasks.polygon(dst, CanonicalFace.oval, scale: 0.85, origin: rect), value: 1)
-            FaceMasks.fill(&stats, polygon: FaceMasks.polygon(dst, CanonicalFace.outerLips, scale: 1.2, origin: rect), value: 0)
-            FaceMasks.fill(&stats, polygon: FaceMasks.polygon(dst, CanonicalFace.rightEye, scale: 1.7, origin: rect), value: 0)
-            FaceMasks.fill(&stats, polygon: FaceMasks.polygon(dst, CanonicalFace.leftEye, scale: 1.7, origin: rect), value: 0)
-            FaceMasks.intersect(&stats, FaceMasks.erode(cov, radius: 3))
-            var tLab = tgt
-            LabColor.rgbToLab(&tLab, where: stats)
-            LabColor.rgbToLab(&warped, where: cov)
-            if options.colorTransfer, let s = LabColor.stats(warped, mask: stats), let t = LabColor.stats(tLab, mask: stats) {
+            var stats = RegionBuffer(width: area.width, height: area.height, channels: 1)
+            FaceMasks.fill(&stats, polygon: FaceMasks.polygon(dst, CanonicalFace.oval, scale: 0.85, origin: area), value: 1)
+            FaceMasks.fill(&stats, polygon: FaceMasks.polygon(dst, CanonicalFace.outerLips, scale: 1.2, origin: area), value: 0)
+            FaceMasks.fill(&stats, polygon: FaceMasks.polygon(dst, CanonicalFace.rightEye, scale: 1.7, origin: area), value: 0)
+            FaceMasks.fill(&stats, polygon: FaceMasks.polygon(dst, CanonicalFace.leftEye, scale: 1.7, origin: area), value: 0)
+            FaceMasks.intersect(&stats, FaceMasks.erode(cov, radius: 3 * s))
+            // Lab only where it is read: the target inside the statistics mask, the source where drawn.
+            let statsBox = FaceMasks.bounds(stats), covBox = FaceMasks.bounds(cov) ?? area
+            let tLab = FaceMasks.converting(tgt, in: statsBox ?? covBox) { $0.toLab() }
+            warped = FaceMasks.converting(warped, in: covBox) { $0.toLab() }
+            if options.colorTransfer, let sw = LabColor.stats(warped, mask: stats), let t = LabColor.stats(tLab, mask: stats) {
                 let a = options.colorSmoothing
-                state.source = state.source.map { $0.blended(toward: s, alpha: a) } ?? s
+                state.source = state.source.map { $0.blended(toward: sw, alpha: a) } ?? sw
                 state.target = state.target.map { $0.blended(toward: t, alpha: a) } ?? t
                 LabColor.transfer(&warped, where: cov, from: state.source!, to: state.target!)
             }
             if options.lighting {
-                LightingTransfer.apply(srcLab: &warped, targetLab: tLab, statsMask: stats, apply: cov, sigma: 0.35 * iod)
+                LightingTransfer.apply(srcLab: &warped, targetLab: tLab, statsMask: stats, apply: cov, sigma: 0.35 * iod * s)
             }
-            LabColor.labToRGB(&warped, where: cov)
+            warped = FaceMasks.converting(warped, in: covBox) { Image.fromLab($0) }
         }
 
-        let blended: RegionBuffer
+        let blended: RegionBuffer, soft: RegionBuffer
         switch options.blend {
         case .pyramid:
-            var soft = RegionFilter.gaussian(FaceMasks.erode(hard, radius: 1.5 * feather), sigma: feather)
-            for i in soft.data.indices { soft.data[i] *= 1 - holeSoft.data[i] }
-            blended = PyramidBlend.blend(fg: warped, bg: tgt, mask: soft, levels: options.pyramidLevels)
-            hard = soft
+            var m = RegionFilter.gaussian(FaceMasks.erode(hard, radius: 1.5 * feather * s), sigma: feather * s)
+            for i in m.data.indices { m.data[i] *= 1 - holeSoft.data[i] }
+            // Pyramid bands are counted at frame resolution: a coarser grid already stands for the finest ones.
+            let skipped = Int(log2(1 / s).rounded())
+            blended = PyramidBlend.blend(fg: warped, bg: tgt, mask: m, levels: max(1, options.pyramidLevels - skipped))
+            soft = m
         case .poisson:
-            var region = FaceMasks.erode(hard, radius: 2)
+            var region = FaceMasks.erode(hard, radius: 2 * s)
             for i in region.data.indices where holes.data[i] > 0 { region.data[i] = 0 }
-            let cloned = PoissonBlend.blend(src: warped, dst: tgt, region: region)
+            let cloned = Image.poissonBlended(source: warped, target: tgt, mask: region)
             // A one-pixel feather hides the sub-pixel staircase of the region edge.
-            let soft = RegionFilter.gaussian(region, sigma: 1)
-            blended = PyramidBlend.mix(cloned, tgt, soft)
-            hard = soft
+            soft = RegionFilter.gaussian(region, sigma: max(0.5, s))
+            blended = Image.mixed(cloned, tgt, mask: soft)
         }
-        blended.paste(into: &frame, at: rect)
-        return CompositeInfo(rect: rect, visibleTriangles: visible.filter { $0 }.count, mask: hard.data)
+        grid.composite(into: &frame, bg: tgt, blended: blended, mask: soft)
+        return CompositeInfo(rect: rect, gridWidth: grid.width, gridHeight: grid.height,
+                             visibleTriangles: visible.filter { $0 }.count, mask: soft.data)
     }
 }

@@ -37,6 +37,29 @@ enum FaceMasks {
         return indices.map { i in c + (SIMD2(pts[i].x, pts[i].y) - c) * scale - o }
     }
 
+    /// The smallest rectangle holding every positive sample of a 1-channel buffer (nil when none).
+    static func bounds(_ m: RegionBuffer) -> PixelRect? {
+        var x0 = Int.max, y0 = Int.max, x1 = -1, y1 = -1
+        m.data.withUnsafeBufferPointer { d in
+            for y in 0..<m.height {
+                let row = y * m.width
+                var first = -1, last = -1
+                for x in 0..<m.width where d[row + x] > 0 { if first < 0 { first = x }; last = x }
+                if first >= 0 { x0 = min(x0, first); x1 = max(x1, last); y0 = min(y0, y); y1 = y }
+            }
+        }
+        return x1 < 0 ? nil : PixelRect(x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1)
+    }
+
+    /// `image` with only the pixels inside `box` passed through `convert` (a per-pixel colour
+    /// conversion); the rest is left as it is. Converting the whole image when `box` is nil.
+    static func converting(_ image: RegionBuffer, in box: PixelRect?, _ convert: (RegionBuffer) -> RegionBuffer) -> RegionBuffer {
+        guard let b = box, b.area < image.width * image.height else { return convert(image) }
+        var out = image
+        out.paste(convert(image.cropped(x: b.x, y: b.y, width: b.width, height: b.height)), x: b.x, y: b.y)
+        return out
+    }
+
     /// Multiplies two 1-channel buffers in place (`a *= b`).
     static func intersect(_ a: inout RegionBuffer, _ b: RegionBuffer) {
         for i in a.data.indices { a.data[i] *= b.data[i] }

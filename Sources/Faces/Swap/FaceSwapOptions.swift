@@ -40,8 +40,12 @@ public struct FaceSwapOptions: Sendable, Equatable, Codable {
     public var colorSmoothing: Float = 0.25
     /// Feather width of the blend mask as a fraction of the inter-ocular distance.
     public var feather: Float = 0.12
-    /// Pyramid levels for `.pyramid`.
+    /// Pyramid levels for `.pyramid` (counted at frame resolution).
     public var pyramidLevels = 5
+    /// When the target face is larger than the source face, warp, colour, lighting and blend on a
+    /// grid at the source face's resolution and composite once at frame resolution (default on;
+    /// the source holds no finer detail). Off does all of it at frame resolution, which is slower.
+    public var sourceResolutionGrid = true
     /// Creates the default options.
     public init() {}
 }

@@ -133,7 +133,8 @@ public final class FaceSwapSession {
         let entry = analysed.entry
         switch config.smoothing.mode {
         case .off, .online:
-            return [try composite(entry)]
+            var e = entry
+            return [try composite(&e)]
         case .offline:
             pending.append(entry)
             var out: [SwappedFrame] = []
@@ -161,19 +162,22 @@ public final class FaceSwapSession {
             for p in pending.prefix(k) where p.scene == e.scene { if let s = p.tracks[id] { window.append((p.index - e.index, s)) } }
             if let s = OfflineSmoother.smooth(window, options: config.smoothing) { e.tracks[id] = s }
         }
-        let result = try composite(e)
+        let result = try composite(&e)
         // Keep only the raw samples for look-behind: the smoothed ones would double-smooth.
         var past = e
-        past.image = ByteImage(width: 1, height: 1, channels: 3)
         past.tracks = rawTracks
         history.append(past)
         if history.count > k { history.removeFirst(history.count - k) }
         return result
     }
 
-    private func composite(_ entry: Entry) throws -> SwappedFrame {
+    /// Renders `entry`, moving its image out (the entry keeps a 1×1 placeholder), so the frame is
+    /// written in place rather than copied.
+    private func composite(_ entry: inout Entry) throws -> SwappedFrame {
         if entry.cut { appearance = [:]; online = [:] }
+        let original = keepOriginals.contains(entry.index) ? entry.image : nil
         var image = entry.image
+        entry.image = ByteImage(width: 1, height: 1, channels: 3)
         var ids: [Int] = []
         var used: [[SIMD3<Float>]] = []
         for id in entry.tracks.keys.sorted() {
@@ -190,6 +194,6 @@ public final class FaceSwapSession {
         if let corner = config.watermark { Watermark.draw(on: &image, corner: corner) }
         let report = FrameReport(index: entry.index, faces: entry.faces, swapped: ids.count, sceneCut: entry.cut,
                                  trackIDs: ids, landmarks: recordLandmarks ? used : nil)
-        return SwappedFrame(image: image, report: report, original: keepOriginals.contains(entry.index) ? entry.image : nil)
+        return SwappedFrame(image: image, report: report, original: original)
     }
 }

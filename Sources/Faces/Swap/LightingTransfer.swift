@@ -31,29 +31,43 @@ enum LightingTransfer {
         return (small, f)
     }
 
-    /// Bilinear sample of a decimated grid at full-resolution pixel (x, y); NaN neighbours fall back to a valid corner.
-    @inline(__always) static func sample(_ g: RegionBuffer, _ f: Int, _ x: Int, _ y: Int) -> Float {
-        let sw = g.width, sh = g.height
-        let fy = min(max((Float(y) + 0.5) / Float(f) - 0.5, 0), Float(sh - 1))
-        let fx = min(max((Float(x) + 0.5) / Float(f) - 0.5, 0), Float(sw - 1))
-        let y0 = Int(fy), y1 = min(y0 + 1, sh - 1), ay = fy - Float(y0)
-        let x0 = Int(fx), x1 = min(x0 + 1, sw - 1), ax = fx - Float(x0)
-        let v00 = g.data[y0 * sw + x0], v10 = g.data[y0 * sw + x1], v01 = g.data[y1 * sw + x0], v11 = g.data[y1 * sw + x1]
-        let v = (v00 * (1 - ax) + v10 * ax) * (1 - ay) + (v01 * (1 - ax) + v11 * ax) * ay
-        return v.isNaN ? (v00.isNaN ? v11 : v00) : v
+    /// Bilinear sampling positions of a decimated grid (`n` samples, factor `f`) for each of `count`
+    /// full-resolution positions: lower index, upper index, weight of the upper one.
+    static func axis(count: Int, grid n: Int, factor f: Int) -> [(Int, Int, Float)] {
+        (0..<count).map { x in
+            let fx = min(max((Float(x) + 0.5) / Float(f) - 0.5, 0), Float(n - 1))
+            let x0 = Int(fx)
+            return (x0, min(x0 + 1, n - 1), fx - Float(x0))
+        }
     }
 
     /// Scales source L (channel 0 of the Lab buffer `srcLab`) by the clamped shading ratio where `apply` > 0.
+    /// Each low-pass is sampled bilinearly; a NaN neighbour (no mask support) falls back to a valid corner.
     static func apply(srcLab: inout RegionBuffer, targetLab: RegionBuffer, statsMask: RegionBuffer,
                       apply region: RegionBuffer, sigma: Float) {
         let (ls, f) = lowpass(srcLab, channel: 0, mask: statsMask, sigma: sigma)
         let (lt, _) = lowpass(targetLab, channel: 0, mask: statsMask, sigma: sigma)
-        let w = srcLab.width
-        for y in 0..<srcLab.height { for x in 0..<w where region.data[y * w + x] > 0 {
-            let a = sample(lt, f, x, y), b = sample(ls, f, x, y)
-            guard a.isFinite, b.isFinite, b > 1 else { continue }
-            let r = min(max(a / b, 0.6), 1.6), p = y * w + x
-            srcLab.data[3 * p] = min(srcLab.data[3 * p] * r, 100)
+        let w = srcLab.width, gw = ls.width
+        let xs = axis(count: w, grid: gw, factor: f), ys = axis(count: srcLab.height, grid: ls.height, factor: f)
+        @inline(__always) func sample(_ g: UnsafePointer<Float>, _ r0: Int, _ r1: Int, _ ay: Float, _ x: (Int, Int, Float)) -> Float {
+            let (x0, x1, ax) = x
+            let v00 = g[r0 + x0], v10 = g[r0 + x1], v01 = g[r1 + x0], v11 = g[r1 + x1]
+            let v = (v00 * (1 - ax) + v10 * ax) * (1 - ay) + (v01 * (1 - ax) + v11 * ax) * ay
+            return v.isNaN ? (v00.isNaN ? v11 : v00) : v
+        }
+        ls.data.withUnsafeBufferPointer { sp in lt.data.withUnsafeBufferPointer { tp in
+          region.data.withUnsafeBufferPointer { rp in srcLab.data.withUnsafeMutableBufferPointer { d in
+            let s = sp.baseAddress!, t = tp.baseAddress!
+            for y in 0..<srcLab.height {
+                let (gy0, gy1, ay) = ys[y], r0 = gy0 * gw, r1 = gy1 * gw
+                for x in 0..<w where rp[y * w + x] > 0 {
+                    let a = sample(t, r0, r1, ay, xs[x]), b = sample(s, r0, r1, ay, xs[x])
+                    guard a.isFinite, b.isFinite, b > 1 else { continue }
+                    let r = min(max(a / b, 0.6), 1.6), p = y * w + x
+                    d[3 * p] = min(d[3 * p] * r, 100)
+                }
+            }
+          } }
         } }
     }
 }

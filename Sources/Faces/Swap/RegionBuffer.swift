@@ -30,31 +30,13 @@ public struct PixelRect: Sendable, Equatable, Codable {
     public var area: Int { width * height }
 }
 
-/// Interleaved float samples covering a `PixelRect` (internal working buffer of the swap).
-struct RegionBuffer {
-    var width: Int
-    var height: Int
-    var channels: Int
-    var data: [Float]
+/// The swap's working buffers are Imaging's float images (interleaved, values 0...1 for colour).
+typealias RegionBuffer = Image
 
-    init(width: Int, height: Int, channels: Int, fill: Float = 0) {
-        self.width = width; self.height = height; self.channels = channels
-        data = [Float](repeating: fill, count: width * height * channels)
-    }
-
+extension Image {
     /// Copies a rectangle of an 8-bit image into floats in 0...1.
     init(cropping image: ByteImage, _ r: PixelRect) {
-        self.init(width: r.width, height: r.height, channels: image.channels)
-        let c = channels, iw = image.width
-        image.data.withUnsafeBufferPointer { src in
-            data.withUnsafeMutableBufferPointer { dst in
-                let s: Float = 1 / 255
-                for y in 0..<r.height {
-                    let so = ((r.y + y) * iw + r.x) * c, d0 = y * r.width * c
-                    for i in 0..<(r.width * c) { dst[d0 + i] = Float(src[so + i]) * s }
-                }
-            }
-        }
+        self.init(image.cropped(x: r.x, y: r.y, width: r.width, height: r.height))
     }
 
     /// Writes the buffer back into `image` at `r`, rounding to 8 bits.
@@ -86,30 +68,33 @@ enum RegionFilter {
             let small = gaussian(decimate(buf, f), sigma: sigma / Float(f))
             return upsample(small, factor: f, width: buf.width, height: buf.height)
         }
-        let radius = max(1, Int((3 * sigma).rounded(.up)))
-        var k = [Float](repeating: 0, count: 2 * radius + 1)
-        var sum: Float = 0
-        for i in -radius...radius { let v = expf(-Float(i * i) / (2 * sigma * sigma)); k[i + radius] = v; sum += v }
-        for i in k.indices { k[i] /= sum }
-        return separable(buf, kernel: k)
+        return buf.gaussianBlurred(sigma: sigma)
     }
 
     /// Box-average decimation by an integer factor (partial edge cells average what they cover).
     static func decimate(_ b: RegionBuffer, _ f: Int) -> RegionBuffer {
         let w = (b.width + f - 1) / f, h = (b.height + f - 1) / f, c = b.channels
         var out = RegionBuffer(width: w, height: h, channels: c)
-        var count = [Float](repeating: 0, count: w * h)
-        b.data.withUnsafeBufferPointer { s in
-            out.data.withUnsafeMutableBufferPointer { d in
-                for y in 0..<b.height {
-                    let oy = y / f
-                    for x in 0..<b.width {
-                        let o = oy * w + x / f
-                        count[o] += 1
-                        for ch in 0..<c { d[o * c + ch] += s[(y * b.width + x) * c + ch] }
+        b.data.withUnsafeBufferPointer { sb in
+            out.data.withUnsafeMutableBufferPointer { db in
+                let s = sb.baseAddress!, d = db.baseAddress!
+                // Sum each cell row by row (f source rows per output row), then divide by the cell's size.
+                for oy in 0..<h {
+                    let y0 = oy * f, y1 = min(y0 + f, b.height)
+                    let o = d + oy * w * c
+                    for y in y0..<y1 {
+                        let row = s + y * b.width * c
+                        for x in 0..<b.width {
+                            let q = o + (x / f) * c, p = row + x * c
+                            for ch in 0..<c { q[ch] += p[ch] }
+                        }
+                    }
+                    let rows = Float(y1 - y0)
+                    for ox in 0..<w {
+                        let inv = 1 / (rows * Float(min(ox * f + f, b.width) - ox * f))
+                        for ch in 0..<c { o[ox * c + ch] *= inv }
                     }
                 }
-                for o in 0..<(w * h) { let inv = 1 / max(count[o], 1); for ch in 0..<c { d[o * c + ch] *= inv } }
             }
         }
         return out
@@ -124,14 +109,16 @@ enum RegionFilter {
             let fx = min(max((Float(x) + 0.5) / Float(f) - 0.5, 0), Float(sw - 1))
             x0s[x] = Int(fx); x1s[x] = min(x0s[x] + 1, sw - 1); axs[x] = fx - Float(x0s[x])
         }
-        s.data.withUnsafeBufferPointer { sp in
-            out.data.withUnsafeMutableBufferPointer { dp in
+        s.data.withUnsafeBufferPointer { spb in
+            out.data.withUnsafeMutableBufferPointer { dpb in
+              x0s.withUnsafeBufferPointer { x0p in x1s.withUnsafeBufferPointer { x1p in axs.withUnsafeBufferPointer { axp in
+                let sp = spb.baseAddress!, dp = dpb.baseAddress!
                 for y in 0..<height {
                     let fy = min(max((Float(y) + 0.5) / Float(f) - 0.5, 0), Float(sh - 1))
                     let y0 = Int(fy), y1 = min(y0 + 1, sh - 1), ay = fy - Float(y0)
                     let r0 = y0 * sw * c, r1 = y1 * sw * c, o = y * width * c
                     for x in 0..<width {
-                        let a = x0s[x] * c, b = x1s[x] * c, ax = axs[x]
+                        let a = x0p[x] * c, b = x1p[x] * c, ax = axp[x]
                         for ch in 0..<c {
                             let t = sp[r0 + a + ch] + (sp[r0 + b + ch] - sp[r0 + a + ch]) * ax
                             let u = sp[r1 + a + ch] + (sp[r1 + b + ch] - sp[r1 + a + ch]) * ax
@@ -139,59 +126,7 @@ enum RegionFilter {
                         }
                     }
                 }
-            }
-        }
-        return out
-    }
-
-    /// Applies the same 1-D kernel horizontally then vertically (clamped edges), row bands in parallel.
-    static func separable(_ buf: RegionBuffer, kernel k: [Float]) -> RegionBuffer {
-        let w = buf.width, h = buf.height, c = buf.channels, r = k.count / 2
-        guard w > 0, h > 0 else { return buf }
-        var tmp = RegionBuffer(width: w, height: h, channels: c)
-        var out = RegionBuffer(width: w, height: h, channels: c)
-        let chunks = min(h, 4)
-        let rowLen = w * c
-        buf.data.withUnsafeBufferPointer { srcB in
-            tmp.data.withUnsafeMutableBufferPointer { dstB in
-                k.withUnsafeBufferPointer { kb in
-                    let kk = SharedPointer(kb), src = SharedPointer(srcB), dst = SharedMutablePointer(dstB)
-                    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                        // Each row is copied into a padded line (edges replicated) so the taps need no clamping.
-                        let pad = UnsafeMutablePointer<Float>.allocate(capacity: (w + 2 * r) * c)
-                        defer { pad.deallocate() }
-                        for y in (chunk * h / chunks)..<((chunk + 1) * h / chunks) {
-                            let row = y * rowLen
-                            for x in 0..<(w + 2 * r) {
-                                let sx = min(max(x - r, 0), w - 1)
-                                for ch in 0..<c { pad[x * c + ch] = src[row + sx * c + ch] }
-                            }
-                            let o = dst.base + row
-                            for i in 0..<rowLen { o[i] = 0 }
-                            for j in 0...(2 * r) {
-                                let kv = kk[j], p = pad + j * c
-                                for i in 0..<rowLen { o[i] += kv * p[i] }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        tmp.data.withUnsafeBufferPointer { srcB in
-            out.data.withUnsafeMutableBufferPointer { dstB in
-                k.withUnsafeBufferPointer { kb in
-                    let kk = SharedPointer(kb), src = SharedPointer(srcB), dst = SharedMutablePointer(dstB)
-                    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                        for y in (chunk * h / chunks)..<((chunk + 1) * h / chunks) {
-                            let o = dst.base + y * rowLen
-                            for i in 0..<rowLen { o[i] = 0 }
-                            for j in -r...r {
-                                let yy = min(max(y + j, 0), h - 1), kv = kk[j + r], s = src.base + yy * rowLen
-                                for i in 0..<rowLen { o[i] += kv * s[i] }
-                            }
-                        }
-                    }
-                }
+              } } }
             }
         }
         return out

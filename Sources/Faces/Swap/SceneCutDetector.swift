@@ -20,8 +20,10 @@ public struct SceneCutDetector: Sendable {
                 let x0 = tx * image.width / tw, x1 = (tx + 1) * image.width / tw
                 let y0 = ty * image.height / th, y1 = (ty + 1) * image.height / th
                 var s = 0, n = 0
-                // Subsample every other pixel: enough for a cut detector.
-                for y in stride(from: y0, to: y1, by: 2) { for x in stride(from: x0, to: x1, by: 2) {
+                // Subsample about 10×10 pixels per cell (every other pixel on small frames): enough
+                // for a cut detector, and the cost no longer grows with the frame size.
+                let sx = max(2, (x1 - x0) / 10), sy = max(2, (y1 - y0) / 10)
+                for y in stride(from: y0, to: y1, by: sy) { for x in stride(from: x0, to: x1, by: sx) {
                     let i = (y * image.width + x) * c
                     s += c >= 3 ? (Int(d[i]) * 2 + Int(d[i + 1]) * 5 + Int(d[i + 2])) / 8 : Int(d[i]); n += 1
                 } }
