@@ -36,21 +36,49 @@ public enum RGBPlanes {
         return [o0, o1, o2]
     }
 
-    /// Interleaves planes into an 8-bit RGB image of `width`×`height`, upsampling bilinearly when needed.
+    /// Interleaves planes into an 8-bit RGB image of `width`×`height`, upsampling bilinearly when needed
+    /// (pixel-centre aligned, the same samples as `Plane.resized`), in one pass: no full-size float
+    /// planes are made.
     public static func toBytes(_ planes: [Plane], width: Int, height: Int) -> ByteImage {
         precondition(planes.count == 3, "need three planes")
-        let ps = planes.map { $0.width == width && $0.height == height ? $0 : $0.resized(width: width, height: height) }
+        precondition(planes[1].width == planes[0].width && planes[2].width == planes[0].width
+                     && planes[1].height == planes[0].height && planes[2].height == planes[0].height, "plane sizes differ")
+        let w = planes[0].width, h = planes[0].height
         var out = ByteImage(width: width, height: height, channels: 3)
-        let n = width * height
+        // Column taps, as `Plane.resized` computes them (identity when the size already matches).
+        let sx = Float(w) / Float(width), sy = Float(h) / Float(height)
+        var x0s = [Int](repeating: 0, count: width), x1s = x0s, fxs = [Float](repeating: 0, count: width)
+        for x in 0..<width {
+            let fx = min(max((Float(x) + 0.5) * sx - 0.5, 0), Float(w - 1))
+            x0s[x] = Int(fx); x1s[x] = min(x0s[x] + 1, w - 1); fxs[x] = fx - Float(x0s[x])
+        }
+        let same = w == width && h == height
         out.data.withUnsafeMutableBufferPointer { dst in
-            ps[0].data.withUnsafeBufferPointer { r in ps[1].data.withUnsafeBufferPointer { g in ps[2].data.withUnsafeBufferPointer { b in
-                let d = dst.baseAddress!, pr = r.baseAddress!, pg = g.baseAddress!, pb = b.baseAddress!
-                forEachChunk(n, minChunk: 4096) { range in
-                    for i in range {
-                        d[3 * i] = quantise(pr[i]); d[3 * i + 1] = quantise(pg[i]); d[3 * i + 2] = quantise(pb[i])
+            withPlanePointers(planes) { p in
+            x0s.withUnsafeBufferPointer { x0p in x1s.withUnsafeBufferPointer { x1p in fxs.withUnsafeBufferPointer { fxp in
+                let d = dst.baseAddress!
+                forEachChunk(height, minChunk: 8) { rows in
+                    for y in rows {
+                        let o = d + y * width * 3
+                        if same {
+                            let r = p[0] + y * w, g = p[1] + y * w, b = p[2] + y * w
+                            for x in 0..<width { o[3 * x] = quantise(r[x]); o[3 * x + 1] = quantise(g[x]); o[3 * x + 2] = quantise(b[x]) }
+                            continue
+                        }
+                        let fy = min(max((Float(y) + 0.5) * sy - 0.5, 0), Float(h - 1))
+                        let y0 = Int(fy), y1 = min(y0 + 1, h - 1), wy = fy - Float(y0)
+                        for c in 0..<3 {
+                            let r0 = p[c] + y0 * w, r1 = p[c] + y1 * w
+                            for x in 0..<width {
+                                let i0 = x0p[x], i1 = x1p[x], f = fxp[x]
+                                let a = r0[i0] + (r0[i1] - r0[i0]) * f
+                                let b = r1[i0] + (r1[i1] - r1[i0]) * f
+                                o[3 * x + c] = quantise(a + (b - a) * wy)
+                            }
+                        }
                     }
                 }
-            }}}
+            }}}}
         }
         return out
     }

@@ -120,24 +120,9 @@ public final class TemporalCoherence {
 
         let flowW = back.resized(width: w, height: h)
         let maskW = mask.resized(width: w, height: h)
-        let warped = Warp.backward(prev, flow: flowW)
-        let age = Warp.backward(age0, flow: flowW)
-        var newAge = Plane(width: w, height: h)
-        let cap = parameters.maxCarry
+        let (out, newAge) = Self.blend(stylised: styl, previous: prev, age: age0, flow: flowW, mask: maskW,
+                                       coherence: c, maxCarry: parameters.maxCarry)
         var maxAge: Float = 0
-        let out = maskW.data.withUnsafeBufferPointer { mp in age.data.withUnsafeBufferPointer { ap in
-            newAge.data.withUnsafeMutableBufferPointer { np in
-                warped[0].data.withUnsafeBufferPointer { w0 in warped[1].data.withUnsafeBufferPointer { w1 in
-                warped[2].data.withUnsafeBufferPointer { w2 in
-                    mapRGB(styl) { r, g, b, i in
-                        let carried = ap[i] + 1
-                        let a = min(c * min(max(mp[i], 0), 1), cap / carried)
-                        np[i] = a * carried
-                        return (r + a * (w0[i] - r), g + a * (w1[i] - g), b + a * (w2[i] - b))
-                    }
-                }}}
-            }
-        }}
         for v in newAge.data where v > maxAge { maxAge = v }
         report.maxAge = max(report.maxAge, maxAge)
         prevOut = out; prevAge = newAge
