@@ -181,42 +181,65 @@ public struct VariationalRefinement: Sendable {
                 // Red–black SOR. A chunk of 8 pixels updates the lanes of the sweep's colour and
                 // keeps the others: their neighbours all have the other colour, so this is the
                 // same sweep as one pixel at a time, vectorised.
+                @inline(__always) func sorRow(_ y: Int, _ colour: Int) {
+                    let first = (y + colour) & 1
+                    let mine: SIMDMask<SIMD8<Int32>> = first == 0 ? evenLanes : .!evenLanes
+                    // Even-numbered chunks first, then odd ones: a chunk's ±1 neighbour loads overlap
+                    // the adjacent chunks' stores, and loading right after such a store stalls
+                    // (no store-to-load forwarding for a partial overlap).
+                    let chunks = w / 8
+                    for phase in 0..<2 {
+                    var ci = phase
+                    while ci < chunks {
+                        let k = y * w + 8 * ci
+                        let c0 = load8(wr, k), c1 = load8(wr, k - 1), c2 = load8(wd, k), c3 = load8(wd, k - w)
+                        let u0 = load8(du, k), v0 = load8(dv, k), a = load8(a12, k)
+                        let su = load8(b1, k) + c0 * load8(du, k + 1) + c1 * load8(du, k - 1)
+                            + c2 * load8(du, k + w) + c3 * load8(du, k - w)
+                        var u1 = u0 + om * ((su - a * v0) * load8(inv1, k) - u0)
+                        u1.replace(with: u0, where: .!mine)
+                        let sv = load8(b2, k) + c0 * load8(dv, k + 1) + c1 * load8(dv, k - 1)
+                            + c2 * load8(dv, k + w) + c3 * load8(dv, k - w)
+                        var v1 = v0 + om * ((sv - a * u1) * load8(inv2, k) - v0)
+                        v1.replace(with: v0, where: .!mine)
+                        store8(du, k, u1); store8(dv, k, v1)
+                        ci += 2
+                    }
+                    }
+                    var x = 8 * chunks
+                    x += (x + first) & 1
+                    while x < w {
+                        let k = y * w + x
+                        let c0 = wr[k], c1 = wr[k - 1], c2 = wd[k], c3 = wd[k - w]
+                        let su = b1[k] + c0 * du[k + 1] + c1 * du[k - 1] + c2 * du[k + w] + c3 * du[k - w]
+                        let nu = (su - a12[k] * dv[k]) * inv1[k]
+                        du[k] += om * (nu - du[k])
+                        let sv = b2[k] + c0 * dv[k + 1] + c1 * dv[k - 1] + c2 * dv[k + w] + c3 * dv[k - w]
+                        let nv = (sv - a12[k] * du[k]) * inv2[k]
+                        dv[k] += om * (nv - dv[k])
+                        x += 2
+                    }
+                }
+                // Both colours in one pass over memory (a wavefront): black row y − 1 only needs red
+                // rows y − 2…y, so it is swept right after red row y. Rows are split into bands
+                // swept in parallel; a band's first and last black rows need red rows of the
+                // neighbouring bands, so they are swept after all bands. Same updates as a full red
+                // sweep followed by a full black sweep.
+                let bands = max(1, min(2 * coreCount, h / 16))
                 for _ in 0..<sorIterations {
-                    for colour in 0..<2 {
-                        parallelChunks(h, minChunk: 16) { rows in
-                            for y in rows {
-                                let first = (y + colour) & 1
-                                let mine: SIMDMask<SIMD8<Int32>> = first == 0 ? evenLanes : .!evenLanes
-                                var x = 0
-                                while x + 8 <= w {
-                                    let k = y * w + x
-                                    let c0 = load8(wr, k), c1 = load8(wr, k - 1), c2 = load8(wd, k), c3 = load8(wd, k - w)
-                                    let u0 = load8(du, k), v0 = load8(dv, k), a = load8(a12, k)
-                                    let su = load8(b1, k) + c0 * load8(du, k + 1) + c1 * load8(du, k - 1)
-                                        + c2 * load8(du, k + w) + c3 * load8(du, k - w)
-                                    var u1 = u0 + om * ((su - a * v0) * load8(inv1, k) - u0)
-                                    u1.replace(with: u0, where: .!mine)
-                                    let sv = load8(b2, k) + c0 * load8(dv, k + 1) + c1 * load8(dv, k - 1)
-                                        + c2 * load8(dv, k + w) + c3 * load8(dv, k - w)
-                                    var v1 = v0 + om * ((sv - a * u1) * load8(inv2, k) - v0)
-                                    v1.replace(with: v0, where: .!mine)
-                                    store8(du, k, u1); store8(dv, k, v1)
-                                    x += 8
-                                }
-                                x += (x + first) & 1
-                                while x < w {
-                                    let k = y * w + x
-                                    let c0 = wr[k], c1 = wr[k - 1], c2 = wd[k], c3 = wd[k - w]
-                                    let su = b1[k] + c0 * du[k + 1] + c1 * du[k - 1] + c2 * du[k + w] + c3 * du[k - w]
-                                    let nu = (su - a12[k] * dv[k]) * inv1[k]
-                                    du[k] += om * (nu - du[k])
-                                    let sv = b2[k] + c0 * dv[k + 1] + c1 * dv[k - 1] + c2 * dv[k + w] + c3 * dv[k - w]
-                                    let nv = (sv - a12[k] * du[k]) * inv2[k]
-                                    dv[k] += om * (nv - dv[k])
-                                    x += 2
-                                }
+                    parallelChunks(bands, minChunk: 1) { range in
+                        for band in range {
+                            let lo = h * band / bands, hi = h * (band + 1) / bands
+                            for y in lo..<hi {
+                                sorRow(y, 0)
+                                if y - 1 > lo { sorRow(y - 1, 1) }
                             }
                         }
+                    }
+                    for band in 0..<bands {
+                        let lo = h * band / bands, hi = h * (band + 1) / bands
+                        sorRow(lo, 1)
+                        if hi - 1 > lo { sorRow(hi - 1, 1) }
                     }
                 }
             }
