@@ -239,7 +239,8 @@ extension Plane {
         var out = Plane(uninitializedWidth: width, height: height)
         data.withUnsafeBufferPointer { s in
             out.data.withUnsafeMutableBufferPointer { d in
-                for i in 0..<s.count { d[i] = f(s[i]) }
+                let src = s.baseAddress!, dst = d.baseAddress!
+                parallelChunks(s.count, minChunk: 16384) { r in for i in r { dst[i] = f(src[i]) } }
             }
         }
         return out

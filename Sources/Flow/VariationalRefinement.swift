@@ -49,7 +49,13 @@ public struct VariationalRefinement: Sendable {
             var ix = i0x, iy = i0y
             ix.data.withUnsafeMutableBufferPointer { px in iy.data.withUnsafeMutableBufferPointer { py in
                 i1x.data.withUnsafeBufferPointer { qx in i1y.data.withUnsafeBufferPointer { qy in
-                    for k in 0..<n { px[k] = 0.5 * (px[k] + qx[k]); py[k] = 0.5 * (py[k] + qy[k]) }
+                    let ax = px.baseAddress!, ay = py.baseAddress!, bx = qx.baseAddress!, by = qy.baseAddress!
+                    var k = 0
+                    while k + 8 <= n {
+                        store8(ax, k, 0.5 * (load8(ax, k) + load8(bx, k))); store8(ay, k, 0.5 * (load8(ay, k) + load8(by, k)))
+                        k += 8
+                    }
+                    while k < n { ax[k] = 0.5 * (ax[k] + bx[k]); ay[k] = 0.5 * (ay[k] + by[k]); k += 1 }
                 }}
             }}
             let (ixx, ixy) = ix.gradients()

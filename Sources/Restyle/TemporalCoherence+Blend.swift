@@ -36,6 +36,54 @@ extension TemporalCoherence {
     }
 }
 
+extension TemporalCoherence {
+    /// Fraction of valid (non-occluded) pixels, and the mean absolute luma residual |L − W(L_prev)|
+    /// over them (1 when none is valid), in parallel bands.
+    static func validFractionAndResidual(mask: Plane, luma: Plane, warped: Plane) -> (valid: Float, residual: Float) {
+        let n = mask.count
+        if n == 0 { return (0, 1) }
+        let bands = 8
+        var partial = [Double](repeating: 0, count: 2 * bands)
+        withPointers3(mask, luma, warped) { m, l, w in
+            partial.withUnsafeMutableBufferPointer { pp in
+                let out = pp.baseAddress!
+                forEachChunk(bands, minChunk: 1) { range in
+                    for band in range {
+                        var res: Double = 0, cnt: Double = 0
+                        for i in (n * band / bands)..<(n * (band + 1) / bands) where m[i] > 0 {
+                            res += Double(abs(l[i] - w[i])); cnt += 1
+                        }
+                        out[2 * band] = res; out[2 * band + 1] = cnt
+                    }
+                }
+            }
+        }
+        var res: Double = 0, cnt: Double = 0
+        for band in 0..<bands { res += partial[2 * band]; cnt += partial[2 * band + 1] }
+        return (Float(cnt / Double(n)), cnt > 0 ? Float(res / cnt) : 1)
+    }
+
+    /// Largest sample of a plane (0 for an empty one or one with no positive sample).
+    static func maximum(_ p: Plane) -> Float {
+        p.data.withUnsafeBufferPointer { b in
+            var m = SIMD8<Float>.zero, i = 0
+            let raw = UnsafeRawPointer(b.baseAddress!)
+            while i + 8 <= b.count { m = pointwiseMax(m, raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)); i += 8 }
+            var r = m.max()
+            while i < b.count { r = max(r, b[i]); i += 1 }
+            return r
+        }
+    }
+}
+
+/// Lends three planes' base pointers.
+func withPointers3<R>(_ a: Plane, _ b: Plane, _ c: Plane,
+                      _ body: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>) -> R) -> R {
+    a.data.withUnsafeBufferPointer { pa in b.data.withUnsafeBufferPointer { pb in c.data.withUnsafeBufferPointer { pc in
+        body(pa.baseAddress!, pb.baseAddress!, pc.baseAddress!)
+    }}}
+}
+
 /// Lends the base pointers of several planes at once (read-only).
 func withPlanePointers<R>(_ planes: [Plane], _ body: ([UnsafePointer<Float>]) -> R) -> R {
     var ptrs: [UnsafePointer<Float>] = []

@@ -104,11 +104,8 @@ public final class TemporalCoherence {
         let back = dis.flow(from: luma, to: pl), fwd = dis.flow(from: pl, to: luma)
         let scale = Float(frame.width) / Float(luma.width)
         let mask = Occlusion.validMask(flow: back, reverse: fwd, pixelScale: scale, motionBoundaries: parameters.motionBoundaryTest)
-        let valid = mask.mean
         let warpedLuma = Warp.backward(pl, flow: back)
-        var res: Double = 0, cnt: Double = 0
-        for i in 0..<mask.count where mask.data[i] > 0 { res += Double(abs(luma.data[i] - warpedLuma.data[i])); cnt += 1 }
-        let residual = cnt > 0 ? Float(res / cnt) : 1
+        let (valid, residual) = Self.validFractionAndResidual(mask: mask, luma: luma, warped: warpedLuma)
         if 1 - valid > parameters.cutOccludedFraction || residual > parameters.cutResidual {
             report.cuts += 1
             prevOut = styl; prevAge = Plane(width: w, height: h)
@@ -122,9 +119,7 @@ public final class TemporalCoherence {
         let maskW = mask.resized(width: w, height: h)
         let (out, newAge) = Self.blend(stylised: styl, previous: prev, age: age0, flow: flowW, mask: maskW,
                                        coherence: c, maxCarry: parameters.maxCarry)
-        var maxAge: Float = 0
-        for v in newAge.data where v > maxAge { maxAge = v }
-        report.maxAge = max(report.maxAge, maxAge)
+        report.maxAge = max(report.maxAge, Self.maximum(newAge))
         prevOut = out; prevAge = newAge
         return out
     }
