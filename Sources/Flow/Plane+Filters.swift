@@ -80,10 +80,19 @@ extension Plane {
                                 for i in 0..<r { pp[i] = row[0]; pp[w + r + i] = row[w - 1] }
                                 for i in 0..<w { pp[r + i] = row[i] }
                                 let o = tp + y * w
-                                for x in 0..<w {
+                                var x = 0
+                                while x + 8 <= w {
+                                    let c = pp + r + x
+                                    var acc = kp[0] * load8(c, 0)
+                                    for j in 1...r { acc += kp[j] * (load8(c, -j) + load8(c, j)) }
+                                    store8(o, x, acc)
+                                    x += 8
+                                }
+                                while x < w {
                                     var acc = kp[0] * pp[r + x]
                                     for j in 1...r { acc += kp[j] * (pp[r + x - j] + pp[r + x + j]) }
                                     o[x] = acc
+                                    x += 1
                                 }
                             }
                         }
@@ -98,11 +107,20 @@ extension Plane {
                         for y in rows {
                             let o = dst + y * w
                             let c = tp + y * w
-                            for x in 0..<w { o[x] = kp[0] * c[x] }
-                            for j in 1...r {
-                                let a = tp + max(y - j, 0) * w, b = tp + min(y + j, h - 1) * w
-                                let kj = kp[j]
-                                for x in 0..<w { o[x] += kj * (a[x] + b[x]) }
+                            var x = 0
+                            while x + 8 <= w {
+                                var acc = kp[0] * load8(c, x)
+                                for j in 1...r {
+                                    acc += kp[j] * (load8(tp + max(y - j, 0) * w, x) + load8(tp + min(y + j, h - 1) * w, x))
+                                }
+                                store8(o, x, acc)
+                                x += 8
+                            }
+                            while x < w {
+                                var acc = kp[0] * c[x]
+                                for j in 1...r { acc += kp[j] * (tp[max(y - j, 0) * w + x] + tp[min(y + j, h - 1) * w + x]) }
+                                o[x] = acc
+                                x += 1
                             }
                         }
                     }

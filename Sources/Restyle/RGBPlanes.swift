@@ -165,3 +165,29 @@ func mapRGB(_ p: [Plane], _ f: (Float, Float, Float, Int) -> (Float, Float, Floa
     }}}}}}
     return [o0, o1, o2]
 }
+
+/// `mapRGB` eight pixels at a time: `f8` gets lanes i…i+7 (i a multiple of 8), `f` the tail pixels.
+/// Both must compute the same function.
+func mapRGB8(_ p: [Plane], _ f8: (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, Int) -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>),
+             _ f: (Float, Float, Float, Int) -> (Float, Float, Float)) -> [Plane] {
+    let w = p[0].width, h = p[0].height, n = w * h
+    var o0 = Plane(width: w, height: h), o1 = o0, o2 = o0
+    p[0].data.withUnsafeBufferPointer { r in p[1].data.withUnsafeBufferPointer { g in p[2].data.withUnsafeBufferPointer { b in
+    o0.data.withUnsafeMutableBufferPointer { or in o1.data.withUnsafeMutableBufferPointer { og in
+    o2.data.withUnsafeMutableBufferPointer { ob in
+        let pr = r.baseAddress!, pg = g.baseAddress!, pb = b.baseAddress!
+        let qr = or.baseAddress!, qg = og.baseAddress!, qb = ob.baseAddress!
+        forEachChunk(n / 8, minChunk: 512) { range in
+            for c in range {
+                let i = 8 * c
+                let (x, y, z) = f8(load8(pr, i), load8(pg, i), load8(pb, i), i)
+                store8(qr, i, x); store8(qg, i, y); store8(qb, i, z)
+            }
+        }
+        for i in (n / 8 * 8)..<n {
+            let (x, y, z) = f(pr[i], pg[i], pb[i], i)
+            qr[i] = x; qg[i] = y; qb[i] = z
+        }
+    }}}}}}
+    return [o0, o1, o2]
+}
