@@ -4,7 +4,8 @@ extension FlowField {
     /// Creates a field from planar components.
     public init(u: Plane, v: Plane) {
         precondition(u.width == v.width && u.height == v.height, "u and v sizes differ")
-        self.init(width: u.width, height: u.height)
+        self.width = u.width
+        self.height = u.height
         self.u = u.data
         self.v = v.data
     }

@@ -20,8 +20,9 @@ public struct Plane: Sendable, Equatable {
         self.data = [Float](repeating: value, count: width * height)
     }
 
-    /// A plane whose samples the caller promises to overwrite entirely (skips zero-filling).
-    init(uninitializedWidth width: Int, height: Int) {
+    /// A plane whose samples the caller promises to overwrite entirely before reading any
+    /// (skips zero-filling, which costs a full pass over memory for large planes).
+    public init(uninitializedWidth width: Int, height: Int) {
         self.width = width
         self.height = height
         self.data = [Float](unsafeUninitializedCapacity: width * height) { _, n in n = width * height }

@@ -46,18 +46,8 @@ public struct VariationalRefinement: Sendable {
         for _ in 0..<fixedPointIterations {
             let i1w = Warp.backward(i1, flow: FlowField(u: u, v: v))
             let (i1x, i1y) = i1w.gradients()
-            var ix = i0x, iy = i0y
-            ix.data.withUnsafeMutableBufferPointer { px in iy.data.withUnsafeMutableBufferPointer { py in
-                i1x.data.withUnsafeBufferPointer { qx in i1y.data.withUnsafeBufferPointer { qy in
-                    let ax = px.baseAddress!, ay = py.baseAddress!, bx = qx.baseAddress!, by = qy.baseAddress!
-                    var k = 0
-                    while k + 8 <= n {
-                        store8(ax, k, 0.5 * (load8(ax, k) + load8(bx, k))); store8(ay, k, 0.5 * (load8(ay, k) + load8(by, k)))
-                        k += 8
-                    }
-                    while k < n { ax[k] = 0.5 * (ax[k] + bx[k]); ay[k] = 0.5 * (ay[k] + by[k]); k += 1 }
-                }}
-            }}
+            // Gradients of the two frames, averaged.
+            let ix = averaged(i0x, i1x), iy = averaged(i0y, i1y)
             let (ixx, ixy) = ix.gradients()
             let iyy = iy.gradients().dy
             let (ux, uy) = u.gradients(), (vx, vy) = v.gradients()
@@ -262,6 +252,21 @@ public struct VariationalRefinement: Sendable {
 
 /// Lanes 0, 2, 4, 6 of an 8-pixel chunk that starts on an even column.
 let evenLanes: SIMDMask<SIMD8<Int32>> = [true, false, true, false, true, false, true, false]
+
+/// (a + b) / 2, elementwise.
+func averaged(_ a: Plane, _ b: Plane) -> Plane {
+    var out = Plane(uninitializedWidth: a.width, height: a.height)
+    let n = a.count
+    a.data.withUnsafeBufferPointer { pa in b.data.withUnsafeBufferPointer { pb in
+        out.data.withUnsafeMutableBufferPointer { po in
+            let x = pa.baseAddress!, y = pb.baseAddress!, o = po.baseAddress!
+            var k = 0
+            while k + 8 <= n { store8(o, k, 0.5 * (load8(x, k) + load8(y, k))); k += 8 }
+            while k < n { o[k] = 0.5 * (x[k] + y[k]); k += 1 }
+        }
+    }}
+    return out
+}
 
 /// Lends base pointers of several arrays at once (read-only).
 func withPointers<R>(_ arrays: [[Float]], _ body: ([UnsafePointer<Float>]) -> R) -> R {

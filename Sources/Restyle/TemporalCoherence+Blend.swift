@@ -8,7 +8,9 @@ extension TemporalCoherence {
     static func blend(stylised s: [Plane], previous prev: [Plane], age: Plane, flow: FlowField, mask: Plane,
                       coherence c: Float, maxCarry cap: Float) -> (out: [Plane], age: Plane) {
         let w = age.width, h = age.height
-        var o0 = Plane(width: w, height: h), o1 = o0, o2 = o0, na = o0
+        // Every sample is written below.
+        var o0 = Plane(uninitializedWidth: w, height: h), o1 = Plane(uninitializedWidth: w, height: h)
+        var o2 = Plane(uninitializedWidth: w, height: h), na = Plane(uninitializedWidth: w, height: h)
         withPlanePointers(s + prev + [age, mask, Plane(width: w, height: h, data: flow.u), Plane(width: w, height: h, data: flow.v)]) { p in
             let s0 = p[0], s1 = p[1], s2 = p[2], p0 = p[3], p1 = p[4], p2 = p[5], ap = p[6], mp = p[7], up = p[8], vp = p[9]
             o0.data.withUnsafeMutableBufferPointer { b0 in o1.data.withUnsafeMutableBufferPointer { b1 in
