@@ -1,3 +1,4 @@
+import Dispatch
 import Flow
 
 extension TemporalCoherence {
@@ -95,4 +96,28 @@ func withPlanePointers<R>(_ planes: [Plane], _ body: ([UnsafePointer<Float>]) ->
         return planes[i].data.withUnsafeBufferPointer { b in ptrs.append(b.baseAddress!); return go(i + 1) }
     }
     return go(0)
+}
+
+/// Runs three independent jobs on the thread pool and returns their results.
+func concurrently<A, B, C>(_ a: () -> A, _ b: () -> B, _ c: () -> C) -> (A, B, C) {
+    let slots = Slots3<A, B, C>()
+    withoutActuallyEscaping(a) { a in withoutActuallyEscaping(b) { b in withoutActuallyEscaping(c) { c in
+        nonisolated(unsafe) let jobs = (a, b, c)
+        DispatchQueue.concurrentPerform(iterations: 3) { i in
+            switch i {
+            case 0: slots.a = jobs.0()
+            case 1: slots.b = jobs.1()
+            default: slots.c = jobs.2()
+            }
+        }
+    }}}
+    return (slots.a!, slots.b!, slots.c!)
+}
+
+/// Result slots of `concurrently`. Invariant: each slot is written by exactly one iteration of
+/// `concurrentPerform` and read only after it returned, so no slot is ever accessed concurrently.
+private final class Slots3<A, B, C>: @unchecked Sendable {
+    var a: A?
+    var b: B?
+    var c: C?
 }

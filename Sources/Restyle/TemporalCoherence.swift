@@ -80,9 +80,8 @@ public final class TemporalCoherence {
     public func processPlanes(_ frame: ByteImage) -> [Plane] {
         report.frames += 1
         let rgb = RGBPlanes.from(frame, factor: stylizer.reduction)
-        let styl = stylizer.stylize(rgb)
         let c = parameters.coherence
-        if c <= 0 { return styl }
+        if c <= 0 { return stylizer.stylize(rgb) }
 
         var flowFactor = 1
         while max(frame.width, frame.height) / flowFactor > parameters.maxFlowSide { flowFactor *= 2 }
@@ -94,14 +93,19 @@ public final class TemporalCoherence {
         while f < flowFactor { luma = luma.halved(); f *= 2 }
         defer { prevLuma = luma }
 
-        let w = styl[0].width, h = styl[0].height
+        let w = rgb[0].width, h = rgb[0].height
         guard let prev = prevOut, let age0 = prevAge, let pl = prevLuma,
               pl.width == luma.width, pl.height == luma.height, prev[0].width == w, prev[0].height == h else {
+            let styl = stylizer.stylize(rgb)
             prevOut = styl; prevAge = Plane(width: w, height: h)
             report.meanValidFraction = validSum / Double(report.frames)
             return styl
         }
-        let back = dis.flow(from: luma, to: pl), fwd = dis.flow(from: pl, to: luma)
+        // The look and the two flows are independent: run them side by side (each still splits its
+        // own loops), which keeps both cores busier than three parallel phases one after another.
+        let stylizer = self.stylizer, dis = self.dis, current = luma
+        let (styl, back, fwd) = concurrently({ stylizer.stylize(rgb) }, { dis.flow(from: current, to: pl) },
+                                             { dis.flow(from: pl, to: current) })
         let scale = Float(frame.width) / Float(luma.width)
         let mask = Occlusion.validMask(flow: back, reverse: fwd, pixelScale: scale, motionBoundaries: parameters.motionBoundaryTest)
         let warpedLuma = Warp.backward(pl, flow: back)
