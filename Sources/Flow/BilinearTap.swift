@@ -11,16 +11,22 @@
     /// Horizontal and vertical fractions.
     public let fx: Float, fy: Float
 
-    /// Taps for position (x, y) on a `width`×`height` plane, clamped to `[0, w-1] × [0, h-1]`.
+    /// Taps for position (x, y) on a `width`×`height` plane, clamped to `[0, w-1] × [0, h-1]`
+    /// (planes narrower and shorter than 2²² pixels).
     @inlinable @inline(__always)
     public init(x: Float, y: Float, width w: Int, height h: Int) {
         let xc = min(max(x, 0), Float(w - 1))
         let yc = min(max(y, 0), Float(h - 1))
-        let x0 = Int(xc), y0 = Int(yc)
+        // floor of a value in [0, 2²²) without Int(Float)'s checks: adding 2²³ rounds it to an
+        // integer held in the low mantissa bits; step down when that rounded up.
+        var xf = (xc + 8_388_608) - 8_388_608, yf = (yc + 8_388_608) - 8_388_608
+        if xf > xc { xf -= 1 }
+        if yf > yc { yf -= 1 }
+        let x0 = Int((xf + 8_388_608).bitPattern &- 0x4B00_0000), y0 = Int((yf + 8_388_608).bitPattern &- 0x4B00_0000)
         index = y0 &* w &+ x0
         right = x0 &+ 1 < w ? 1 : 0
         down = y0 &+ 1 < h ? w : 0
-        fx = xc - Float(x0); fy = yc - Float(y0)
+        fx = xc - xf; fy = yc - yf
     }
 
     /// The bilinear sample of a plane of the size the taps were made for.
