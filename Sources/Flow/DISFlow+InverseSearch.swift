@@ -24,21 +24,40 @@ extension DISFlow {
                         let centre = (py + ps / 2) * w + (px + ps / 2)
                         let u0 = iu[centre], v0 = iv[centre]
                         // Template and gradients, mean-normalised.
-                        var mt: Float = 0, mgx: Float = 0, mgy: Float = 0
-                        for j in 0..<ps {
-                            let row = (py + j) * w + px
-                            for i in 0..<ps {
-                                let k = j * ps + i
-                                tpl[k] = p0[row + i]; gx[k] = pgx[row + i]; gy[k] = pgy[row + i]
-                                mt += tpl[k]; mgx += gx[k]; mgy += gy[k]
-                            }
-                        }
                         let inv = 1 / Float(n)
-                        mt *= inv; mgx *= inv; mgy *= inv
                         var h11: Float = 0, h12: Float = 0, h22: Float = 0
-                        for k in 0..<n {
-                            tpl[k] -= mt; gx[k] -= mgx; gy[k] -= mgy
-                            h11 += gx[k] * gx[k]; h12 += gx[k] * gy[k]; h22 += gy[k] * gy[k]
+                        if ps == 8 {
+                            // One SIMD row per patch row.
+                            var st = F8.zero, sx = F8.zero, sy = F8.zero
+                            for j in 0..<8 {
+                                let row = (py + j) * w + px
+                                let t = load8(p0, row), a = load8(pgx, row), b = load8(pgy, row)
+                                store8(tpl, 8 * j, t); store8(gx, 8 * j, a); store8(gy, 8 * j, b)
+                                st += t; sx += a; sy += b
+                            }
+                            let mt = st.sum() * inv, mgx = sx.sum() * inv, mgy = sy.sum() * inv
+                            var s11 = F8.zero, s12 = F8.zero, s22 = F8.zero
+                            for j in 0..<8 {
+                                let a = load8(gx, 8 * j) - mgx, b = load8(gy, 8 * j) - mgy
+                                store8(tpl, 8 * j, load8(tpl, 8 * j) - mt); store8(gx, 8 * j, a); store8(gy, 8 * j, b)
+                                s11 += a * a; s12 += a * b; s22 += b * b
+                            }
+                            h11 = s11.sum(); h12 = s12.sum(); h22 = s22.sum()
+                        } else {
+                            var mt: Float = 0, mgx: Float = 0, mgy: Float = 0
+                            for j in 0..<ps {
+                                let row = (py + j) * w + px
+                                for i in 0..<ps {
+                                    let k = j * ps + i
+                                    tpl[k] = p0[row + i]; gx[k] = pgx[row + i]; gy[k] = pgy[row + i]
+                                    mt += tpl[k]; mgx += gx[k]; mgy += gy[k]
+                                }
+                            }
+                            mt *= inv; mgx *= inv; mgy *= inv
+                            for k in 0..<n {
+                                tpl[k] -= mt; gx[k] -= mgx; gy[k] -= mgy
+                                h11 += gx[k] * gx[k]; h12 += gx[k] * gy[k]; h22 += gy[k] * gy[k]
+                            }
                         }
                         let det = h11 * h22 - h12 * h12
                         var u = u0, v = v0

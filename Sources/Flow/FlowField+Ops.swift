@@ -4,7 +4,8 @@ extension FlowField {
     /// Creates a field from planar components.
     public init(u: Plane, v: Plane) {
         precondition(u.width == v.width && u.height == v.height, "u and v sizes differ")
-        self.init(width: u.width, height: u.height)
+        self.width = u.width
+        self.height = u.height
         self.u = u.data
         self.v = v.data
     }
@@ -19,9 +20,8 @@ extension FlowField {
     public func resized(width ow: Int, height oh: Int) -> FlowField {
         if ow == width && oh == height { return self }
         let sx = Float(ow) / Float(width), sy = Float(oh) / Float(height)
-        var out = FlowField(u: uPlane.resized(width: ow, height: oh), v: vPlane.resized(width: ow, height: oh))
-        for i in 0..<out.u.count { out.u[i] *= sx; out.v[i] *= sy }
-        return out
+        return FlowField(u: uPlane.resized(width: ow, height: oh).map { $0 * sx },
+                         v: vPlane.resized(width: ow, height: oh).map { $0 * sy })
     }
 
     /// Mean end-point error against `truth` over pixels at least `margin` pixels from every border.

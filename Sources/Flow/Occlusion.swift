@@ -30,7 +30,8 @@ public enum Occlusion {
                         let i = y * w + x
                         let fu = au[i], fv = av[i]
                         let tx = Float(x) + fu, ty = Float(y) + fv
-                        let ru = bilinear(pbu, w, h, tx, ty), rv = bilinear(pbv, w, h, tx, ty)
+                        let tap = BilinearTap(x: tx, y: ty, width: w, height: h)
+                        let ru = tap.sample(pbu), rv = tap.sample(pbv)
                         let su = fu + ru, sv = fv + rv
                         let a2 = fu * fu + fv * fv
                         var bad = su * su + sv * sv > 0.01 * (a2 + ru * ru + rv * rv) + fbConst

@@ -80,10 +80,19 @@ extension Plane {
                                 for i in 0..<r { pp[i] = row[0]; pp[w + r + i] = row[w - 1] }
                                 for i in 0..<w { pp[r + i] = row[i] }
                                 let o = tp + y * w
-                                for x in 0..<w {
+                                var x = 0
+                                while x + 8 <= w {
+                                    let c = pp + r + x
+                                    var acc = kp[0] * load8(c, 0)
+                                    for j in 1...r { acc += kp[j] * (load8(c, -j) + load8(c, j)) }
+                                    store8(o, x, acc)
+                                    x += 8
+                                }
+                                while x < w {
                                     var acc = kp[0] * pp[r + x]
                                     for j in 1...r { acc += kp[j] * (pp[r + x - j] + pp[r + x + j]) }
                                     o[x] = acc
+                                    x += 1
                                 }
                             }
                         }
@@ -98,11 +107,20 @@ extension Plane {
                         for y in rows {
                             let o = dst + y * w
                             let c = tp + y * w
-                            for x in 0..<w { o[x] = kp[0] * c[x] }
-                            for j in 1...r {
-                                let a = tp + max(y - j, 0) * w, b = tp + min(y + j, h - 1) * w
-                                let kj = kp[j]
-                                for x in 0..<w { o[x] += kj * (a[x] + b[x]) }
+                            var x = 0
+                            while x + 8 <= w {
+                                var acc = kp[0] * load8(c, x)
+                                for j in 1...r {
+                                    acc += kp[j] * (load8(tp + max(y - j, 0) * w, x) + load8(tp + min(y + j, h - 1) * w, x))
+                                }
+                                store8(o, x, acc)
+                                x += 8
+                            }
+                            while x < w {
+                                var acc = kp[0] * c[x]
+                                for j in 1...r { acc += kp[j] * (tp[max(y - j, 0) * w + x] + tp[min(y + j, h - 1) * w + x]) }
+                                o[x] = acc
+                                x += 1
                             }
                         }
                     }
@@ -118,7 +136,8 @@ extension Plane {
         return convolvedSymmetric(gaussianKernel(sigma: sigma))
     }
 
-    /// Box mean over a (2r+1)² window, clamped borders, O(1) per pixel (running sums).
+    /// Box mean over a (2r+1)² window, clamped borders: direct sums along rows for r ≤ 8, running
+    /// sums otherwise and down columns, so the cost per pixel stays O(1) in r for large windows.
     public func boxFiltered(radius r: Int) -> Plane {
         if r <= 0 { return self }
         let w = width, h = height
@@ -128,16 +147,50 @@ extension Plane {
         data.withUnsafeBufferPointer { s in
             tmp.data.withUnsafeMutableBufferPointer { t in
                 let src = s.baseAddress!, tp = t.baseAddress!
-                parallelChunks(h, minChunk: 16) { rows in
-                    for y in rows {
-                        let row = src + y * w, o = tp + y * w
-                        var acc: Float = 0
-                        for j in -r...r { acc += row[min(max(j, 0), w - 1)] }
-                        for x in 0..<w {
-                            o[x] = acc * norm
-                            acc += row[min(x + r + 1, w - 1)] - row[max(x - r, 0)]
+                if r <= 8 && w >= 8 {
+                    // Small radii: each output sums its 2r+1 taps directly, eight outputs at a time,
+                    // from a border-padded copy of the row (no serial running sum).
+                    parallelChunks(h, minChunk: 16) { rows in
+                        let pad = UnsafeMutablePointer<Float>.allocate(capacity: w + 2 * r)
+                        defer { pad.deallocate() }
+                        for y in rows {
+                            let row = src + y * w, o = tp + y * w
+                            for i in 0..<r { pad[i] = row[0]; pad[w + r + i] = row[w - 1] }
+                            (pad + r).update(from: row, count: w)
+                            var x = 0
+                            let taps = 2 * r + 1
+                            while x + 8 <= w {
+                                // Four partial sums keep the additions independent.
+                                let p = pad + x
+                                var a0 = load8(p, 0), a1 = F8.zero, a2 = F8.zero, a3 = F8.zero
+                                var j = 1
+                                while j + 4 <= taps {
+                                    a1 += load8(p, j); a2 += load8(p, j + 1); a3 += load8(p, j + 2); a0 += load8(p, j + 3)
+                                    j += 4
+                                }
+                                while j < taps { a1 += load8(p, j); j += 1 }
+                                store8(o, x, ((a0 + a1) + (a2 + a3)) * norm)
+                                x += 8
+                            }
+                            while x < w {
+                                var acc = pad[x]
+                                for j in 1...(2 * r) { acc += pad[x + j] }
+                                o[x] = acc * norm
+                                x += 1
+                            }
                         }
                     }
+                    return
+                }
+                parallelChunks(h, minChunk: 16) { rows in
+                    var y = rows.lowerBound
+                    // Four rows at a time: the running sum is a serial chain per row, so
+                    // interleaving rows lets the additions overlap.
+                    while y + 4 <= rows.upperBound {
+                        boxRows(src + y * w, tp + y * w, w, r, norm, 4)
+                        y += 4
+                    }
+                    if y < rows.upperBound { boxRows(src + y * w, tp + y * w, w, r, norm, rows.upperBound - y) }
                 }
             }
         }
@@ -156,10 +209,16 @@ extension Plane {
                         }
                         for y in 0..<h {
                             let o = dst + y * w + x0
-                            for i in 0..<n { o[i] = a[i] * norm }
                             let add = tp + min(y + r + 1, h - 1) * w + x0
                             let sub = tp + max(y - r, 0) * w + x0
-                            for i in 0..<n { a[i] += add[i] - sub[i] }
+                            var i = 0
+                            while i + 8 <= n {
+                                let v = load8(a, i)
+                                store8(o, i, v * norm)
+                                store8(a, i, v + (load8(add, i) - load8(sub, i)))
+                                i += 8
+                            }
+                            while i < n { o[i] = a[i] * norm; a[i] += add[i] - sub[i]; i += 1 }
                         }
                     }
                 }
@@ -198,7 +257,8 @@ extension Plane {
         var out = Plane(uninitializedWidth: width, height: height)
         data.withUnsafeBufferPointer { s in
             out.data.withUnsafeMutableBufferPointer { d in
-                for i in 0..<s.count { d[i] = f(s[i]) }
+                let src = s.baseAddress!, dst = d.baseAddress!
+                parallelChunks(s.count, minChunk: 16384) { r in for i in r { dst[i] = f(src[i]) } }
             }
         }
         return out
@@ -212,4 +272,39 @@ public func gaussianKernel(sigma: Float) -> [Float] {
     let sum = k[0] + 2 * k[1...].reduce(0, +)
     for i in 0..<k.count { k[i] /= sum }
     return k
+}
+
+/// Horizontal running box means of `count` (1…4) consecutive rows of width `w`, clamped borders.
+/// Same sums in the same order as a plain per-row loop; the border segments are split off so the
+/// interior reads without clamping.
+@inline(__always)
+private func boxRows(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ w: Int, _ r: Int,
+                     _ norm: Float, _ count: Int) {
+    var acc = SIMD4<Float>.zero
+    @inline(__always) func at(_ x: Int) -> SIMD4<Float> {
+        var v = SIMD4<Float>.zero
+        for k in 0..<count { v[k] = src[k * w + x] }
+        return v
+    }
+    for j in -r...r { acc += at(min(max(j, 0), w - 1)) }
+    // Segment boundaries: x - r < 0 below lo, x + r + 1 > w - 1 from hi on.
+    let lo = min(r, w), hi = max(lo, w - r - 1)
+    var x = 0
+    @inline(__always) func put(_ x: Int) { for k in 0..<count { dst[k * w + x] = acc[k] * norm } }
+    while x < lo { put(x); acc += at(min(x + r + 1, w - 1)) - at(0); x += 1 }
+    if count == 4 {
+        let s0 = src, s1 = src + w, s2 = src + 2 * w, s3 = src + 3 * w
+        let d0 = dst, d1 = dst + w, d2 = dst + 2 * w, d3 = dst + 3 * w
+        var a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3]
+        while x < hi {
+            d0[x] = a0 * norm; d1[x] = a1 * norm; d2[x] = a2 * norm; d3[x] = a3 * norm
+            let ia = x + r + 1, ib = x - r
+            a0 += s0[ia] - s0[ib]; a1 += s1[ia] - s1[ib]; a2 += s2[ia] - s2[ib]; a3 += s3[ia] - s3[ib]
+            x += 1
+        }
+        acc = SIMD4(a0, a1, a2, a3)
+    } else {
+        while x < hi { put(x); acc += at(x + r + 1) - at(x - r); x += 1 }
+    }
+    while x < w { put(x); acc += at(min(x + r + 1, w - 1)) - at(max(x - r, 0)); x += 1 }
 }

@@ -20,8 +20,9 @@ public struct Plane: Sendable, Equatable {
         self.data = [Float](repeating: value, count: width * height)
     }
 
-    /// A plane whose samples the caller promises to overwrite entirely (skips zero-filling).
-    init(uninitializedWidth width: Int, height: Int) {
+    /// A plane whose samples the caller promises to overwrite entirely before reading any
+    /// (skips zero-filling, which costs a full pass over memory for large planes).
+    public init(uninitializedWidth width: Int, height: Int) {
         self.width = width
         self.height = height
         self.data = [Float](unsafeUninitializedCapacity: width * height) { _, n in n = width * height }
@@ -61,15 +62,7 @@ public struct Plane: Sendable, Equatable {
 /// Bilinear lookup with border clamping on a raw row-major plane.
 @inlinable @inline(__always)
 func bilinear(_ p: UnsafePointer<Float>, _ w: Int, _ h: Int, _ x: Float, _ y: Float) -> Float {
-    let xc = min(max(x, 0), Float(w - 1))
-    let yc = min(max(y, 0), Float(h - 1))
-    let x0 = Int(xc), y0 = Int(yc)
-    let x1 = min(x0 + 1, w - 1), y1 = min(y0 + 1, h - 1)
-    let fx = xc - Float(x0), fy = yc - Float(y0)
-    let r0 = p + y0 * w, r1 = p + y1 * w
-    let a = r0[x0] + (r0[x1] - r0[x0]) * fx
-    let b = r1[x0] + (r1[x1] - r1[x0]) * fx
-    return a + (b - a) * fy
+    BilinearTap(x: x, y: y, width: w, height: h).sample(p)
 }
 
 /// Public bilinear lookup on a raw plane, for callers running their own loops.

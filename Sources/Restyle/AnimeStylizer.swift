@@ -52,13 +52,19 @@ public struct AnimeStylizer: Stylizer {
         let ink = p.lines.lines(RGBPlanes.luma(smooth))
         let dq = 1 / Float(max(2, p.levels)), phi = p.sharpness / dq, sat = p.saturation, ls = p.lineStrength
         return ink.data.withUnsafeBufferPointer { inkp in
-            mapRGB(smooth) { r, g, b, i in
+            mapRGB8(smooth, { r, g, b, i in
+                let l = 0.299 * r + 0.587 * g + 0.114 * b
+                let q = roundedToNearest(l / dq) * dq
+                let lq = q + 0.5 * dq * tanh8(phi * (l - q))
+                let k = 1 - ls * (1 - load8(inkp.baseAddress!, i))
+                return ((lq + sat * (r - l)) * k, (lq + sat * (g - l)) * k, (lq + sat * (b - l)) * k)
+            }, { r, g, b, i in
                 let l = 0.299 * r + 0.587 * g + 0.114 * b
                 let q = (l / dq).rounded() * dq
                 let lq = q + 0.5 * dq * tanhf(phi * (l - q))
                 let k = 1 - ls * (1 - inkp[i])
                 return ((lq + sat * (r - l)) * k, (lq + sat * (g - l)) * k, (lq + sat * (b - l)) * k)
-            }
+            })
         }
     }
 }

@@ -12,18 +12,24 @@ public enum GuidedFilter {
         let meanI = guide.boxFiltered(radius: radius)
         let corrI = guide.map { $0 * $0 }.boxFiltered(radius: radius)
         return src.map { p in
-            let ip = zip2(guide, p) { $0 * $1 }
+            let ip = zip2(guide, p, { $0 * $1 }, { $0 * $1 })
             let meanP = p.boxFiltered(radius: radius), corrIP = ip.boxFiltered(radius: radius)
             var a = Plane(width: w, height: h), b = a
             withPointers4(meanI, corrI, meanP, corrIP) { mi, ci, mp, cip in
                 a.data.withUnsafeMutableBufferPointer { pa in b.data.withUnsafeMutableBufferPointer { pb in
-                    forEachChunk(n, minChunk: 8192) { r in
-                        for i in r {
-                            let varI = ci[i] - mi[i] * mi[i]
-                            let cov = cip[i] - mi[i] * mp[i]
-                            let ai = cov / (varI + eps)
-                            pa[i] = ai; pb[i] = mp[i] - ai * mi[i]
+                    let qa = pa.baseAddress!, qb = pb.baseAddress!
+                    forEachChunk(n / 8, minChunk: 1024) { r in
+                        for c in r {
+                            let i = 8 * c, m = load8(mi, i), p = load8(mp, i)
+                            let ai = (load8(cip, i) - m * p) / ((load8(ci, i) - m * m) + eps)
+                            store8(qa, i, ai); store8(qb, i, p - ai * m)
                         }
+                    }
+                    for i in (n / 8 * 8)..<n {
+                        let varI = ci[i] - mi[i] * mi[i]
+                        let cov = cip[i] - mi[i] * mp[i]
+                        let ai = cov / (varI + eps)
+                        pa[i] = ai; pb[i] = mp[i] - ai * mi[i]
                     }
                 }}
             }
@@ -31,7 +37,11 @@ public enum GuidedFilter {
             var q = Plane(width: w, height: h)
             withPointers4(ma, mb, guide, guide) { pa, pb, g, _ in
                 q.data.withUnsafeMutableBufferPointer { pq in
-                    forEachChunk(n, minChunk: 8192) { r in for i in r { pq[i] = pa[i] * g[i] + pb[i] } }
+                    let q = pq.baseAddress!
+                    forEachChunk(n / 8, minChunk: 1024) { r in
+                        for c in r { let i = 8 * c; store8(q, i, load8(pa, i) * load8(g, i) + load8(pb, i)) }
+                    }
+                    for i in (n / 8 * 8)..<n { pq[i] = pa[i] * g[i] + pb[i] }
                 }
             }
             return q
@@ -69,10 +79,13 @@ public struct XDoG: Sendable, Equatable {
     public func lines(_ luma: Plane) -> Plane {
         let g1 = luma.gaussianBlurred(sigma: sigma), g2 = luma.gaussianBlurred(sigma: sigma * k)
         let t = tau, e = epsilon, ph = phi
-        return zip2(g1, g2) { a, b in
+        return zip2(g1, g2, { a, b in
+            let d = a - t * b
+            return pointwiseMax(.zero, 1 + tanh8(ph * (d - e))).replacing(with: 1, where: d .>= e)
+        }, { a, b in
             let d = a - t * b
             return d >= e ? 1 : max(0, 1 + tanhf(ph * (d - e)))
-        }
+        })
     }
 }
 
@@ -86,12 +99,32 @@ public struct XDoG: Sendable, Equatable {
     return a / b
 }
 
-/// Elementwise combination of two same-size planes, in parallel.
-func zip2(_ a: Plane, _ b: Plane, _ f: (Float, Float) -> Float) -> Plane {
-    var out = Plane(width: a.width, height: a.height)
+/// `tanhf` on eight lanes (same rational approximation and clamping).
+@inline(__always) func tanh8(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    let x2 = x * x
+    let a = x * (135135 + x2 * (17325 + x2 * (378 + x2)))
+    let b = 135135 + x2 * (62370 + x2 * (3150 + x2 * 28))
+    return (a / b).replacing(with: 1, where: x .> 4.97).replacing(with: -1, where: x .< -4.97)
+}
+
+/// Nearest integer of |v| < 2²² (ties to even; `rounded()` takes ties away from zero).
+@inline(__always) func roundedToNearest(_ v: SIMD8<Float>) -> SIMD8<Float> {
+    let magic = SIMD8<Float>(repeating: 8_388_608)
+    return (v + magic) - magic
+}
+
+/// Elementwise combination of two same-size planes, in parallel: `f8` on eight samples at a time,
+/// `f` on the tail (both must compute the same function).
+func zip2(_ a: Plane, _ b: Plane, _ f8: (SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>, _ f: (Float, Float) -> Float) -> Plane {
+    var out = Plane(uninitializedWidth: a.width, height: a.height)
+    let n = a.count
     a.data.withUnsafeBufferPointer { pa in b.data.withUnsafeBufferPointer { pb in
         out.data.withUnsafeMutableBufferPointer { po in
-            forEachChunk(po.count, minChunk: 8192) { r in for i in r { po[i] = f(pa[i], pb[i]) } }
+            let x = pa.baseAddress!, y = pb.baseAddress!, o = po.baseAddress!
+            forEachChunk(n / 8, minChunk: 1024) { r in
+                for c in r { store8(o, 8 * c, f8(load8(x, 8 * c), load8(y, 8 * c))) }
+            }
+            for i in (n / 8 * 8)..<n { o[i] = f(x[i], y[i]) }
         }
     }}
     return out

@@ -8,6 +8,12 @@ public enum RestyleError: Error, Equatable, CustomStringConvertible {
     case emptyVideo(path: String)
     /// A coherence weight outside 0…1.
     case badCoherence(Float)
+    /// A style name that is not one of `Style`'s.
+    case unknownStyle(String)
+    /// A palette preset name that is not one of `PalettePreset`'s.
+    case unknownPalette(String)
+    /// The input file does not exist.
+    case noSuchInput(path: String)
 
     /// A one-line, human-readable message.
     public var description: String {
@@ -16,6 +22,11 @@ public enum RestyleError: Error, Equatable, CustomStringConvertible {
         case .styleImageTooSmall(let p, let w, let h): return "style image \(p) is too small (\(w)x\(h)); need at least 8x8"
         case .emptyVideo(let p): return "\(p) has no video frames"
         case .badCoherence(let c): return "coherence must be between 0 and 1, got \(c)"
+        case .unknownStyle(let s):
+            return "unknown style '\(s)'; choose one of \(Style.allCases.map(\.rawValue).joined(separator: ", "))"
+        case .unknownPalette(let s):
+            return "unknown palette '\(s)'; choose one of \(PalettePreset.allCases.map(\.rawValue).joined(separator: ", "))"
+        case .noSuchInput(let p): return "no such file: \(p)"
         }
     }
 }

@@ -80,9 +80,8 @@ public final class TemporalCoherence {
     public func processPlanes(_ frame: ByteImage) -> [Plane] {
         report.frames += 1
         let rgb = RGBPlanes.from(frame, factor: stylizer.reduction)
-        let styl = stylizer.stylize(rgb)
         let c = parameters.coherence
-        if c <= 0 { return styl }
+        if c <= 0 { return stylizer.stylize(rgb) }
 
         var flowFactor = 1
         while max(frame.width, frame.height) / flowFactor > parameters.maxFlowSide { flowFactor *= 2 }
@@ -94,21 +93,23 @@ public final class TemporalCoherence {
         while f < flowFactor { luma = luma.halved(); f *= 2 }
         defer { prevLuma = luma }
 
-        let w = styl[0].width, h = styl[0].height
+        let w = rgb[0].width, h = rgb[0].height
         guard let prev = prevOut, let age0 = prevAge, let pl = prevLuma,
               pl.width == luma.width, pl.height == luma.height, prev[0].width == w, prev[0].height == h else {
+            let styl = stylizer.stylize(rgb)
             prevOut = styl; prevAge = Plane(width: w, height: h)
             report.meanValidFraction = validSum / Double(report.frames)
             return styl
         }
-        let back = dis.flow(from: luma, to: pl), fwd = dis.flow(from: pl, to: luma)
+        // The look and the two flows are independent: run them side by side (each still splits its
+        // own loops), which keeps both cores busier than three parallel phases one after another.
+        let stylizer = self.stylizer, dis = self.dis, current = luma
+        let (styl, back, fwd) = concurrently({ stylizer.stylize(rgb) }, { dis.flow(from: current, to: pl) },
+                                             { dis.flow(from: pl, to: current) })
         let scale = Float(frame.width) / Float(luma.width)
         let mask = Occlusion.validMask(flow: back, reverse: fwd, pixelScale: scale, motionBoundaries: parameters.motionBoundaryTest)
-        let valid = mask.mean
         let warpedLuma = Warp.backward(pl, flow: back)
-        var res: Double = 0, cnt: Double = 0
-        for i in 0..<mask.count where mask.data[i] > 0 { res += Double(abs(luma.data[i] - warpedLuma.data[i])); cnt += 1 }
-        let residual = cnt > 0 ? Float(res / cnt) : 1
+        let (valid, residual) = Self.validFractionAndResidual(mask: mask, luma: luma, warped: warpedLuma)
         if 1 - valid > parameters.cutOccludedFraction || residual > parameters.cutResidual {
             report.cuts += 1
             prevOut = styl; prevAge = Plane(width: w, height: h)
@@ -120,26 +121,9 @@ public final class TemporalCoherence {
 
         let flowW = back.resized(width: w, height: h)
         let maskW = mask.resized(width: w, height: h)
-        let warped = Warp.backward(prev, flow: flowW)
-        let age = Warp.backward(age0, flow: flowW)
-        var newAge = Plane(width: w, height: h)
-        let cap = parameters.maxCarry
-        var maxAge: Float = 0
-        let out = maskW.data.withUnsafeBufferPointer { mp in age.data.withUnsafeBufferPointer { ap in
-            newAge.data.withUnsafeMutableBufferPointer { np in
-                warped[0].data.withUnsafeBufferPointer { w0 in warped[1].data.withUnsafeBufferPointer { w1 in
-                warped[2].data.withUnsafeBufferPointer { w2 in
-                    mapRGB(styl) { r, g, b, i in
-                        let carried = ap[i] + 1
-                        let a = min(c * min(max(mp[i], 0), 1), cap / carried)
-                        np[i] = a * carried
-                        return (r + a * (w0[i] - r), g + a * (w1[i] - g), b + a * (w2[i] - b))
-                    }
-                }}}
-            }
-        }}
-        for v in newAge.data where v > maxAge { maxAge = v }
-        report.maxAge = max(report.maxAge, maxAge)
+        let (out, newAge) = Self.blend(stylised: styl, previous: prev, age: age0, flow: flowW, mask: maskW,
+                                       coherence: c, maxCarry: parameters.maxCarry)
+        report.maxAge = max(report.maxAge, Self.maximum(newAge))
         prevOut = out; prevAge = newAge
         return out
     }

@@ -34,20 +34,23 @@ enum RestyleBench {
     }
 
     static func run(_ args: [String]) -> Int32 {
-        var preset = "veryfast", rss = true, flowTiming = true
+        var preset = "veryfast", rss = true, flowTiming = true, engineOnly = false, stageFrames = 16
         var i = 0
         while i < args.count {
             switch args[i] {
             case "--preset" where i + 1 < args.count: preset = args[i + 1]; i += 1
             case "--no-rss": rss = false
             case "--no-flow": flowTiming = false
+            case "--stage": engineOnly = true
+            case "--stage-frames" where i + 1 < args.count: stageFrames = Int(args[i + 1]) ?? 16; i += 1
             default:
-                FileHandle.standardError.write(Data("usage: kinema-bench restyle [--preset P] [--no-rss] [--no-flow]\n".utf8))
+                FileHandle.standardError.write(Data("usage: kinema-bench restyle [--preset P] [--no-rss] [--no-flow] [--stage [--stage-frames N]]\n".utf8))
                 return 2
             }
             i += 1
         }
         do {
+            if engineOnly { try stage(frames: stageFrames); return 0 }
             print("restyle benchmark: \(ProcessInfo.processInfo.activeProcessorCount) cores, libx264 preset \(preset)")
             try throughput(preset: preset)
             if flowTiming { try flow() }
@@ -88,6 +91,25 @@ enum RestyleBench {
                      m.width, m.height, s.frames, fps, cpu))
         print(String(format: "plain transcode, same run:          %.1f fps, CPU %.1f ms/frame", plainFps, plainCPU))
         print(String(format: "ratio restyle/transcode: %.2f (fps)", fps / plainFps))
+    }
+
+    /// The process stage alone (no decode, no encode): `anime` + coherence on 16 decoded 1280×720 frames
+    /// (or `--stage-frames N`; six rounds when N ≥ 16), CPU ms per frame (minimum and median), to compare versions of the stage on a loaded machine.
+    static func stage(frames count: Int) throws {
+        let reader = try VideoReader(url: clip("bigbuckbunny.mp4"))
+        var frames: [ByteImage] = []
+        while frames.count < count, let f = try reader.nextFrame() { frames.append(f.image) }
+        var cpu: [Double] = [], wall: [Double] = []
+        for _ in 0..<(count < 16 ? 1 : 6) {
+            let engine = TemporalCoherence(stylizer: StyleSettings(style: .anime).makeStylizer())
+            let t = now(), c = cpuMs()
+            for f in frames { _ = engine.process(f) }
+            let n = Double(frames.count)
+            cpu.append((cpuMs() - c) / n); wall.append((now() - t) * 1000 / n)
+        }
+        cpu.sort(); wall.sort()
+        print(String(format: "stage anime + coherence %dx%d: CPU %.1f ms/frame min, %.1f median; wall %.1f min, %.1f median",
+                     frames[0].width, frames[0].height, cpu[0], cpu[cpu.count / 2], wall[0], wall[wall.count / 2]))
     }
 
     static func flow() throws {

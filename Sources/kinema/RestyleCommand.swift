@@ -21,7 +21,7 @@ struct RestyleCommand: ParsableCommand {
     var output: String
 
     @Option(help: "Look: \(Style.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var style: Style
+    var style: String
 
     @Option(help: "Temporal coherence 0...1 (0 = independent frames; default 0.9).")
     var coherence: Float = CoherenceParameters().coherence
@@ -30,7 +30,7 @@ struct RestyleCommand: ParsableCommand {
     var styleImage: String?
 
     @Option(help: "Palette preset for --style palette without --style-image: \(PalettePreset.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var palette: PalettePreset = .ukiyoE
+    var palette: String = PalettePreset.ukiyoE.rawValue
 
     @Option(help: "Write a before/after contact sheet (PNG) here.")
     var preview: String?
@@ -40,31 +40,25 @@ struct RestyleCommand: ParsableCommand {
 
     @OptionGroup var encoding: EncodingOptions
 
-    func validate() throws {
-        guard (0...1).contains(coherence) else { throw ValidationError("--coherence must be between 0 and 1") }
-    }
-
     func run() throws {
         try runCommand {
-            let inURL = URL(fileURLWithPath: input), outURL = URL(fileURLWithPath: output)
-            guard FileManager.default.fileExists(atPath: inURL.path) else { throw CommandError("no such file: \(input)") }
-            // Everything that can fail on the user's inputs is checked before any output exists.
-            let styleImage = try self.styleImage.map { try RestylePipeline.loadStyleImage(URL(fileURLWithPath: $0)) }
-            let settings = StyleSettings(style: style, styleImage: styleImage, palettePreset: palette)
-            let params = CoherenceParameters(coherence: coherence)
+            let outURL = URL(fileURLWithPath: output)
             let previewURL = preview.map { URL(fileURLWithPath: $0) }
+            let request = RestyleRequest(input: URL(fileURLWithPath: input), output: outURL, style: style,
+                                         coherence: coherence, styleImage: styleImage.map { URL(fileURLWithPath: $0) },
+                                         palette: palette, preview: previewURL)
+            // Everything that can fail on the user's inputs is checked before any output exists.
+            let job = try request.prepare()
             if let p = previewURL { OutputCleanup.register(p.path) }
-            let total = (try? VideoReader(url: inURL).metadata.frameCount) ?? 0
-            let bar = ProgressBar(label: "restyle \(style.rawValue)", total: total, quiet: encoding.quiet || json)
+            let total = (try? VideoReader(url: request.input).metadata.frameCount) ?? 0
+            let bar = ProgressBar(label: "restyle \(style)", total: total, quiet: encoding.quiet || json)
             defer { bar.finish() }
-            let summary = try RestylePipeline.run(
-                input: inURL, output: outURL, settings: settings, coherence: params,
+            let summary = try job.run(
                 makeConfig: { m in
                     var c = encoding.writerConfig(output: outURL, width: m.width, height: m.height, fps: m.fps)
-                    c.tags = ["comment": "restyled by kinema \(KinemaVersion.string) (style \(style.rawValue), coherence \(coherence))"]
+                    c.tags = ["comment": "restyled by kinema \(KinemaVersion.string) (style \(style), coherence \(coherence))"]
                     return c
                 },
-                preview: previewURL,
                 progress: { p in bar.update(done: p.framesDone, total: p.framesTotal) })
             if let p = previewURL { OutputCleanup.unregister(p.path) }
             bar.finish()
@@ -73,7 +67,7 @@ struct RestyleCommand: ParsableCommand {
                 print(String(decoding: try enc.encode(summary), as: UTF8.self))
             } else {
                 print(String(format: "wrote %@: %d frames %dx%d, style %@, coherence %.2f, %d cut(s), audio %@ (%.1f s, %.1f fps)",
-                             output, summary.frames, summary.width, summary.height, style.rawValue, coherence,
+                             output, summary.frames, summary.width, summary.height, style, coherence,
                              summary.cuts, summary.audio, summary.seconds, summary.fps))
                 if let p = preview { print("preview: \(p)") }
             }

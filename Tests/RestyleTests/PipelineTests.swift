@@ -80,3 +80,43 @@ final class Counter: @unchecked Sendable {
     func add() { lock.lock(); n += 1; lock.unlock() }
     var value: Int { lock.lock(); defer { lock.unlock() }; return n }
 }
+
+/// The `kinema restyle` command's checks, through the library type it delegates to: a missing or
+/// garbage input, an unknown style or palette, a bad style image and a bad coherence each give one
+/// clear error, and no output (or preview) file is left behind.
+@Test func restyleRequestRejectsBadInputsWithoutOutput() throws {
+    let dir = try scratchDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("out.mp4"), preview = dir.appendingPathComponent("out.png")
+    let bikes = Media.url("bikes.mp4")
+    let notImage = dir.appendingPathComponent("style.png")
+    try Data("not a png".utf8).write(to: notImage)
+    let junk = dir.appendingPathComponent("junk.mp4")
+    try Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 2654435761) }).write(to: junk)
+    let cfg: (VideoMetadata) -> VideoWriterConfig = { m in VideoWriterConfig(width: m.width, height: m.height, fps: m.fps) }
+    func request(input: URL = bikes, style: String = "anime", coherence: Float = 0.9, styleImage: URL? = nil,
+                 palette: String = "ukiyo-e") -> RestyleRequest {
+        RestyleRequest(input: input, output: out, style: style, coherence: coherence, styleImage: styleImage,
+                       palette: palette, preview: preview)
+    }
+    let cases: [(RestyleRequest, String)] = [
+        (request(style: "dragon"), "unknown style 'dragon'; choose one of anime, toon, oil, sketch, watercolor, palette"),
+        (request(style: "palette", palette: "neon"), "unknown palette 'neon'; choose one of ukiyo-e, gameboy, pastel"),
+        (request(input: dir.appendingPathComponent("none.mp4")), "no such file: \(dir.appendingPathComponent("none.mp4").path)"),
+        (request(coherence: 1.5), "coherence must be between 0 and 1, got 1.5"),
+    ]
+    for (r, message) in cases {
+        #expect { _ = try r.prepare() } throws: { ($0 as? RestyleError)?.description == message }
+    }
+    #expect { _ = try request(styleImage: notImage).prepare() } throws: { error in
+        guard let e = error as? RestyleError, case .badStyleImage = e else { return false }
+        return e.description.hasPrefix("cannot use style image \(notImage.path): ")
+    }
+    // A file that exists but is not a video passes the checks and fails when it is opened.
+    #expect(throws: (any Error).self) { try request(input: junk).prepare().run(makeConfig: cfg) }
+    let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("out") || $0.contains(".tmp") }
+    #expect(left.isEmpty, "left behind: \(left)")
+    // Names are case-insensitive, and a good request runs.
+    let job = try request(style: "Anime").prepare()
+    #expect(job.settings.style == .anime && job.coherence.coherence == 0.9)
+}

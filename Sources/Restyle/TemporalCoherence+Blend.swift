@@ -1,0 +1,123 @@
+import Dispatch
+import Flow
+
+extension TemporalCoherence {
+    /// The blend of one frame in a single pass: warps the previous output (three planes) and its
+    /// carry age along `flow` with shared bilinear taps, and mixes them into the stylised frame:
+    /// a = min(coherence · mask, maxCarry / (age + 1)), out = s + a·(W(prev) − s), age' = a·(age + 1).
+    /// All planes and the flow have the working size.
+    static func blend(stylised s: [Plane], previous prev: [Plane], age: Plane, flow: FlowField, mask: Plane,
+                      coherence c: Float, maxCarry cap: Float) -> (out: [Plane], age: Plane) {
+        let w = age.width, h = age.height
+        // Every sample is written below.
+        var o0 = Plane(uninitializedWidth: w, height: h), o1 = Plane(uninitializedWidth: w, height: h)
+        var o2 = Plane(uninitializedWidth: w, height: h), na = Plane(uninitializedWidth: w, height: h)
+        withPlanePointers(s + prev + [age, mask, Plane(width: w, height: h, data: flow.u), Plane(width: w, height: h, data: flow.v)]) { p in
+            let s0 = p[0], s1 = p[1], s2 = p[2], p0 = p[3], p1 = p[4], p2 = p[5], ap = p[6], mp = p[7], up = p[8], vp = p[9]
+            o0.data.withUnsafeMutableBufferPointer { b0 in o1.data.withUnsafeMutableBufferPointer { b1 in
+            o2.data.withUnsafeMutableBufferPointer { b2 in na.data.withUnsafeMutableBufferPointer { bn in
+                let q0 = b0.baseAddress!, q1 = b1.baseAddress!, q2 = b2.baseAddress!, qn = bn.baseAddress!
+                forEachChunk(h, minChunk: 8) { rows in
+                    for y in rows {
+                        let fy = Float(y)
+                        for x in 0..<w {
+                            let i = y &* w &+ x
+                            let tap = BilinearTap(x: Float(x) + up[i], y: fy + vp[i], width: w, height: h)
+                            let carried = tap.sample(ap) + 1
+                            let a = min(c * min(max(mp[i], 0), 1), cap / carried)
+                            qn[i] = a * carried
+                            let r = s0[i], g = s1[i], b = s2[i]
+                            q0[i] = r + a * (tap.sample(p0) - r)
+                            q1[i] = g + a * (tap.sample(p1) - g)
+                            q2[i] = b + a * (tap.sample(p2) - b)
+                        }
+                    }
+                }
+            }}}}
+        }
+        return ([o0, o1, o2], na)
+    }
+}
+
+extension TemporalCoherence {
+    /// Fraction of valid (non-occluded) pixels, and the mean absolute luma residual |L − W(L_prev)|
+    /// over them (1 when none is valid), in parallel bands.
+    static func validFractionAndResidual(mask: Plane, luma: Plane, warped: Plane) -> (valid: Float, residual: Float) {
+        let n = mask.count
+        if n == 0 { return (0, 1) }
+        let bands = 8
+        var partial = [Double](repeating: 0, count: 2 * bands)
+        withPointers3(mask, luma, warped) { m, l, w in
+            partial.withUnsafeMutableBufferPointer { pp in
+                let out = pp.baseAddress!
+                forEachChunk(bands, minChunk: 1) { range in
+                    for band in range {
+                        var res: Double = 0, cnt: Double = 0
+                        for i in (n * band / bands)..<(n * (band + 1) / bands) where m[i] > 0 {
+                            res += Double(abs(l[i] - w[i])); cnt += 1
+                        }
+                        out[2 * band] = res; out[2 * band + 1] = cnt
+                    }
+                }
+            }
+        }
+        var res: Double = 0, cnt: Double = 0
+        for band in 0..<bands { res += partial[2 * band]; cnt += partial[2 * band + 1] }
+        return (Float(cnt / Double(n)), cnt > 0 ? Float(res / cnt) : 1)
+    }
+
+    /// Largest sample of a plane (0 for an empty one or one with no positive sample).
+    static func maximum(_ p: Plane) -> Float {
+        p.data.withUnsafeBufferPointer { b in
+            var m = SIMD8<Float>.zero, i = 0
+            let raw = UnsafeRawPointer(b.baseAddress!)
+            while i + 8 <= b.count { m = pointwiseMax(m, raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)); i += 8 }
+            var r = m.max()
+            while i < b.count { r = max(r, b[i]); i += 1 }
+            return r
+        }
+    }
+}
+
+/// Lends three planes' base pointers.
+func withPointers3<R>(_ a: Plane, _ b: Plane, _ c: Plane,
+                      _ body: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>) -> R) -> R {
+    a.data.withUnsafeBufferPointer { pa in b.data.withUnsafeBufferPointer { pb in c.data.withUnsafeBufferPointer { pc in
+        body(pa.baseAddress!, pb.baseAddress!, pc.baseAddress!)
+    }}}
+}
+
+/// Lends the base pointers of several planes at once (read-only).
+func withPlanePointers<R>(_ planes: [Plane], _ body: ([UnsafePointer<Float>]) -> R) -> R {
+    var ptrs: [UnsafePointer<Float>] = []
+    ptrs.reserveCapacity(planes.count)
+    func go(_ i: Int) -> R {
+        if i == planes.count { return body(ptrs) }
+        return planes[i].data.withUnsafeBufferPointer { b in ptrs.append(b.baseAddress!); return go(i + 1) }
+    }
+    return go(0)
+}
+
+/// Runs three independent jobs on the thread pool and returns their results.
+func concurrently<A, B, C>(_ a: () -> A, _ b: () -> B, _ c: () -> C) -> (A, B, C) {
+    let slots = Slots3<A, B, C>()
+    withoutActuallyEscaping(a) { a in withoutActuallyEscaping(b) { b in withoutActuallyEscaping(c) { c in
+        nonisolated(unsafe) let jobs = (a, b, c)
+        DispatchQueue.concurrentPerform(iterations: 3) { i in
+            switch i {
+            case 0: slots.a = jobs.0()
+            case 1: slots.b = jobs.1()
+            default: slots.c = jobs.2()
+            }
+        }
+    }}}
+    return (slots.a!, slots.b!, slots.c!)
+}
+
+/// Result slots of `concurrently`. Invariant: each slot is written by exactly one iteration of
+/// `concurrentPerform` and read only after it returned, so no slot is ever accessed concurrently.
+private final class Slots3<A, B, C>: @unchecked Sendable {
+    var a: A?
+    var b: B?
+    var c: C?
+}
