@@ -3,7 +3,11 @@ import PackageDescription
 
 // Library modules are optimised in every configuration: the test suite runs
 // neural nets, flow and video filters on real clips, which are far too slow at -Onone.
-let optimise: [SwiftSetting] = [.unsafeFlags(["-O"])]
+// They are compiled for the CPU that builds them (like -march=native), so SIMD16 kernels get AVX-512 where the
+// CPU has it and AVX2/FMA elsewhere. To build a binary for other machines, set KINEMA_TARGET_CPU (an LLVM CPU
+// name such as x86-64-v3 or haswell) when building.
+let targetCPU = Context.environment["KINEMA_TARGET_CPU"] ?? "native"
+let optimise: [SwiftSetting] = [.unsafeFlags(["-O", "-target-cpu", targetCPU])]
 
 let package = Package(
     name: "Kinema",
@@ -20,7 +24,7 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas"),
         .target(name: "Imaging", exclude: ["README.md"], swiftSettings: optimise),
         .target(name: "VideoIO", dependencies: ["CFFmpeg", "Imaging"], exclude: ["README.md"], swiftSettings: optimise),
-        .target(name: "Neural", dependencies: ["Imaging", "CBLAS"], exclude: ["README.md"], swiftSettings: optimise + [.unsafeFlags(["-target-cpu", "skylake-avx512"])]),
+        .target(name: "Neural", dependencies: ["Imaging", "CBLAS"], exclude: ["README.md"], swiftSettings: optimise),
         .target(name: "Flow", dependencies: ["Imaging"], exclude: ["README.md"], swiftSettings: optimise),
         .target(name: "Faces", dependencies: ["Neural", "Imaging", "VideoIO"], exclude: ["README.md", "Swap/README.md"], swiftSettings: optimise),
         .target(name: "Generation", dependencies: ["Neural", "Imaging", "VideoIO"], exclude: ["README.md"], swiftSettings: optimise),
