@@ -25,17 +25,6 @@ import Testing
         return (done.map(\.image), done.map(\.report))
     }
 
-    /// Mean gradient magnitude (central differences, mean over RGB) at (x, y).
-    static func grad(_ img: ByteImage, _ x: Int, _ y: Int) -> Double {
-        var g = 0.0
-        for c in 0..<3 {
-            let gx = Double(img.data[(y * img.width + x + 1) * 3 + c]) - Double(img.data[(y * img.width + x - 1) * 3 + c])
-            let gy = Double(img.data[((y + 1) * img.width + x) * 3 + c]) - Double(img.data[((y - 1) * img.width + x) * 3 + c])
-            g += (gx * gx + gy * gy).squareRoot()
-        }
-        return g / 3
-    }
-
     @Test func sourceResolutionGridKeepsTheAcceptanceFigures() throws {
         let target = try Self.frames.get()
         let source = try SwapMedia.source.get()
@@ -79,7 +68,7 @@ import Testing
                         let p = a + (b - a) * t
                         let x = Int(p.x.rounded()), y = Int(p.y.rounded())
                         guard x > 0, y > 0, x < w - 1, y < h - 1 else { continue }
-                        go += Self.grad(run.out[k], x, y); gt += Self.grad(target[k], x, y)
+                        go += SwapMedia.gradient(run.out[k], x, y); gt += SwapMedia.gradient(target[k], x, y)
                     }
                 }
             }

@@ -86,4 +86,15 @@ enum SwapMedia {
         return Run(output: out, reencoded: re, summary: summary, reports: reports,
                    out: try frames(out), target: try frames(target), reenc: try frames(re))
     }
+
+    /// Mean gradient magnitude (central differences, mean over RGB) at (x, y).
+    static func gradient(_ img: ByteImage, _ x: Int, _ y: Int) -> Double {
+        var g = 0.0
+        for c in 0..<3 {
+            let gx = Double(img.data[(y * img.width + x + 1) * 3 + c]) - Double(img.data[(y * img.width + x - 1) * 3 + c])
+            let gy = Double(img.data[((y + 1) * img.width + x) * 3 + c]) - Double(img.data[((y - 1) * img.width + x) * 3 + c])
+            g += (gx * gx + gy * gy).squareRoot()
+        }
+        return g / 3
+    }
 }

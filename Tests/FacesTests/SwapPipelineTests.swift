@@ -75,15 +75,6 @@ import VideoIO
 
     @Test func seamIsNoSharperThanTheTarget() throws {
         let r = try SwapMedia.run.get()
-        func grad(_ img: ByteImage, _ x: Int, _ y: Int) -> Double {
-            var g = 0.0
-            for c in 0..<3 {
-                let gx = Double(img.data[(y * img.width + x + 1) * 3 + c]) - Double(img.data[(y * img.width + x - 1) * 3 + c])
-                let gy = Double(img.data[((y + 1) * img.width + x) * 3 + c]) - Double(img.data[((y - 1) * img.width + x) * 3 + c])
-                g += (gx * gx + gy * gy).squareRoot()
-            }
-            return g / 3
-        }
         var go = 0.0, gt = 0.0
         for (k, rep) in r.reports.enumerated() where k % 4 == 0 {
             let pts = try #require(rep.landmarks?.first)
@@ -95,7 +86,7 @@ import VideoIO
                     let p = a + (b - a) * t
                     let x = Int(p.x.rounded()), y = Int(p.y.rounded())
                     guard x > 0, y > 0, x < r.out[k].width - 1, y < r.out[k].height - 1 else { continue }
-                    go += grad(r.out[k], x, y); gt += grad(r.reenc[k], x, y)
+                    go += SwapMedia.gradient(r.out[k], x, y); gt += SwapMedia.gradient(r.reenc[k], x, y)
                 }
             }
         }
