@@ -5,7 +5,7 @@ import PackageDescription
 // neural nets, flow and video filters on real clips, which are far too slow at -Onone.
 // They are compiled for the CPU that builds them (like -march=native), so SIMD16 kernels get AVX-512 where the
 // CPU has it and AVX2/FMA elsewhere. To build a binary for other machines, set KINEMA_TARGET_CPU (an LLVM CPU
-// name such as x86-64-v3 or haswell) when building.
+// name such as haswell or znver3) when building.
 let targetCPU = Context.environment["KINEMA_TARGET_CPU"] ?? "native"
 let optimise: [SwiftSetting] = [.unsafeFlags(["-O", "-target-cpu", targetCPU])]
 
