@@ -40,13 +40,7 @@ import Testing
         for (name, run) in [("grid", grid), ("full", full)] {
             // Landmarks re-detected on the output follow the target's.
             let lo = try SwapMedia.landmarks(run.out)
-            var worst: Float = 0
-            for (o, t) in zip(lo, lt) {
-                let o = try #require(o), t = try #require(t)
-                var d: Float = 0
-                for i in 0..<468 { let u = o[i] - t[i]; d += (u.x * u.x + u.y * u.y).squareRoot() }
-                worst = max(worst, d / 468 / SwapMedia.iodOf(t))
-            }
+            let worst = try SwapMedia.worstLandmarkError(lo, lt)
             // Inside the face the output changed; outside a margin it is the input, exactly (no codec here).
             var inside = 0.0, nIn = 0.0, outside = 0.0, nOut = 0.0, go = 0.0, gt = 0.0
             for (k, rep) in run.reports.enumerated() {

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import Imaging
 import VideoIO
 @testable import Faces
@@ -85,6 +86,19 @@ enum SwapMedia {
         try VideoPipeline.run(reader: reader, writer: writer, process: { $0.image })
         return Run(output: out, reencoded: re, summary: summary, reports: reports,
                    out: try frames(out), target: try frames(target), reenc: try frames(re))
+    }
+
+    /// Worst per-frame mean distance between two landmark sets, in units of the target's inter-ocular distance.
+    /// Every frame must have landmarks on both sides.
+    static func worstLandmarkError(_ out: [[SIMD3<Float>]?], _ target: [[SIMD3<Float>]?]) throws -> Float {
+        var worst: Float = 0
+        for (o, t) in zip(out, target) {
+            let o = try #require(o), t = try #require(t)
+            var d: Float = 0
+            for i in 0..<468 { let u = o[i] - t[i]; d += (u.x * u.x + u.y * u.y).squareRoot() }
+            worst = max(worst, d / 468 / iodOf(t))
+        }
+        return worst
     }
 
     /// Mean gradient magnitude (central differences, mean over RGB) at (x, y).

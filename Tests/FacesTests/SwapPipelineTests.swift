@@ -22,13 +22,7 @@ import VideoIO
     @Test func outputLandmarksFollowTheTarget() throws {
         let r = try SwapMedia.run.get()
         let lo = try SwapMedia.landmarks(r.out), lt = try SwapMedia.landmarks(r.target)
-        var worst: Float = 0
-        for (o, t) in zip(lo, lt) {
-            let o = try #require(o), t = try #require(t)
-            var d: Float = 0
-            for i in 0..<468 { let u = o[i] - t[i]; d += (u.x * u.x + u.y * u.y).squareRoot() }
-            worst = max(worst, d / 468 / SwapMedia.iodOf(t))
-        }
+        let worst = try SwapMedia.worstLandmarkError(lo, lt)
         print("swap: worst mean landmark error on output = \(worst * 100)% IOD")
         #expect(worst <= 0.03)
         // Jitter of the output's own landmarks against the target's own.
