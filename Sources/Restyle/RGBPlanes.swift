@@ -147,47 +147,51 @@ func quantiseRow(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<UInt8>
     while i < n { dst[i] = quantise(src[i]); i += 1 }
 }
 
-/// Applies `f(r, g, b) -> (r, g, b)` to every pixel of three planes, in parallel.
-func mapRGB(_ p: [Plane], _ f: (Float, Float, Float, Int) -> (Float, Float, Float)) -> [Plane] {
-    let w = p[0].width, h = p[0].height, n = w * h
+/// Input and output sample pointers of one three-plane map.
+private typealias RGBPointers = (r: UnsafePointer<Float>, g: UnsafePointer<Float>, b: UnsafePointer<Float>,
+                                 qr: UnsafeMutablePointer<Float>, qg: UnsafeMutablePointer<Float>,
+                                 qb: UnsafeMutablePointer<Float>)
+
+/// Three new planes the size of `p`'s, filled by `body` through raw pointers (inputs first, then outputs).
+private func mapPlanes(_ p: [Plane], _ body: (RGBPointers) -> Void) -> [Plane] {
+    let w = p[0].width, h = p[0].height
     var o0 = Plane(width: w, height: h), o1 = o0, o2 = o0
     p[0].data.withUnsafeBufferPointer { r in p[1].data.withUnsafeBufferPointer { g in p[2].data.withUnsafeBufferPointer { b in
     o0.data.withUnsafeMutableBufferPointer { or in o1.data.withUnsafeMutableBufferPointer { og in
     o2.data.withUnsafeMutableBufferPointer { ob in
-        let pr = r.baseAddress!, pg = g.baseAddress!, pb = b.baseAddress!
-        let qr = or.baseAddress!, qg = og.baseAddress!, qb = ob.baseAddress!
-        forEachChunk(n, minChunk: 4096) { range in
-            for i in range {
-                let (x, y, z) = f(pr[i], pg[i], pb[i], i)
-                qr[i] = x; qg[i] = y; qb[i] = z
-            }
-        }
+        body((r.baseAddress!, g.baseAddress!, b.baseAddress!, or.baseAddress!, og.baseAddress!, ob.baseAddress!))
     }}}}}}
     return [o0, o1, o2]
+}
+
+/// Applies `f(r, g, b) -> (r, g, b)` to every pixel of three planes, in parallel.
+func mapRGB(_ p: [Plane], _ f: (Float, Float, Float, Int) -> (Float, Float, Float)) -> [Plane] {
+    mapPlanes(p) { q in
+        forEachChunk(p[0].width * p[0].height, minChunk: 4096) { range in
+            for i in range {
+                let (x, y, z) = f(q.r[i], q.g[i], q.b[i], i)
+                q.qr[i] = x; q.qg[i] = y; q.qb[i] = z
+            }
+        }
+    }
 }
 
 /// `mapRGB` eight pixels at a time: `f8` gets lanes i…i+7 (i a multiple of 8), `f` the tail pixels.
 /// Both must compute the same function.
 func mapRGB8(_ p: [Plane], _ f8: (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, Int) -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>),
              _ f: (Float, Float, Float, Int) -> (Float, Float, Float)) -> [Plane] {
-    let w = p[0].width, h = p[0].height, n = w * h
-    var o0 = Plane(width: w, height: h), o1 = o0, o2 = o0
-    p[0].data.withUnsafeBufferPointer { r in p[1].data.withUnsafeBufferPointer { g in p[2].data.withUnsafeBufferPointer { b in
-    o0.data.withUnsafeMutableBufferPointer { or in o1.data.withUnsafeMutableBufferPointer { og in
-    o2.data.withUnsafeMutableBufferPointer { ob in
-        let pr = r.baseAddress!, pg = g.baseAddress!, pb = b.baseAddress!
-        let qr = or.baseAddress!, qg = og.baseAddress!, qb = ob.baseAddress!
+    let n = p[0].width * p[0].height
+    return mapPlanes(p) { q in
         forEachChunk(n / 8, minChunk: 512) { range in
             for c in range {
                 let i = 8 * c
-                let (x, y, z) = f8(load8(pr, i), load8(pg, i), load8(pb, i), i)
-                store8(qr, i, x); store8(qg, i, y); store8(qb, i, z)
+                let (x, y, z) = f8(load8(q.r, i), load8(q.g, i), load8(q.b, i), i)
+                store8(q.qr, i, x); store8(q.qg, i, y); store8(q.qb, i, z)
             }
         }
         for i in (n / 8 * 8)..<n {
-            let (x, y, z) = f(pr[i], pg[i], pb[i], i)
-            qr[i] = x; qg[i] = y; qb[i] = z
+            let (x, y, z) = f(q.r[i], q.g[i], q.b[i], i)
+            q.qr[i] = x; q.qg[i] = y; q.qb[i] = z
         }
-    }}}}}}
-    return [o0, o1, o2]
+    }
 }
