@@ -40,6 +40,13 @@ func printNote(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 
+/// Prints `value` as JSON with sorted keys on stdout (`pretty`: indented, one field per line).
+func printJSON<T: Encodable>(_ value: T, pretty: Bool = false) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted] : [.sortedKeys]
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
 /// A one-line, human description of any error.
 func describe(_ error: any Error) -> String {
     if let e = error as? LocalizedError, let text = e.errorDescription { return text }

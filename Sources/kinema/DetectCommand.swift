@@ -125,12 +125,6 @@ struct DetectCommand: ParsableCommand {
             if let annotate { print("wrote \(annotate)") }
         }
     }
-
-    private func printJSON<T: Encodable>(_ value: T) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        print(String(decoding: try encoder.encode(value), as: UTF8.self))
-    }
 }
 
 /// Reports collected on the pipeline's processing thread, read once it has finished.

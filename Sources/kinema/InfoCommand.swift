@@ -18,10 +18,7 @@ struct InfoCommand: ParsableCommand {
             let reader = try VideoReader(url: URL(fileURLWithPath: file))
             let m = reader.metadata
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                let data = try encoder.encode(m)
-                print(String(decoding: data, as: UTF8.self))
+                try printJSON(m, pretty: true)
                 return
             }
             print("file:        \(file)")

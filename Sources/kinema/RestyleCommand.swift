@@ -63,8 +63,7 @@ struct RestyleCommand: ParsableCommand {
             if let p = previewURL { OutputCleanup.unregister(p.path) }
             bar.finish()
             if json {
-                let enc = JSONEncoder(); enc.outputFormatting = [.sortedKeys]
-                print(String(decoding: try enc.encode(summary), as: UTF8.self))
+                try printJSON(summary)
             } else {
                 print(String(format: "wrote %@: %d frames %dx%d, style %@, coherence %.2f, %d cut(s), audio %@ (%.1f s, %.1f fps)",
                              output, summary.frames, summary.width, summary.height, style, coherence,
@@ -105,8 +104,7 @@ struct WarpErrorCommand: ParsableCommand {
                                                 processed: URL(fileURLWithPath: processed),
                                                 preset: flow, maxFrames: frames)
             if json {
-                let enc = JSONEncoder(); enc.outputFormatting = [.sortedKeys]
-                print(String(decoding: try enc.encode(r), as: UTF8.self))
+                try printJSON(r)
             } else {
                 print(String(format: "E_warp processed %.6f", r.processed))
                 print(String(format: "E_warp original  %.6f", r.original))

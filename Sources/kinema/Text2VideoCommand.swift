@@ -94,9 +94,7 @@ struct Text2VideoCommand: ParsableCommand {
         if !quiet { FileHandle.standardError.write(Data("\n".utf8)) }
         for w in result.warnings where !plan.warnings.contains(w) { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
         if json {
-            let enc = JSONEncoder()
-            enc.outputFormatting = [.sortedKeys, .prettyPrinted]
-            print(String(decoding: try enc.encode(result), as: UTF8.self))
+            try printJSON(result, pretty: true)
         } else {
             print(String(format: "%@: %d frames %dx%d @ %d fps, seeds %@, flicker MAD %.2f (VBench %.4f), %.1f s",
                          result.output, result.frames, result.width, result.height, result.fps,
