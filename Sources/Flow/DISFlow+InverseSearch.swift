@@ -1,3 +1,5 @@
+import Imaging
+
 extension DISFlow {
     /// Aligns every patch of `i0` to `i1`; returns one (u, v) per patch, row-major over the grid.
     func inverseSearch(_ i0: Plane, _ i1: Plane, grid: PatchGrid, initial: FlowField) -> [SIMD2<Float>] {

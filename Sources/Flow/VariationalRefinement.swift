@@ -1,3 +1,5 @@
+import Imaging
+
 /// Variational refinement of a dense flow (the last step of each DIS level).
 ///
 /// Minimises Σ δ Ψ(β·(I_z + I_x du + I_y dv)²) + γ Ψ(gradient constancy) + α Ψ(|∇(u+du)|² + |∇(v+dv)|²)

@@ -8,7 +8,7 @@ enum RowKernels {
         var i = 0
         let wv = SIMD8<Float>(repeating: w)
         while i + 8 <= n {
-            store(d + i, wv * load(s + i))
+            store8(d + i, 0, wv * load8(s + i))
             i += 8
         }
         while i < n { d[i] = w * s[i]; i += 1 }
@@ -20,7 +20,7 @@ enum RowKernels {
         var i = 0
         let wv = SIMD8<Float>(repeating: w)
         while i + 8 <= n {
-            store(d + i, load(UnsafePointer(d + i)) + wv * load(s + i))
+            store8(d + i, 0, load8(d + i) + wv * load8(s + i))
             i += 8
         }
         while i < n { d[i] += w * s[i]; i += 1 }
@@ -33,19 +33,9 @@ enum RowKernels {
         var i = 0
         let wv = SIMD8<Float>(repeating: w)
         while i + 8 <= n {
-            store(d + i, load(UnsafePointer(d + i)) + wv * (load(a + i) + load(b + i)))
+            store8(d + i, 0, load8(d + i) + wv * (load8(a + i) + load8(b + i)))
             i += 8
         }
         while i < n { d[i] += w * (a[i] + b[i]); i += 1 }
-    }
-
-    @inline(__always)
-    static func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
-        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
-    }
-
-    @inline(__always)
-    static func store(_ p: UnsafeMutablePointer<Float>, _ v: SIMD8<Float>) {
-        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
     }
 }

@@ -1,19 +1,18 @@
-/// Unaligned 8-lane loads and stores on raw float rows.
+/// Unaligned 8- and 16-lane loads and stores on raw float rows, for every module's hot loops.
 ///
-/// The hot loops work on raw pointers; the compiler cannot prove those rows do not alias,
-/// so it will not vectorise them itself. These helpers let a loop say it explicitly; they are
-/// public so the stylisers (Restyle) write their row loops the same way.
-typealias F8 = SIMD8<Float>
+/// Those loops work on raw pointers; the compiler cannot prove the rows do not alias, so it will not
+/// vectorise them itself. These helpers let a loop say it explicitly. They are `@inlinable`, so a
+/// caller in another module compiles them with its own target CPU (one zmm for `SIMD16` on AVX-512).
 
 /// Eight floats from `p + k` (no alignment needed).
 @inlinable @inline(__always)
-public func load8(_ p: UnsafePointer<Float>, _ k: Int) -> SIMD8<Float> {
+public func load8(_ p: UnsafePointer<Float>, _ k: Int = 0) -> SIMD8<Float> {
     UnsafeRawPointer(p + k).loadUnaligned(as: SIMD8<Float>.self)
 }
 
 /// Eight floats from `p + k` (no alignment needed).
 @inlinable @inline(__always)
-public func load8(_ p: UnsafeMutablePointer<Float>, _ k: Int) -> SIMD8<Float> {
+public func load8(_ p: UnsafeMutablePointer<Float>, _ k: Int = 0) -> SIMD8<Float> {
     UnsafeRawPointer(p + k).loadUnaligned(as: SIMD8<Float>.self)
 }
 
@@ -23,5 +22,20 @@ public func store8(_ p: UnsafeMutablePointer<Float>, _ k: Int, _ v: SIMD8<Float>
     UnsafeMutableRawPointer(p + k).storeBytes(of: v, as: SIMD8<Float>.self)
 }
 
-/// Lane offsets 0…7 as floats (x coordinates of a row chunk relative to its start).
-let laneOffsets = F8(0, 1, 2, 3, 4, 5, 6, 7)
+/// Sixteen floats from `p + k` (no alignment needed).
+@inlinable @inline(__always)
+public func load16(_ p: UnsafePointer<Float>, _ k: Int = 0) -> SIMD16<Float> {
+    UnsafeRawPointer(p + k).loadUnaligned(as: SIMD16<Float>.self)
+}
+
+/// Sixteen floats from `p + k` (no alignment needed).
+@inlinable @inline(__always)
+public func load16(_ p: UnsafeMutablePointer<Float>, _ k: Int = 0) -> SIMD16<Float> {
+    UnsafeRawPointer(p + k).loadUnaligned(as: SIMD16<Float>.self)
+}
+
+/// Stores sixteen floats at `p + k` (no alignment needed).
+@inlinable @inline(__always)
+public func store16(_ p: UnsafeMutablePointer<Float>, _ k: Int, _ v: SIMD16<Float>) {
+    UnsafeMutableRawPointer(p + k).storeBytes(of: v, as: SIMD16<Float>.self)
+}

@@ -1,3 +1,4 @@
+import Imaging
 import Foundation
 
 extension FusedActivation {
@@ -63,10 +64,10 @@ private func clampLoop(_ p: UnsafeMutablePointer<Float>, count: Int, lo: Float, 
     let vlo = SIMD8<Float>(repeating: lo), vhi = SIMD8<Float>(repeating: hi)
     var i = 0
     while i &+ 8 <= count {
-        var v = loadVec8(p + i)
+        var v = load8(p + i)
         v = v.replacing(with: vlo, where: v .< vlo)
         v = v.replacing(with: vhi, where: v .> vhi)
-        storeVec8(p + i, v)
+        store8(p + i, 0, v)
         i &+= 8
     }
     while i < count {

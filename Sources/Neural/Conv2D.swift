@@ -1,3 +1,4 @@
+import Imaging
 import CBLAS
 
 /// CONV_2D.
@@ -215,7 +216,7 @@ func copyFloats(from src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Flo
     }
     var i = 0
     while i &+ 8 <= count {
-        storeVec8(dst + i, loadVec8(src + i))
+        store8(dst + i, 0, load8(src + i))
         i &+= 8
     }
     while i < count {

@@ -1,3 +1,5 @@
+import Imaging
+
 /// DEPTHWISE_CONV_2D with depth multiplier 1.
 ///   input  [N, H, W, C]
 ///   filter [1, KH, KW, C]
@@ -58,33 +60,33 @@ struct DepthwiseConv2DKernel: Sendable {
                     // The last block overlaps the previous one when C is not a multiple of 16:
                     // the overlapped channels are recomputed to the same values.
                     if ch &+ 16 > c { ch = c &- 16 }
-                    let b0 = bias.map { loadVec16($0 + ch) } ?? SIMD16<Float>()
+                    let b0 = bias.map { load16($0 + ch) } ?? SIMD16<Float>()
                     var a0 = b0, a1 = b0, a2 = b0, a3 = b0, a4 = b0, a5 = b0, a6 = b0, a7 = b0
                     var q = inBatch + (pixelBase &+ ch), w = filter + (wStart &+ ch)
                     for _ in kyLo..<kyHi {
                         for _ in 0..<kw {
-                            let wv = loadVec16(w)
-                            a0 = a0.addingProduct(loadVec16(q), wv)
-                            a1 = a1.addingProduct(loadVec16(q + sx), wv)
-                            a2 = a2.addingProduct(loadVec16(q + 2 &* sx), wv)
-                            a3 = a3.addingProduct(loadVec16(q + 3 &* sx), wv)
-                            a4 = a4.addingProduct(loadVec16(q + 4 &* sx), wv)
-                            a5 = a5.addingProduct(loadVec16(q + 5 &* sx), wv)
-                            a6 = a6.addingProduct(loadVec16(q + 6 &* sx), wv)
-                            a7 = a7.addingProduct(loadVec16(q + 7 &* sx), wv)
+                            let wv = load16(w)
+                            a0 = a0.addingProduct(load16(q), wv)
+                            a1 = a1.addingProduct(load16(q + sx), wv)
+                            a2 = a2.addingProduct(load16(q + 2 &* sx), wv)
+                            a3 = a3.addingProduct(load16(q + 3 &* sx), wv)
+                            a4 = a4.addingProduct(load16(q + 4 &* sx), wv)
+                            a5 = a5.addingProduct(load16(q + 5 &* sx), wv)
+                            a6 = a6.addingProduct(load16(q + 6 &* sx), wv)
+                            a7 = a7.addingProduct(load16(q + 7 &* sx), wv)
                             q += dx
                             w += c
                         }
                         q += rowJump
                     }
-                    storeVec16(o + ch, a0)
-                    storeVec16(o + c + ch, a1)
-                    storeVec16(o + 2 &* c + ch, a2)
-                    storeVec16(o + 3 &* c + ch, a3)
-                    storeVec16(o + 4 &* c + ch, a4)
-                    storeVec16(o + 5 &* c + ch, a5)
-                    storeVec16(o + 6 &* c + ch, a6)
-                    storeVec16(o + 7 &* c + ch, a7)
+                    store16(o + ch, 0, a0)
+                    store16(o + c + ch, 0, a1)
+                    store16(o + 2 &* c + ch, 0, a2)
+                    store16(o + 3 &* c + ch, 0, a3)
+                    store16(o + 4 &* c + ch, 0, a4)
+                    store16(o + 5 &* c + ch, 0, a5)
+                    store16(o + 6 &* c + ch, 0, a6)
+                    store16(o + 7 &* c + ch, 0, a7)
                     ch &+= 16
                 }
                 ox &+= 8
@@ -100,58 +102,58 @@ struct DepthwiseConv2DKernel: Sendable {
                     // The last block overlaps the previous one when C is not a multiple of 16:
                     // the overlapped channels are recomputed to the same values.
                     if ch &+ 16 > c { ch = c &- 16 }
-                    let b0 = bias.map { loadVec8($0 + ch) } ?? SIMD8<Float>()
-                    let b1 = bias.map { loadVec8($0 + ch + 8) } ?? SIMD8<Float>()
+                    let b0 = bias.map { load8($0 + ch) } ?? SIMD8<Float>()
+                    let b1 = bias.map { load8($0 + ch + 8) } ?? SIMD8<Float>()
                     var a0 = b0, a1 = b0, a2 = b0, a3 = b0, e0 = b1, e1 = b1, e2 = b1, e3 = b1
                     var q = inBatch + (pixelBase &+ ch), w = filter + (wStart &+ ch)
                     for _ in kyLo..<kyHi {
                         for _ in 0..<kw {
-                            let wv = loadVec8(w), wu = loadVec8(w + 8)
-                            a0 = a0.addingProduct(loadVec8(q), wv)
-                            e0 = e0.addingProduct(loadVec8(q + 8), wu)
-                            a1 = a1.addingProduct(loadVec8(q + sx), wv)
-                            e1 = e1.addingProduct(loadVec8(q + sx + 8), wu)
-                            a2 = a2.addingProduct(loadVec8(q + 2 &* sx), wv)
-                            e2 = e2.addingProduct(loadVec8(q + 2 &* sx + 8), wu)
-                            a3 = a3.addingProduct(loadVec8(q + 3 &* sx), wv)
-                            e3 = e3.addingProduct(loadVec8(q + 3 &* sx + 8), wu)
+                            let wv = load8(w), wu = load8(w + 8)
+                            a0 = a0.addingProduct(load8(q), wv)
+                            e0 = e0.addingProduct(load8(q + 8), wu)
+                            a1 = a1.addingProduct(load8(q + sx), wv)
+                            e1 = e1.addingProduct(load8(q + sx + 8), wu)
+                            a2 = a2.addingProduct(load8(q + 2 &* sx), wv)
+                            e2 = e2.addingProduct(load8(q + 2 &* sx + 8), wu)
+                            a3 = a3.addingProduct(load8(q + 3 &* sx), wv)
+                            e3 = e3.addingProduct(load8(q + 3 &* sx + 8), wu)
                             q += dx
                             w += c
                         }
                         q += rowJump
                     }
-                    storeVec8(o + ch, a0)
-                    storeVec8(o + ch + 8, e0)
-                    storeVec8(o + c + ch, a1)
-                    storeVec8(o + c + ch + 8, e1)
-                    storeVec8(o + 2 &* c + ch, a2)
-                    storeVec8(o + 2 &* c + ch + 8, e2)
-                    storeVec8(o + 3 &* c + ch, a3)
-                    storeVec8(o + 3 &* c + ch + 8, e3)
+                    store8(o + ch, 0, a0)
+                    store8(o + ch + 8, 0, e0)
+                    store8(o + c + ch, 0, a1)
+                    store8(o + c + ch + 8, 0, e1)
+                    store8(o + 2 &* c + ch, 0, a2)
+                    store8(o + 2 &* c + ch + 8, 0, e2)
+                    store8(o + 3 &* c + ch, 0, a3)
+                    store8(o + 3 &* c + ch + 8, 0, e3)
                     ch &+= 16
                 }
                 while ch < c {
                     // The last block overlaps the previous one when C is not a multiple of 8.
                     if ch &+ 8 > c { ch = c &- 8 }
-                    let b0 = bias.map { loadVec8($0 + ch) } ?? SIMD8<Float>()
+                    let b0 = bias.map { load8($0 + ch) } ?? SIMD8<Float>()
                     var a0 = b0, a1 = b0, a2 = b0, a3 = b0
                     var q = inBatch + (pixelBase &+ ch), w = filter + (wStart &+ ch)
                     for _ in kyLo..<kyHi {
                         for _ in 0..<kw {
-                            let wv = loadVec8(w)
-                            a0 = a0.addingProduct(loadVec8(q), wv)
-                            a1 = a1.addingProduct(loadVec8(q + sx), wv)
-                            a2 = a2.addingProduct(loadVec8(q + 2 &* sx), wv)
-                            a3 = a3.addingProduct(loadVec8(q + 3 &* sx), wv)
+                            let wv = load8(w)
+                            a0 = a0.addingProduct(load8(q), wv)
+                            a1 = a1.addingProduct(load8(q + sx), wv)
+                            a2 = a2.addingProduct(load8(q + 2 &* sx), wv)
+                            a3 = a3.addingProduct(load8(q + 3 &* sx), wv)
                             q += dx
                             w += c
                         }
                         q += rowJump
                     }
-                    storeVec8(o + ch, a0)
-                    storeVec8(o + c + ch, a1)
-                    storeVec8(o + 2 &* c + ch, a2)
-                    storeVec8(o + 3 &* c + ch, a3)
+                    store8(o + ch, 0, a0)
+                    store8(o + c + ch, 0, a1)
+                    store8(o + 2 &* c + ch, 0, a2)
+                    store8(o + 3 &* c + ch, 0, a3)
                     ch &+= 8
                 }
                 ox &+= 4
@@ -175,7 +177,7 @@ struct DepthwiseConv2DKernel: Sendable {
         var ch = 0
         while c >= 8 && ch < c {
             if ch &+ 8 > c { ch = c &- 8 }
-            var acc = bias.map { loadVec8($0 + ch) } ?? SIMD8<Float>()
+            var acc = bias.map { load8($0 + ch) } ?? SIMD8<Float>()
             for ky in kyLo..<kyHi {
                 let iy: Int = iy0 &+ ky &* g.dilationH
                 let inOffset: Int = iy &* g.inW &* c &+ ch
@@ -183,10 +185,10 @@ struct DepthwiseConv2DKernel: Sendable {
                 let inRow = inBatch + inOffset
                 let wRow = filter + wOffset
                 for kx in kxLo..<kxHi {
-                    acc = acc.addingProduct(loadVec8(inRow + (ix0 &+ kx &* g.dilationW) &* c), loadVec8(wRow + kx &* c))
+                    acc = acc.addingProduct(load8(inRow + (ix0 &+ kx &* g.dilationW) &* c), load8(wRow + kx &* c))
                 }
             }
-            storeVec8(o + ch, acc)
+            store8(o + ch, 0, acc)
             ch &+= 8
         }
         if ch < c { pixelTail(ox, from: ch, iy0: iy0, kyLo: kyLo, kyHi: kyHi, inBatch: inBatch, filter: filter, bias: bias, out: out) }

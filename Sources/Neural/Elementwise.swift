@@ -1,3 +1,5 @@
+import Imaging
+
 /// ADD.
 ///   a [..., C], b: same shape as a, or [C] / any shape with C elements broadcast over the last axis, or 1 element
 ///   out: a's shape
@@ -8,7 +10,7 @@ func addKernel(_ a: UnsafePointer<Float>, count: Int, _ b: UnsafePointer<Float>,
         parallelChunks(count, team: team, work: count, align: 64) { _, range in
             var i = range.lowerBound
             while i &+ 8 <= range.upperBound {
-                storeVec8(out + i, loadVec8(a + i) + loadVec8(b + i))
+                store8(out + i, 0, load8(a + i) + load8(b + i))
                 i &+= 8
             }
             while i < range.upperBound { out[i] = a[i] + b[i]; i &+= 1 }
@@ -47,8 +49,8 @@ func preluKernel(_ input: UnsafePointer<Float>, count: Int, alpha: UnsafePointer
             let src = input + p * c, dst = out + p * c
             var ch = 0
             while ch + 8 <= c {
-                let x = loadVec8(src + ch), al = loadVec8(alpha + ch)
-                storeVec8(dst + ch, x.replacing(with: x * al, where: x .< 0))
+                let x = load8(src + ch), al = load8(alpha + ch)
+                store8(dst + ch, 0, x.replacing(with: x * al, where: x .< 0))
                 ch += 8
             }
             while ch < c {

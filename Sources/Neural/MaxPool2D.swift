@@ -1,3 +1,5 @@
+import Imaging
+
 /// MAX_POOL_2D.
 ///   input  [N, H, W, C]
 ///   output [N, OH, OW, C]
@@ -37,18 +39,18 @@ struct MaxPool2DKernel: Sendable {
             var ch = 0
             while c >= 8 && ch < c {
                 if ch &+ 8 > c { ch = c &- 8 }
-                var m = loadVec8(first + ch)
+                var m = load8(first + ch)
                 var rowPtr = first + ch
                 for _ in yLo..<yHi {
                     var q = rowPtr
                     for _ in xLo..<xHi {
-                        let v = loadVec8(q)
+                        let v = load8(q)
                         m = m.replacing(with: v, where: v .> m)
                         q += c
                     }
                     rowPtr += rowStride
                 }
-                storeVec8(o + ch, m)
+                store8(o + ch, 0, m)
                 ch &+= 8
             }
             while ch < c {

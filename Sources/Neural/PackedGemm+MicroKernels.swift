@@ -1,3 +1,5 @@
+import Imaging
+
 // The register-blocked micro-kernels of `PackedGemm`. Each computes up to six rows of C for one or
 // two 16-column panels: bias-initialised accumulators, a K loop of broadcast-FMA over the packed
 // panel(s), and one store per row (the epilogue runs afterwards, in `PackedGemm.run`).
@@ -5,8 +7,8 @@ extension PackedGemm {
     @inline(__always)
     func store(_ x0: SIMD8<Float>, _ x1: SIMD8<Float>, to c: UnsafeMutablePointer<Float>, col: Int) {
         if col &+ 16 <= n {
-            storeVec8(c + col, x0)
-            storeVec8(c + col + 8, x1)
+            Imaging.store8(c + col, 0, x0)
+            Imaging.store8(c + col + 8, 0, x1)
         } else {
             for i in 0..<min(8, n &- col) { c[col &+ i] = x0[i] }
             if col &+ 8 < n { for i in 0..<min(8, n &- col &- 8) { c[col &+ 8 &+ i] = x1[i] } }
@@ -16,7 +18,7 @@ extension PackedGemm {
     @inline(__always)
     func store16(_ x: SIMD16<Float>, to c: UnsafeMutablePointer<Float>, col: Int) {
         if col &+ 16 <= n {
-            storeVec16(c + col, x)
+            Imaging.store16(c + col, 0, x)
         } else {
             for i in 0..<min(16, n &- col) { c[col &+ i] = x[i] }
         }
@@ -35,7 +37,7 @@ extension PackedGemm {
     @inline(__always)
     func block6x32(a: UnsafePointer<Float>, _ layout: ALayout, rowsUsed: Int, b: UnsafePointer<Float>,
                            bias: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, col: Int) {
-        let bias0 = loadVec16(bias), bias1 = loadVec16(bias + 16)
+        let bias0 = load16(bias), bias1 = load16(bias + 16)
         var c00 = bias0, c01 = bias1, c10 = bias0, c11 = bias1, c20 = bias0, c21 = bias1
         var c30 = bias0, c31 = bias1, c40 = bias0, c41 = bias1, c50 = bias0, c51 = bias1
         let (o1, o2, o3, o4, o5) = Self.rowOffsets(layout.lda, rowsUsed)
@@ -44,7 +46,7 @@ extension PackedGemm {
             let a0 = a + s &* layout.segmentStride
             let a1 = a0 + o1, a2 = a0 + o2, a3 = a0 + o3, a4 = a0 + o4, a5 = a0 + o5
             for kk in 0..<layout.segmentLength {
-                let b0 = loadVec16(bp), b1 = loadVec16(bq)
+                let b0 = load16(bp), b1 = load16(bq)
                 var x = SIMD16<Float>(repeating: a0[kk])
                 c00 = c00.addingProduct(x, b0); c01 = c01.addingProduct(x, b1)
                 x = SIMD16<Float>(repeating: a1[kk])
@@ -80,7 +82,7 @@ extension PackedGemm {
     @inline(__always)
     func block6x16(a: UnsafePointer<Float>, _ layout: ALayout, rowsUsed: Int, b: UnsafePointer<Float>,
                            bias: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, col: Int) {
-        let bias0 = loadVec16(bias), zero = SIMD16<Float>()
+        let bias0 = load16(bias), zero = SIMD16<Float>()
         var c0 = bias0, c1 = bias0, c2 = bias0, c3 = bias0, c4 = bias0, c5 = bias0
         var d0 = zero, d1 = zero, d2 = zero, d3 = zero, d4 = zero, d5 = zero
         let (o1, o2, o3, o4, o5) = Self.rowOffsets(layout.lda, rowsUsed)
@@ -90,7 +92,7 @@ extension PackedGemm {
             let a1 = a0 + o1, a2 = a0 + o2, a3 = a0 + o3, a4 = a0 + o4, a5 = a0 + o5
             var kk = 0
             while kk &+ 2 <= layout.segmentLength {
-                let b0 = loadVec16(bp), b1 = loadVec16(bp + Self.nr)
+                let b0 = load16(bp), b1 = load16(bp + Self.nr)
                 let k1 = kk &+ 1
                 c0 = c0.addingProduct(SIMD16<Float>(repeating: a0[kk]), b0)
                 d0 = d0.addingProduct(SIMD16<Float>(repeating: a0[k1]), b1)
@@ -108,7 +110,7 @@ extension PackedGemm {
                 kk &+= 2
             }
             if kk < layout.segmentLength {
-                let b0 = loadVec16(bp)
+                let b0 = load16(bp)
                 c0 = c0.addingProduct(SIMD16<Float>(repeating: a0[kk]), b0)
                 c1 = c1.addingProduct(SIMD16<Float>(repeating: a1[kk]), b0)
                 c2 = c2.addingProduct(SIMD16<Float>(repeating: a2[kk]), b0)
@@ -136,7 +138,7 @@ extension PackedGemm {
     @inline(__always)
     func block6x24(a: UnsafePointer<Float>, _ layout: ALayout, rowsUsed: Int, b: UnsafePointer<Float>,
                            bias: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, col: Int) {
-        let bias0 = loadVec16(bias), bias1 = loadVec8(bias + 16)
+        let bias0 = load16(bias), bias1 = load8(bias + 16)
         var c00 = bias0, c01 = bias1, c10 = bias0, c11 = bias1, c20 = bias0, c21 = bias1
         var c30 = bias0, c31 = bias1, c40 = bias0, c41 = bias1, c50 = bias0, c51 = bias1
         let (o1, o2, o3, o4, o5) = Self.rowOffsets(layout.lda, rowsUsed)
@@ -145,7 +147,7 @@ extension PackedGemm {
             let a0 = a + s &* layout.segmentStride
             let a1 = a0 + o1, a2 = a0 + o2, a3 = a0 + o3, a4 = a0 + o4, a5 = a0 + o5
             for kk in 0..<layout.segmentLength {
-                let b0 = loadVec16(bp), b1 = loadVec8(bq)
+                let b0 = load16(bp), b1 = load8(bq)
                 var x = SIMD16<Float>(repeating: a0[kk])
                 c00 = c00.addingProduct(x, b0); c01 = c01.addingProduct(x.lowHalf, b1)
                 x = SIMD16<Float>(repeating: a1[kk])
@@ -166,8 +168,8 @@ extension PackedGemm {
         func put(_ v: SIMD16<Float>, _ u: SIMD8<Float>, _ row: Int) {
             guard row < rowsUsed else { return }
             let dst = c + row &* n
-            storeVec16(dst + col, v)
-            if col1 &+ 8 <= n { storeVec8(dst + col1, u) } else { for i in 0..<(n &- col1) { dst[col1 &+ i] = u[i] } }
+            Imaging.store16(dst + col, 0, v)
+            if col1 &+ 8 <= n { Imaging.store8(dst + col1, 0, u) } else { for i in 0..<(n &- col1) { dst[col1 &+ i] = u[i] } }
         }
         put(c00, c01, 0); put(c10, c11, 1); put(c20, c21, 2); put(c30, c31, 3); put(c40, c41, 4); put(c50, c51, 5)
     }
@@ -176,7 +178,7 @@ extension PackedGemm {
     @inline(__always)
     func block6x8(a: UnsafePointer<Float>, _ layout: ALayout, rowsUsed: Int, b: UnsafePointer<Float>,
                           bias: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, col: Int) {
-        let bias0 = loadVec8(bias)
+        let bias0 = load8(bias)
         var c0 = bias0, c1 = bias0, c2 = bias0, c3 = bias0, c4 = bias0, c5 = bias0
         let (o1, o2, o3, o4, o5) = Self.rowOffsets(layout.lda, rowsUsed)
         var bp = b
@@ -184,7 +186,7 @@ extension PackedGemm {
             let a0 = a + s &* layout.segmentStride
             let a1 = a0 + o1, a2 = a0 + o2, a3 = a0 + o3, a4 = a0 + o4, a5 = a0 + o5
             for kk in 0..<layout.segmentLength {
-                let b0 = loadVec8(bp)
+                let b0 = load8(bp)
                 c0 = c0.addingProduct(SIMD8<Float>(repeating: a0[kk]), b0)
                 c1 = c1.addingProduct(SIMD8<Float>(repeating: a1[kk]), b0)
                 c2 = c2.addingProduct(SIMD8<Float>(repeating: a2[kk]), b0)
@@ -198,7 +200,7 @@ extension PackedGemm {
         func put(_ v: SIMD8<Float>, _ row: Int) {
             guard row < rowsUsed else { return }
             let dst = c + (row &* n &+ col)
-            if width == 8 { storeVec8(dst, v) } else { for i in 0..<width { dst[i] = v[i] } }
+            if width == 8 { Imaging.store8(dst, 0, v) } else { for i in 0..<width { dst[i] = v[i] } }
         }
         put(c0, 0); put(c1, 1); put(c2, 2); put(c3, 3); put(c4, 4); put(c5, 5)
     }
@@ -207,7 +209,7 @@ extension PackedGemm {
     @inline(__always)
     func block1(a: UnsafePointer<Float>, _ layout: ALayout, b: UnsafePointer<Float>,
                         bias: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, col: Int) {
-        var c0 = loadVec8(bias), c1 = loadVec8(bias + 8)
+        var c0 = load8(bias), c1 = load8(bias + 8)
         var d0 = SIMD8<Float>(), d1 = SIMD8<Float>()
         var bp = b
         for s in 0..<layout.segments {
@@ -215,14 +217,14 @@ extension PackedGemm {
             var kk = 0
             while kk &+ 2 <= layout.segmentLength {
                 let x = SIMD8<Float>(repeating: a0[kk]), y = SIMD8<Float>(repeating: a0[kk &+ 1])
-                c0 = c0.addingProduct(x, loadVec8(bp)); c1 = c1.addingProduct(x, loadVec8(bp + 8))
-                d0 = d0.addingProduct(y, loadVec8(bp + 16)); d1 = d1.addingProduct(y, loadVec8(bp + 24))
+                c0 = c0.addingProduct(x, load8(bp)); c1 = c1.addingProduct(x, load8(bp + 8))
+                d0 = d0.addingProduct(y, load8(bp + 16)); d1 = d1.addingProduct(y, load8(bp + 24))
                 bp += 2 &* Self.nr
                 kk &+= 2
             }
             if kk < layout.segmentLength {
                 let x = SIMD8<Float>(repeating: a0[kk])
-                c0 = c0.addingProduct(x, loadVec8(bp)); c1 = c1.addingProduct(x, loadVec8(bp + 8))
+                c0 = c0.addingProduct(x, load8(bp)); c1 = c1.addingProduct(x, load8(bp + 8))
                 bp += Self.nr
             }
         }

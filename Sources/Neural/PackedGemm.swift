@@ -1,3 +1,5 @@
+import Imaging
+
 /// Dense multiply for convolutions with constant weights: C[M×N] = epilogue(A[M×K] · Bᵀ + bias), where
 /// B arrives as TFLite's filter [N, K] and is repacked once at load time into panels of 16 columns,
 /// [N/16][K][16] zero padded (`pack`), so a micro-kernel streams its panel contiguously.
@@ -120,11 +122,11 @@ struct PackedGemm {
     private func epilogue(_ c: UnsafeMutablePointer<Float>, res: UnsafePointer<Float>?, cols: Range<Int>) {
         var col = cols.lowerBound
         while col &+ 16 <= cols.upperBound {
-            storeVec16(c + col, finish16(loadVec16(c + col), col: col, res: res))
+            Imaging.store16(c + col, 0, finish16(load16(c + col), col: col, res: res))
             col &+= 16
         }
         while col &+ 8 <= cols.upperBound {
-            storeVec8(c + col, finish(loadVec8(c + col), col: col, res: res))
+            Imaging.store8(c + col, 0, finish(load8(c + col), col: col, res: res))
             col &+= 8
         }
         if col < cols.upperBound {
@@ -148,11 +150,11 @@ struct PackedGemm {
         }
         var x = activation == .relu ? v.replacing(with: 0, where: v .< SIMD16<Float>()) : v
         if let res {
-            if col < residualChannels { x += loadVec16(res + col) }
+            if col < residualChannels { x += load16(res + col) }
             if residualActivation == .relu { x = x.replacing(with: 0, where: x .< SIMD16<Float>()) }
         }
         guard let alpha = preluAlpha else { return x }
-        return x.replacing(with: x * loadVec16(alpha + col), where: x .< 0)
+        return x.replacing(with: x * load16(alpha + col), where: x .< 0)
     }
 
     /// The epilogue on eight values of columns `col...` of one row.
@@ -161,14 +163,14 @@ struct PackedGemm {
         var x = Self.activate(v, activation)
         if let res {
             if col &+ 8 <= residualChannels {
-                x += loadVec8(res + col)
+                x += load8(res + col)
             } else if col < residualChannels {
                 for i in 0..<(residualChannels &- col) { x[i] += res[col &+ i] }
             }
             x = Self.activate(x, residualActivation)
         }
         guard let alpha = preluAlpha else { return x }
-        return x.replacing(with: x * loadVec8(alpha + col), where: x .< 0)
+        return x.replacing(with: x * load8(alpha + col), where: x .< 0)
     }
 
     /// The activation with the common cases spelled out here, so they inline into the epilogue.

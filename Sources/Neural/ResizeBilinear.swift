@@ -1,3 +1,5 @@
+import Imaging
+
 /// RESIZE_BILINEAR.
 ///   input  [N, H, W, C]
 ///   size   [2] int32 (OH, OW)
@@ -38,8 +40,8 @@ struct ResizeBilinearKernel: Sendable {
                     let v10 = SIMD8(repeating: w10), v11 = SIMD8(repeating: w11)
                     var ch = 0
                     while ch &+ 8 <= c {
-                        let t: SIMD8<Float> = loadVec8(p00 + ch) * v00 + loadVec8(p01 + ch) * v01
-                        storeVec8(o + ch, t + loadVec8(p10 + ch) * v10 + loadVec8(p11 + ch) * v11)
+                        let t: SIMD8<Float> = load8(p00 + ch) * v00 + load8(p01 + ch) * v01
+                        store8(o + ch, 0, t + load8(p10 + ch) * v10 + load8(p11 + ch) * v11)
                         ch &+= 8
                     }
                     while ch < c {

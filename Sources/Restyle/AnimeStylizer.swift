@@ -1,3 +1,4 @@
+import Imaging
 import Flow
 
 /// Parameters of the anime/toon look. All intensities are on 0…1; distances are in working pixels.

@@ -1,3 +1,4 @@
+import Imaging
 import Flow
 
 /// Edge-preserving smoothing by the guided filter (He, Sun, Tang 2010), grey guide, O(1) per pixel.
