@@ -60,81 +60,12 @@ extension Plane {
         return out
     }
 
-    /// Separable convolution with a symmetric kernel `k` (`k[0]` is the centre tap), clamped borders.
-    public func convolvedSymmetric(_ k: [Float]) -> Plane {
-        let r = k.count - 1
-        if r == 0 { return map { $0 * k[0] } }
-        let w = width, h = height
-        var tmp = Plane(uninitializedWidth: w, height: h)
-        var out = Plane(uninitializedWidth: w, height: h)
-        k.withUnsafeBufferPointer { kp in
-            data.withUnsafeBufferPointer { s in
-                tmp.data.withUnsafeMutableBufferPointer { t in
-                    let src = s.baseAddress!, tp = t.baseAddress!
-                    // Horizontal pass: padded row copy so the inner loop has no clamping.
-                    parallelChunks(h, minChunk: 8) { rows in
-                        var pad = [Float](repeating: 0, count: w + 2 * r)
-                        pad.withUnsafeMutableBufferPointer { pb in
-                            let pp = pb.baseAddress!
-                            for y in rows {
-                                let row = src + y * w
-                                for i in 0..<r { pp[i] = row[0]; pp[w + r + i] = row[w - 1] }
-                                for i in 0..<w { pp[r + i] = row[i] }
-                                let o = tp + y * w
-                                var x = 0
-                                while x + 8 <= w {
-                                    let c = pp + r + x
-                                    var acc = kp[0] * load8(c, 0)
-                                    for j in 1...r { acc += kp[j] * (load8(c, -j) + load8(c, j)) }
-                                    store8(o, x, acc)
-                                    x += 8
-                                }
-                                while x < w {
-                                    var acc = kp[0] * pp[r + x]
-                                    for j in 1...r { acc += kp[j] * (pp[r + x - j] + pp[r + x + j]) }
-                                    o[x] = acc
-                                    x += 1
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            tmp.data.withUnsafeBufferPointer { t in
-                out.data.withUnsafeMutableBufferPointer { d in
-                    let tp = t.baseAddress!, dst = d.baseAddress!
-                    // Vertical pass: accumulate whole rows, vectorises over x.
-                    parallelChunks(h, minChunk: 8) { rows in
-                        for y in rows {
-                            let o = dst + y * w
-                            let c = tp + y * w
-                            var x = 0
-                            while x + 8 <= w {
-                                var acc = kp[0] * load8(c, x)
-                                for j in 1...r {
-                                    acc += kp[j] * (load8(tp + max(y - j, 0) * w, x) + load8(tp + min(y + j, h - 1) * w, x))
-                                }
-                                store8(o, x, acc)
-                                x += 8
-                            }
-                            while x < w {
-                                var acc = kp[0] * c[x]
-                                for j in 1...r { acc += kp[j] * (tp[max(y - j, 0) * w + x] + tp[min(y + j, h - 1) * w + x]) }
-                                o[x] = acc
-                                x += 1
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return out
-    }
-
-    /// Gaussian blur with standard deviation `sigma` pixels (kernel radius ⌈3σ⌉).
+    /// Gaussian blur with standard deviation `sigma` pixels (kernel radius ⌈3σ⌉, clamped borders):
+    /// Imaging's separable blur on the plane viewed as a one-channel image (the arrays are shared, not copied).
     public func gaussianBlurred(sigma: Float) -> Plane {
         if sigma <= 0.01 { return self }
-        return convolvedSymmetric(gaussianKernel(sigma: sigma))
+        let blurred = Image(width: width, height: height, channels: 1, data: data).gaussianBlurred(sigma: sigma)
+        return Plane(width: width, height: height, data: blurred.data)
     }
 
     /// Box mean over a (2r+1)² window, clamped borders: direct sums along rows for r ≤ 8, running
@@ -264,15 +195,6 @@ extension Plane {
         }
         return out
     }
-}
-
-/// Normalised half Gaussian kernel: `k[0]` is the centre, `k[i]` the weight at ±i.
-public func gaussianKernel(sigma: Float) -> [Float] {
-    let r = max(1, Int((3 * sigma).rounded(.up)))
-    var k = (0...r).map { i in exp(-Float(i * i) / (2 * sigma * sigma)) }
-    let sum = k[0] + 2 * k[1...].reduce(0, +)
-    for i in 0..<k.count { k[i] /= sum }
-    return k
 }
 
 /// Horizontal running box means of `count` (1…4) consecutive rows of width `w`, clamped borders.
