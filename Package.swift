@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "Flow", dependencies: ["Imaging"], exclude: ["README.md"], swiftSettings: optimise),
         .target(name: "Faces", dependencies: ["Neural", "Imaging", "VideoIO"], exclude: ["README.md", "Swap/README.md"], swiftSettings: optimise),
         .target(name: "Generation", dependencies: ["Neural", "Imaging", "VideoIO"], exclude: ["README.md"], swiftSettings: optimise),
-        .target(name: "Diffusion", dependencies: ["Neural", "Imaging"], swiftSettings: optimise),
+        .target(name: "Diffusion", dependencies: ["Neural", "Imaging", "CBLAS"], swiftSettings: optimise),
         .target(name: "Restyle", dependencies: ["Flow", "Imaging", "VideoIO"], exclude: ["README.md"], swiftSettings: optimise),
         .target(name: "TestMedia", dependencies: ["Imaging", "VideoIO"], path: "Sources/TestMedia"),
         .executableTarget(
