@@ -35,6 +35,12 @@ enum SingleFileNames {
         for k in keys {
             var new: String?
             if let (a, b) = fixed.first(where: { k.hasPrefix($0.key) }) { new = b + k.dropFirst(a.count) }
+            if new == nil, k.hasPrefix("middle_block.") {
+                let m = k.split(separator: ".", maxSplits: 2).map(String.init)
+                if m.count == 3, let n = Int(m[1]) {
+                    if n == 1 { new = "mid_block.attentions.0." + m[2] } else if n == 0 || n == 2 { new = "mid_block.resnets.\(n / 2)." + resnet(m[2]) }
+                }
+            }
             let p = k.split(separator: ".", maxSplits: 3).map(String.init)
             if new == nil, p.count == 4, let n = Int(p[1]), let sub = Int(p[2]) {
                 let rest = p[3]
@@ -49,9 +55,6 @@ enum SingleFileNames {
                     if sub == 0 { new = "up_blocks.\(i).resnets.\(j)." + resnet(rest) }
                     else if rest.hasPrefix("conv.") { new = "up_blocks.\(i).upsamplers.0." + rest }
                     else if sub == 1 { new = "up_blocks.\(i).attentions.\(j)." + rest }
-                case "middle_block":
-                    if n == 1 { new = "mid_block.attentions.0." + rest }
-                    else if n == 0 || n == 2 { new = "mid_block.resnets.\(n / 2)." + resnet(rest) }
                 default: break
                 }
             }
