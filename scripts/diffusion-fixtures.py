@@ -264,6 +264,19 @@ def main():
         refs[f"{name}.embeds"] = emb.float().contiguous()
         refs[f"{name}.latents"] = lat
         refs[f"{name}.image"] = image.float()
+        # Per-stage references: one UNet call on the guidance batch at the first timestep, one VAE decode, one encode.
+        with torch.no_grad():
+            pipe.scheduler.set_timesteps(f["steps"])
+            t0 = pipe.scheduler.timesteps[0]
+            x = torch.cat([lat, lat]) * pipe.scheduler.init_noise_sigma
+            x = pipe.scheduler.scale_model_input(x, t0)
+            refs[f"{name}.unet_in"] = x.contiguous()
+            refs[f"{name}.unet_t"] = torch.tensor([float(t0)])
+            refs[f"{name}.unet_out"] = pipe.unet(x, t0, encoder_hidden_states=emb).sample.contiguous()
+            refs[f"{name}.vae_out"] = pipe.vae.decode(lat / pipe.vae.config.scaling_factor).sample.contiguous()
+            enc = pipe.vae.encode(image[None] * 2 - 1).latent_dist
+            refs[f"{name}.vae_mean"] = enc.mean.contiguous()
+            refs[f"{name}.vae_logvar"] = enc.logvar.contiguous()
         meta[name] = {"steps": f["steps"], "guidance": f["guidance"], "size": f["size"]}
         save_file({"latents": lat}, os.path.join(OUT, f"{name}-latents.safetensors"))
     save_file(refs, os.path.join(OUT, "references.safetensors"))
