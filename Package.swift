@@ -49,7 +49,7 @@ let package = Package(
         .executableTarget(
             name: "kinema",
             dependencies: [
-                "Imaging", "VideoIO", "Neural", "Faces", "Generation", "Restyle", "Flow",
+                "Imaging", "VideoIO", "Neural", "Faces", "Generation", "Restyle", "Flow", "Diffusion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
