@@ -73,7 +73,7 @@ struct Text2ImageCommand: ParsableCommand {
         o.guidance = guidance
         o.scheduler = try scheduler.map { try SchedulerKind(option: $0) }
         o.prediction = try prediction.map { try PredictionType(option: $0) }
-        if let size { (o.width, o.height) = try parseDiffusionSize(size) }
+        if let size { let (w, h) = try parseDiffusionSize(size); o.width = w; o.height = h }
         o.seed = seed
         o.latents = try latents.map { try StableDiffusionPipeline.readLatents(URL(fileURLWithPath: $0)) }
         let start = Date()
