@@ -55,3 +55,26 @@ private let diffusionFixtures = Media.root.appendingPathComponent("Tests/Diffusi
         #expect(!fm.fileExists(atPath: out), "\(args) left an output")
     }
 }
+
+/// text2video --model sd: deterministic for a seed, labelled, rendered at --render-fps with flow in between,
+/// and --resume after a completed run gives the same file.
+@Test func text2videoDiffusionIsDeterministic() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kinema-t2v-sd-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let weights = diffusionFixtures.appendingPathComponent("sd1").path
+    func run(_ name: String, _ extra: [String] = []) throws -> KinemaCLI.Result {
+        try KinemaCLI.run(["text2video", "a lighthouse at dawn then a castle at night", "--model", "sd", "--weights", weights,
+                           "--size", "16x16", "--steps", "2", "--seconds", "1", "--fps", "8", "--render-fps", "4", "--seed", "3",
+                           "-o", dir.appendingPathComponent(name).path, "--json"] + extra)
+    }
+    let a = try run("a.mp4"), b = try run("b.mp4", ["--resume"])
+    #expect(a.status == 0 && b.status == 0, "\(a.stderr) \(b.stderr)")
+    #expect(a.json?["frames"] as? Int == 8)
+    #expect(a.json?["subjects"] as? [String] == ["a lighthouse at dawn", "a castle at night"])
+    let da = try Data(contentsOf: dir.appendingPathComponent("a.mp4")), db = try Data(contentsOf: dir.appendingPathComponent("b.mp4"))
+    #expect(da == db)
+    #expect(String(decoding: da, as: UTF8.self).contains("synthetic media"))
+    let bad = try KinemaCLI.run(["text2video", "a castle", "--model", "sd", "-o", dir.appendingPathComponent("c.mp4").path])
+    KinemaCLI.expectOneLineError(bad, mentioning: "--weights")
+}
