@@ -49,5 +49,6 @@ let package = Package(
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "Neural", "Imaging", "VideoIO", "Faces"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["VideoIO", "TestMedia"]),
         .testTarget(name: "RestyleTests", dependencies: ["Restyle", "Flow", "Imaging", "VideoIO", "TestMedia"]),
+        .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Neural", "Imaging"], resources: [.copy("Fixtures")]),
     ]
 )
