@@ -54,7 +54,7 @@ let package = Package(
             ]),
         .executableTarget(
             name: "kinema-bench",
-            dependencies: ["Imaging", "VideoIO", "Neural", "Faces", "Generation", "Restyle", "Flow"],
+            dependencies: ["Imaging", "VideoIO", "Neural", "Faces", "Generation", "Restyle", "Flow", "Diffusion"],
             swiftSettings: optimise),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "VideoIOTests", dependencies: ["VideoIO", "Imaging"], resources: [.copy("Fixtures")]),
@@ -65,5 +65,6 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["VideoIO", "TestMedia"]),
         .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Neural", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RestyleTests", dependencies: ["Restyle", "Flow", "Imaging", "VideoIO", "TestMedia"]),
+        .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Neural", "Imaging"], resources: [.copy("Fixtures")]),
     ]
 )

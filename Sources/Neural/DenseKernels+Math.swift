@@ -9,7 +9,7 @@ enum VectorMath {
         let clamped = x.clamped(lowerBound: SIMD16(repeating: -87.3), upperBound: SIMD16(repeating: 88.3))
         // x = n·ln2 + r, |r| ≤ ln2/2 (ln2 split in two so r stays exact). Adding 1.5·2^23 rounds
         // n to an integer held in the low mantissa bits, read back without a float-to-int conversion.
-        let shifted = clamped.addingProduct(SIMD16(repeating: 1.442_695_04), SIMD16(repeating: 12_582_912))
+        let shifted = SIMD16<Float>(repeating: 12_582_912).addingProduct(clamped, SIMD16(repeating: 1.442_695_04))
         let n = shifted - 12_582_912
         var r = clamped.addingProduct(n, SIMD16(repeating: -0.693_145_75))
         r = r.addingProduct(n, SIMD16(repeating: -1.428_606_8e-6))

@@ -7,7 +7,7 @@ struct Attention: Sendable {
 
     /// `contextDim`: the key/value input width (the query width for self-attention).
     /// `qkvBias`: whether q/k/v carry biases (the VAE's do, the UNet's don't).
-    /// - Throws: `DiffusionNetworkError` for a missing or misshapen tensor.
+    /// - Throws: `DiffusionError` for a missing or misshapen tensor.
     init(_ s: Scope, queryDim: Int, contextDim: Int, heads: Int, headDim: Int, qkvBias: Bool) throws {
         let inner = heads * headDim
         toQ = try Linear(s("to_q"), in: queryDim, out: inner, bias: qkvBias)
@@ -57,7 +57,7 @@ struct BasicTransformerBlock: Sendable {
     let ffIn: Linear, ffOut: Linear
     let onlyCrossAttention: Bool
 
-    /// - Throws: `DiffusionNetworkError` for a missing or misshapen tensor.
+    /// - Throws: `DiffusionError` for a missing or misshapen tensor.
     init(_ s: Scope, dim: Int, heads: Int, headDim: Int, crossDim: Int, onlyCrossAttention: Bool) throws {
         norm1 = try LayerNorm(s("norm1"), dim: dim, eps: 1e-5)
         attn1 = try Attention(s("attn1"), queryDim: dim, contextDim: onlyCrossAttention ? crossDim : dim,

@@ -7,7 +7,7 @@ struct Conv2d: Sendable {
     let inChannels: Int, outChannels: Int, kernel: Int, stride: Int, padding: Int
 
     /// Reads `scope.weight` / `scope.bias`, checking their shapes.
-    /// - Throws: `DiffusionNetworkError` for a missing or misshapen tensor.
+    /// - Throws: `DiffusionError` for a missing or misshapen tensor.
     init(_ scope: Scope, in inChannels: Int, out outChannels: Int, kernel: Int, stride: Int = 1,
          padding: Int? = nil, bias: Bool = true) throws {
         weight = try scope.param("weight", [outChannels, inChannels, kernel, kernel])
@@ -25,14 +25,14 @@ struct Conv2d: Sendable {
                         geometry: DenseKernels.ConvShape? = nil, threads: ComputeThreads) throws -> Tensor {
         let n = x.shape[0], h = x.shape[2], w = x.shape[3]
         guard x.shape[1] == inChannels else {
-            throw DiffusionNetworkError.badInput("\(weight.name) expects \(inChannels) channels, got \(x.shape)")
+            throw DiffusionError.badOption("\(weight.name) expects \(inChannels) channels, got \(x.shape)")
         }
         let shape = geometry ?? DenseKernels.ConvShape(channels: inChannels, height: h, width: w,
                                                        outChannels: outChannels, kernel: kernel, stride: stride,
                                                        padding: padding)
         var out = addend ?? Tensor(shape: [n, outChannels, shape.outHeight, shape.outWidth])
         guard out.shape == [n, outChannels, shape.outHeight, shape.outWidth] else {
-            throw DiffusionNetworkError.badInput("\(weight.name) addend \(out.shape)")
+            throw DiffusionError.badOption("\(weight.name) addend \(out.shape)")
         }
         let b = try bias?.load()
         let pixels = shape.outHeight * shape.outWidth
@@ -66,7 +66,7 @@ struct Linear: Sendable {
     let bias: Parameter?
     let inFeatures: Int, outFeatures: Int
 
-    /// - Throws: `DiffusionNetworkError` for a missing or misshapen tensor.
+    /// - Throws: `DiffusionError` for a missing or misshapen tensor.
     init(_ scope: Scope, in inFeatures: Int, out outFeatures: Int, bias: Bool = true) throws {
         weight = try scope.param("weight", [outFeatures, inFeatures], alternatives: [[outFeatures, inFeatures, 1, 1]])
         self.bias = bias ? try scope.param("bias", [outFeatures]) : nil
@@ -111,10 +111,10 @@ struct GroupNorm: Sendable {
     let weight: Parameter, bias: Parameter
     let channels: Int, groups: Int, eps: Float
 
-    /// - Throws: `DiffusionNetworkError` for a missing or misshapen tensor or channels not divisible by groups.
+    /// - Throws: `DiffusionError` for a missing or misshapen tensor or channels not divisible by groups.
     init(_ scope: Scope, channels: Int, groups: Int, eps: Float) throws {
         guard groups > 0, channels % groups == 0 else {
-            throw DiffusionNetworkError.unsupported("\(channels) channels in \(groups) groups at \(scope.prefix)")
+            throw DiffusionError.badConfig("\(channels) channels in \(groups) groups at \(scope.prefix)")
         }
         weight = try scope.param("weight", [channels])
         bias = try scope.param("bias", [channels])
@@ -144,7 +144,7 @@ struct LayerNorm: Sendable {
     let weight: Parameter, bias: Parameter
     let dim: Int, eps: Float
 
-    /// - Throws: `DiffusionNetworkError` for a missing or misshapen tensor.
+    /// - Throws: `DiffusionError` for a missing or misshapen tensor.
     init(_ scope: Scope, dim: Int, eps: Float) throws {
         weight = try scope.param("weight", [dim])
         bias = try scope.param("bias", [dim])

@@ -8,11 +8,11 @@ struct Parameter: Sendable {
     let shape: [Int]
 
     /// Checks that `name` exists with `shape` (or, with `alternatives`, one of those shapes).
-    /// - Throws: `DiffusionNetworkError.missingTensor` / `.shapeMismatch`.
+    /// - Throws: `DiffusionError.missingTensor` / `.badShape`.
     init(_ source: any WeightSource, _ name: String, _ shape: [Int], alternatives: [[Int]] = []) throws {
-        guard let found = source.shape(of: name) else { throw DiffusionNetworkError.missingTensor(name) }
+        guard let found = source.shape(of: name) else { throw DiffusionError.missingTensor(name) }
         guard found == shape || alternatives.contains(found) else {
-            throw DiffusionNetworkError.shapeMismatch(name: name, expected: shape, found: found)
+            throw DiffusionError.badShape(name, expected: shape, got: found)
         }
         self.source = source
         self.name = name
@@ -24,7 +24,7 @@ struct Parameter: Sendable {
     func load() throws -> [Float] {
         let v = try source.floats(name)
         guard v.count == shape.reduce(1, *) else {
-            throw DiffusionNetworkError.shapeMismatch(name: name, expected: shape, found: [v.count])
+            throw DiffusionError.badShape(name, expected: shape, got: [v.count])
         }
         return v
     }

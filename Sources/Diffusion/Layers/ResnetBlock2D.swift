@@ -8,7 +8,7 @@ struct ResnetBlock2D: Sendable {
     let shortcut: Conv2d?
 
     /// `temb` > 0 adds the `time_emb_proj` (UNet); 0 leaves it out (VAE).
-    /// - Throws: `DiffusionNetworkError` for a missing or misshapen tensor.
+    /// - Throws: `DiffusionError` for a missing or misshapen tensor.
     init(_ s: Scope, in inC: Int, out outC: Int, temb: Int, groups: Int, eps: Float) throws {
         norm1 = try GroupNorm(s("norm1"), channels: inC, groups: groups, eps: eps)
         conv1 = try Conv2d(s("conv1"), in: inC, out: outC, kernel: 3)
@@ -38,7 +38,7 @@ struct Downsample2D: Sendable {
     let conv: Conv2d
     let padding: Int
 
-    /// - Throws: `DiffusionNetworkError` for a missing or misshapen tensor.
+    /// - Throws: `DiffusionError` for a missing or misshapen tensor.
     init(_ s: Scope, channels: Int, padding: Int) throws {
         conv = try Conv2d(s("conv"), in: channels, out: channels, kernel: 3, stride: 2, padding: padding)
         self.padding = padding
@@ -61,7 +61,7 @@ struct Downsample2D: Sendable {
 struct Upsample2D: Sendable {
     let conv: Conv2d
 
-    /// - Throws: `DiffusionNetworkError` for a missing or misshapen tensor.
+    /// - Throws: `DiffusionError` for a missing or misshapen tensor.
     init(_ s: Scope, channels: Int) throws {
         conv = try Conv2d(s("conv"), in: channels, out: channels, kernel: 3)
     }

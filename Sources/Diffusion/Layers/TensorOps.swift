@@ -24,7 +24,7 @@ enum TensorOps {
     /// Channel concatenation of two [N, C?, H, W] tensors (diffusers' `torch.cat([h, skip], dim=1)`).
     static func concatChannels(_ a: Tensor, _ b: Tensor) throws -> Tensor {
         guard a.shape[0] == b.shape[0], a.shape[2] == b.shape[2], a.shape[3] == b.shape[3] else {
-            throw DiffusionNetworkError.badInput("cannot concatenate \(a.shape) and \(b.shape)")
+            throw DiffusionError.badOption("cannot concatenate \(a.shape) and \(b.shape)")
         }
         let n = a.shape[0], ca = a.shape[1], cb = b.shape[1], plane = a.shape[2] * a.shape[3]
         var data = [Float]()

@@ -7,11 +7,11 @@ struct Transformer2D: Sendable {
     let projIn: Linear, projOut: Linear
     let blocks: [BasicTransformerBlock]
 
-    /// - Throws: `DiffusionNetworkError` for a missing or misshapen tensor.
+    /// - Throws: `DiffusionError` for a missing or misshapen tensor.
     init(_ s: Scope, channels: Int, heads: Int, crossDim: Int, layers: Int, groups: Int,
          onlyCrossAttention: Bool) throws {
         guard heads > 0, channels % heads == 0 else {
-            throw DiffusionNetworkError.unsupported("\(channels) channels in \(heads) heads at \(s.prefix)")
+            throw DiffusionError.badConfig("\(channels) channels in \(heads) heads at \(s.prefix)")
         }
         let inner = channels
         norm = try GroupNorm(s("norm"), channels: channels, groups: groups, eps: 1e-6)

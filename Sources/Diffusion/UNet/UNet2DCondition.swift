@@ -20,7 +20,7 @@ public final class UNet2DCondition: Sendable {
     let convOut: Conv2d
 
     /// Builds the network and checks every tensor's shape against `config`.
-    /// - Throws: `DiffusionNetworkError` for an unsupported config or a missing / misshapen tensor.
+    /// - Throws: `DiffusionError` for an unsupported config or a missing / misshapen tensor.
     public init(config: UNetConfig, weights: any WeightSource, threads: ComputeThreads) throws {
         try config.validate()
         self.config = config
@@ -32,10 +32,11 @@ public final class UNet2DCondition: Sendable {
         timeLinear2 = try Linear(root("time_embedding.linear_2"), in: temb, out: temb)
         convIn = try Conv2d(root("conv_in"), in: config.inChannels, out: ch[0], kernel: 3)
 
-        func transformer(_ s: Scope, channels: Int, block i: Int) throws -> Transformer2D {
+        // The mid block never passes only_cross_attention on (diffusers' UNetMidBlock2DCrossAttn).
+        func transformer(_ s: Scope, channels: Int, block i: Int, mid: Bool = false) throws -> Transformer2D {
             try Transformer2D(s, channels: channels, heads: config.attentionHeads[i], crossDim: config.crossAttentionDim[i],
                               layers: config.transformerLayersPerBlock[i], groups: groups,
-                              onlyCrossAttention: config.onlyCrossAttention[i])
+                              onlyCrossAttention: mid ? false : config.onlyCrossAttention[i])
         }
         var downBlocks = [UNetDownBlock]()
         for i in 0..<n {
@@ -56,7 +57,7 @@ public final class UNet2DCondition: Sendable {
         midResnets = try (0..<2).map {
             try ResnetBlock2D(mid("resnets.\($0)"), in: ch[n - 1], out: ch[n - 1], temb: temb, groups: groups, eps: eps)
         }
-        midAttention = try transformer(mid("attentions.0"), channels: ch[n - 1], block: n - 1)
+        midAttention = try transformer(mid("attentions.0"), channels: ch[n - 1], block: n - 1, mid: true)
 
         var upBlocks = [UNetUpBlock]()
         let rev = Array(ch.reversed())
@@ -84,14 +85,14 @@ public final class UNet2DCondition: Sendable {
 
     /// One denoiser evaluation: sample [N, inChannels, H, W] (H, W multiples of 2^(blocks−1)) at
     /// `timestep`, conditioned on encoderHiddenStates [N, seq, crossAttentionDim] → [N, outChannels, H, W].
-    /// - Throws: `DiffusionNetworkError.badInput` for inconsistent shapes, or a weight-read error.
+    /// - Throws: `DiffusionError.badOption` for inconsistent shapes, or a weight-read error.
     public func callAsFunction(_ sample: Tensor, timestep: Float, encoderHiddenStates: Tensor) throws -> Tensor {
         let s = sample.shape, e = encoderHiddenStates.shape, factor = 1 << (config.blockOutChannels.count - 1)
         guard s.count == 4, s[1] == config.inChannels, s[2] > 0, s[3] > 0, s[2] % factor == 0, s[3] % factor == 0 else {
-            throw DiffusionNetworkError.badInput("UNet sample \(s): expected [N, \(config.inChannels), H, W] with H, W multiples of \(factor)")
+            throw DiffusionError.badOption("UNet sample \(s): expected [N, \(config.inChannels), H, W] with H, W multiples of \(factor)")
         }
         guard e.count == 3, e[0] == s[0], e[1] > 0, config.crossAttentionDim.allSatisfy({ $0 == e[2] }) else {
-            throw DiffusionNetworkError.badInput("encoder hidden states \(e): expected [\(s[0]), seq, \(config.crossAttentionDim[0])]")
+            throw DiffusionError.badOption("encoder hidden states \(e): expected [\(s[0]), seq, \(config.crossAttentionDim[0])]")
         }
         let batch = s[0], context = encoderHiddenStates.data
         var temb = try timeLinear1(timestepEmbedding(timestep, batch: batch), rows: batch, threads: threads)

@@ -35,7 +35,7 @@ struct UNetUpBlock: Sendable {
                         threads: ComputeThreads) throws -> Tensor {
         var h = x
         for (j, resnet) in resnets.enumerated() {
-            guard let skip = skips.popLast() else { throw DiffusionNetworkError.badInput("UNet skip connections exhausted") }
+            guard let skip = skips.popLast() else { throw DiffusionError.badOption("UNet skip connections exhausted") }
             h = try resnet(try TensorOps.concatChannels(h, skip), siluTemb: siluTemb, threads: threads)
             if !attentions.isEmpty { h = try attentions[j](h, context: context, threads: threads) }
         }

@@ -4,10 +4,10 @@ extension UNetConfig {
     /// Channels, layer counts, block kinds, the projection kind, cross-attention width and
     /// `only_cross_attention` follow from shapes. Head counts do not: they follow the families' original
     /// configs, 8 heads for a 768-wide text encoder (SD 1.x) and 64-wide heads otherwise (SD 2.x).
-    /// - Throws: `DiffusionNetworkError` when the tensors do not describe a UNet.
+    /// - Throws: `DiffusionError` when the tensors do not describe a UNet.
     public static func inferred(from weights: any WeightSource) throws -> UNetConfig {
         func shape(_ name: String) throws -> [Int] {
-            guard let s = weights.shape(of: name) else { throw DiffusionNetworkError.missingTensor(name) }
+            guard let s = weights.shape(of: name) else { throw DiffusionError.missingTensor(name) }
             return s
         }
         let names = Set(weights.names)
@@ -19,7 +19,7 @@ extension UNetConfig {
         }
         let blocks = count("down_blocks")
         guard blocks > 0, count("up_blocks") == blocks else {
-            throw DiffusionNetworkError.unsupported("cannot find matching down_blocks/up_blocks in the UNet weights")
+            throw DiffusionError.badConfig("cannot find matching down_blocks/up_blocks in the UNet weights")
         }
         var channels = [Int](), layers = [Int](), down = [String](), up = [String](), cross = [Int](), depth = [Int]()
         var onlyCross = [Bool](), linear = false

@@ -37,24 +37,24 @@ public struct UNetConfig: Codable, Sendable, Equatable {
     public var latentChannels: Int { inChannels }
 
     /// Rejects what this implementation does not run (one line naming the key).
-    /// - Throws: `DiffusionNetworkError.unsupported`.
+    /// - Throws: `DiffusionError.badConfig`.
     public func validate() throws {
         let n = blockOutChannels.count
         guard n > 0, downBlockTypes.count == n, upBlockTypes.count == n else {
-            throw DiffusionNetworkError.unsupported("block lists of different lengths (block_out_channels \(n), down \(downBlockTypes.count), up \(upBlockTypes.count))")
+            throw DiffusionError.badConfig("block lists of different lengths (block_out_channels \(n), down \(downBlockTypes.count), up \(upBlockTypes.count))")
         }
         for list in [layersPerBlock.count, attentionHeads.count, crossAttentionDim.count,
                      transformerLayersPerBlock.count, onlyCrossAttention.count] where list != n {
-            throw DiffusionNetworkError.unsupported("a per-block list has \(list) entries for \(n) blocks")
+            throw DiffusionError.badConfig("a per-block list has \(list) entries for \(n) blocks")
         }
         for t in downBlockTypes where t != "CrossAttnDownBlock2D" && t != "DownBlock2D" {
-            throw DiffusionNetworkError.unsupported("down block type \(t)")
+            throw DiffusionError.badConfig("down block type \(t)")
         }
         for t in upBlockTypes where t != "CrossAttnUpBlock2D" && t != "UpBlock2D" {
-            throw DiffusionNetworkError.unsupported("up block type \(t)")
+            throw DiffusionError.badConfig("up block type \(t)")
         }
         guard midBlockType == "UNetMidBlock2DCrossAttn" else {
-            throw DiffusionNetworkError.unsupported("mid block type \(midBlockType)")
+            throw DiffusionError.badConfig("mid block type \(midBlockType)")
         }
     }
 
@@ -104,7 +104,7 @@ public struct UNetConfig: Codable, Sendable, Equatable {
     }
 
     /// Decodes diffusers' config.json.
-    /// - Throws: `DecodingError`, or `DiffusionNetworkError.unsupported` for an architecture SD does not use.
+    /// - Throws: `DecodingError`, or `DiffusionError.badConfig` for an architecture SD does not use.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         inChannels = try c.decodeIfPresent(Int.self, forKey: .inChannels) ?? 4
@@ -141,26 +141,26 @@ public struct UNetConfig: Codable, Sendable, Equatable {
     private static func rejectUnsupported(_ c: KeyedDecodingContainer<CodingKeys>) throws {
         func nonNull(_ key: CodingKeys) -> Bool { ((try? c.decodeNil(forKey: key)) ?? true) == false }
         for key in [CodingKeys.timeCondProjDim, .classEmbedType, .additionEmbedType, .encoderHidDim] where nonNull(key) {
-            throw DiffusionNetworkError.unsupported("\(key.stringValue) is set (SD 1.x/2.x/Turbo leave it null)")
+            throw DiffusionError.badConfig("\(key.stringValue) is set (SD 1.x/2.x/Turbo leave it null)")
         }
         let expected: [(CodingKeys, String)] = [(.actFn, "silu"), (.resnetTimeScaleShift, "default"), (.timeEmbeddingType, "positional")]
         for (key, value) in expected {
             if let v = try? c.decodeIfPresent(String.self, forKey: key), v != value {
-                throw DiffusionNetworkError.unsupported("\(key.stringValue) = \(v)")
+                throw DiffusionError.badConfig("\(key.stringValue) = \(v)")
             }
         }
         for key in [CodingKeys.dualCrossAttention, .centerInputSample] {
             if (try? c.decodeIfPresent(Bool.self, forKey: key)) == true {
-                throw DiffusionNetworkError.unsupported("\(key.stringValue) = true")
+                throw DiffusionError.badConfig("\(key.stringValue) = true")
             }
         }
         for key in [CodingKeys.convInKernel, .convOutKernel] {
             if let k = try? c.decodeIfPresent(Int.self, forKey: key), k != 3 {
-                throw DiffusionNetworkError.unsupported("\(key.stringValue) = \(k)")
+                throw DiffusionError.badConfig("\(key.stringValue) = \(k)")
             }
         }
         if let f = try? c.decodeIfPresent(Float.self, forKey: .midBlockScaleFactor), f != 1 {
-            throw DiffusionNetworkError.unsupported("mid_block_scale_factor = \(f)")
+            throw DiffusionError.badConfig("mid_block_scale_factor = \(f)")
         }
     }
 

@@ -13,11 +13,11 @@ public final class AutoencoderKL: Sendable {
 
     /// Builds the network and checks every tensor's shape. `parts` limits it to the decoder (txt2img
     /// with a decoder-only file) or the encoder.
-    /// - Throws: `DiffusionNetworkError` for a missing or misshapen tensor.
+    /// - Throws: `DiffusionError` for a missing or misshapen tensor.
     public init(config: VAEConfig, weights: any WeightSource, threads: ComputeThreads,
                 parts: Set<Part> = [.encoder, .decoder]) throws {
         guard !config.blockOutChannels.isEmpty, config.layersPerBlock > 0 else {
-            throw DiffusionNetworkError.unsupported("VAE with no blocks")
+            throw DiffusionError.badConfig("VAE with no blocks")
         }
         self.config = config
         self.threads = threads
@@ -40,12 +40,12 @@ public final class AutoencoderKL: Sendable {
 
     /// latents [N, latentChannels, h, w], already divided by `scalingFactor` (as diffusers' `vae.decode`
     /// expects) → images [N, outChannels, h·f, w·f], about [-1, 1].
-    /// - Throws: `DiffusionNetworkError.badInput` for a wrong shape or a VAE built without its decoder.
+    /// - Throws: `DiffusionError.badOption` for a wrong shape or a VAE built without its decoder.
     public func decode(_ latents: Tensor) throws -> Tensor {
-        guard let decoder else { throw DiffusionNetworkError.badInput("this VAE was built without its decoder") }
+        guard let decoder else { throw DiffusionError.badOption("this VAE was built without its decoder") }
         let s = latents.shape
         guard s.count == 4, s[0] > 0, s[1] == config.latentChannels, s[2] > 0, s[3] > 0 else {
-            throw DiffusionNetworkError.badInput("VAE latents \(s): expected [N, \(config.latentChannels), h, w]")
+            throw DiffusionError.badOption("VAE latents \(s): expected [N, \(config.latentChannels), h, w]")
         }
         let z = try postQuantConv.map { try $0(latents, threads: threads) } ?? latents
         return try decoder(z, threads: threads)
@@ -53,12 +53,12 @@ public final class AutoencoderKL: Sendable {
 
     /// images [N, inChannels, H, W] in [-1, 1], H and W multiples of the downsampling factor →
     /// (mean, logvar) [N, latentChannels, H/f, W/f]; logvar clamped to [-30, 20] as diffusers does.
-    /// - Throws: `DiffusionNetworkError.badInput` for a wrong shape or a VAE built without its encoder.
+    /// - Throws: `DiffusionError.badOption` for a wrong shape or a VAE built without its encoder.
     public func encode(_ images: Tensor) throws -> (mean: Tensor, logvar: Tensor) {
-        guard let encoder else { throw DiffusionNetworkError.badInput("this VAE was built without its encoder") }
+        guard let encoder else { throw DiffusionError.badOption("this VAE was built without its encoder") }
         let s = images.shape, f = config.downsamplingFactor
         guard s.count == 4, s[0] > 0, s[1] == config.inChannels, s[2] > 0, s[3] > 0, s[2] % f == 0, s[3] % f == 0 else {
-            throw DiffusionNetworkError.badInput("VAE images \(s): expected [N, \(config.inChannels), H, W] with H, W multiples of \(f)")
+            throw DiffusionError.badOption("VAE images \(s): expected [N, \(config.inChannels), H, W] with H, W multiples of \(f)")
         }
         var moments = try encoder(images, threads: threads)
         if let quantConv { moments = try quantConv(moments, threads: threads) }
@@ -83,7 +83,7 @@ struct VAEEncoder: Sendable {
     let mid: VAEMidBlock
     let normOut: GroupNorm, convOut: Conv2d
 
-    /// - Throws: `DiffusionNetworkError` for a missing or misshapen tensor.
+    /// - Throws: `DiffusionError` for a missing or misshapen tensor.
     init(_ s: Scope, config: VAEConfig) throws {
         let ch = config.blockOutChannels, g = config.normNumGroups
         convIn = try Conv2d(s("conv_in"), in: config.inChannels, out: ch[0], kernel: 3)
@@ -120,7 +120,7 @@ struct VAEDecoder: Sendable {
     let blocks: [(resnets: [ResnetBlock2D], upsampler: Upsample2D?)]
     let normOut: GroupNorm, convOut: Conv2d
 
-    /// - Throws: `DiffusionNetworkError` for a missing or misshapen tensor.
+    /// - Throws: `DiffusionError` for a missing or misshapen tensor.
     init(_ s: Scope, config: VAEConfig) throws {
         let ch = config.blockOutChannels, g = config.normNumGroups, rev = Array(ch.reversed())
         convIn = try Conv2d(s("conv_in"), in: config.latentChannels, out: rev[0], kernel: 3)

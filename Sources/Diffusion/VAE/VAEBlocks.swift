@@ -7,7 +7,7 @@ struct VAEAttention: Sendable {
     let toQ: Linear, toK: Linear, toV: Linear, toOut: Linear
     let channels: Int
 
-    /// - Throws: `DiffusionNetworkError` for a missing or misshapen tensor.
+    /// - Throws: `DiffusionError` for a missing or misshapen tensor.
     init(_ s: Scope, channels: Int, groups: Int) throws {
         norm = try GroupNorm(s("group_norm"), channels: channels, groups: groups, eps: 1e-6)
         toQ = try Linear(s("to_q"), in: channels, out: channels)
@@ -74,7 +74,7 @@ struct VAEMidBlock: Sendable {
     let resnets: [ResnetBlock2D]
     let attention: VAEAttention?
 
-    /// - Throws: `DiffusionNetworkError` for a missing or misshapen tensor.
+    /// - Throws: `DiffusionError` for a missing or misshapen tensor.
     init(_ s: Scope, channels: Int, groups: Int, attention: Bool) throws {
         resnets = try (0..<2).map { try ResnetBlock2D(s("resnets.\($0)"), in: channels, out: channels, temb: 0, groups: groups, eps: 1e-6) }
         self.attention = attention ? try VAEAttention(s("attentions.0"), channels: channels, groups: groups) : nil

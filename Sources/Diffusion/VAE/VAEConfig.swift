@@ -46,7 +46,7 @@ public struct VAEConfig: Codable, Sendable, Equatable {
     }
 
     /// Decodes diffusers' config.json (absent keys take diffusers' defaults).
-    /// - Throws: `DecodingError`, or `DiffusionNetworkError.unsupported` for other block kinds.
+    /// - Throws: `DecodingError`, or `DiffusionError.badConfig` for other block kinds.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         inChannels = try c.decodeIfPresent(Int.self, forKey: .inChannels) ?? 3
@@ -60,13 +60,13 @@ public struct VAEConfig: Codable, Sendable, Equatable {
         useQuantConv = try c.decodeIfPresent(Bool.self, forKey: .useQuantConv) ?? true
         usePostQuantConv = try c.decodeIfPresent(Bool.self, forKey: .usePostQuantConv) ?? true
         for t in try c.decodeIfPresent([String].self, forKey: .downBlockTypes) ?? [] where t != "DownEncoderBlock2D" {
-            throw DiffusionNetworkError.unsupported("VAE down block type \(t)")
+            throw DiffusionError.badConfig("VAE down block type \(t)")
         }
         for t in try c.decodeIfPresent([String].self, forKey: .upBlockTypes) ?? [] where t != "UpDecoderBlock2D" {
-            throw DiffusionNetworkError.unsupported("VAE up block type \(t)")
+            throw DiffusionError.badConfig("VAE up block type \(t)")
         }
         if let act = try c.decodeIfPresent(String.self, forKey: .actFn), act != "silu" {
-            throw DiffusionNetworkError.unsupported("VAE act_fn \(act)")
+            throw DiffusionError.badConfig("VAE act_fn \(act)")
         }
     }
 
@@ -86,10 +86,10 @@ public struct VAEConfig: Codable, Sendable, Equatable {
     }
 
     /// Reconstructs the architecture from tensor shapes (the scaling factor stays SD's 0.18215).
-    /// - Throws: `DiffusionNetworkError` when the tensors do not describe an AutoencoderKL.
+    /// - Throws: `DiffusionError` when the tensors do not describe an AutoencoderKL.
     public static func inferred(from weights: any WeightSource) throws -> VAEConfig {
         func shape(_ name: String) throws -> [Int] {
-            guard let s = weights.shape(of: name) else { throw DiffusionNetworkError.missingTensor(name) }
+            guard let s = weights.shape(of: name) else { throw DiffusionError.missingTensor(name) }
             return s
         }
         let names = weights.names
@@ -98,7 +98,7 @@ public struct VAEConfig: Codable, Sendable, Equatable {
         while has("encoder.down_blocks.\(channels.count).") {
             channels.append(try shape("encoder.down_blocks.\(channels.count).resnets.0.conv1.weight")[0])
         }
-        guard !channels.isEmpty else { throw DiffusionNetworkError.unsupported("no encoder.down_blocks in the VAE weights") }
+        guard !channels.isEmpty else { throw DiffusionError.badConfig("no encoder.down_blocks in the VAE weights") }
         var layers = 0
         while has("encoder.down_blocks.0.resnets.\(layers).") { layers += 1 }
         var config = VAEConfig(inChannels: try shape("encoder.conv_in.weight")[1], outChannels: try shape("decoder.conv_out.weight")[0],
