@@ -65,6 +65,5 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["VideoIO", "TestMedia"]),
         .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Neural", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RestyleTests", dependencies: ["Restyle", "Flow", "Imaging", "VideoIO", "TestMedia"]),
-        .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Neural", "Imaging"], resources: [.copy("Fixtures")]),
     ]
 )
