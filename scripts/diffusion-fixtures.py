@@ -277,7 +277,26 @@ def main():
             enc = pipe.vae.encode(image[None] * 2 - 1).latent_dist
             refs[f"{name}.vae_mean"] = enc.mean.contiguous()
             refs[f"{name}.vae_logvar"] = enc.logvar.contiguous()
-        meta[name] = {"steps": f["steps"], "guidance": f["guidance"], "size": f["size"]}
+        meta[name] = {"steps": f["steps"], "guidance": f["guidance"], "size": f["size"], "img2img_strength": 0.5}
+        # img2img (library API): diffusers' StableDiffusionImg2ImgPipeline on a smooth gradient image with strength 0.5,
+        # its two random draws (the VAE posterior sample's ε and the added noise) replaced by tensors stored here.
+        import diffusers.models.autoencoders.vae as vae_mod
+        import diffusers.pipelines.stable_diffusion.pipeline_stable_diffusion_img2img as i2i_mod
+        from diffusers import StableDiffusionImg2ImgPipeline
+        g2 = torch.Generator().manual_seed(300 + seed)
+        eps = torch.randn(lat.shape, generator=g2)
+        noise2 = torch.randn(lat.shape, generator=g2)
+        vae_mod.randn_tensor = lambda *a, **k: eps.clone()
+        i2i_mod.randn_tensor = lambda *a, **k: noise2.clone()
+        yy, xx = torch.meshgrid(torch.linspace(-1, 1, f["size"]), torch.linspace(-1, 1, f["size"]), indexing="ij")
+        init = torch.stack([xx, yy, xx * yy])[None]
+        i2i = StableDiffusionImg2ImgPipeline(**pipe.components)
+        out = i2i(PROMPT, image=init, strength=0.5, negative_prompt=NEGATIVE, num_inference_steps=f["steps"],
+                  guidance_scale=f["guidance"], output_type="np")
+        refs[f"{name}.i2i_init"] = init.contiguous()
+        refs[f"{name}.i2i_eps"] = eps
+        refs[f"{name}.i2i_noise"] = noise2
+        refs[f"{name}.i2i_image"] = torch.from_numpy(out.images[0]).permute(2, 0, 1).contiguous()
         save_file({"latents": lat}, os.path.join(OUT, f"{name}-latents.safetensors"))
     save_file(refs, os.path.join(OUT, "references.safetensors"))
     json.dump(meta, open(os.path.join(OUT, "references.json"), "w"), indent=1)

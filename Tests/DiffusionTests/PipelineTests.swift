@@ -48,20 +48,24 @@ import Testing
     #expect(pipe.defaults == PipelineDefaults(family: "sd1", scheduler: .pndm, steps: 50, guidance: 7.5, size: 16, prediction: .epsilon))
 }
 
-/// img2img: strength 1 noises the encoded image fully, small strengths stay close to it; a strength that leaves
-/// no step is refused.
-@Test func img2imgStrength() throws {
-    let pipe = try StableDiffusionPipeline(checkpoint: DiffusionCheckpoint.load(fixtures.appendingPathComponent("sd1")), threads: 2)
-    var o = GenerationOptions(prompt: "a castle")
-    o.steps = 4; o.scheduler = .ddim
-    let base = try pipe.generate(o)
-    o.initImage = try Tensor(shape: [1, 3, 16, 16], data: base.data.map { $0 * 2 - 1 })
-    o.strength = 0.25
-    let near = try pipe.generate(o)
-    o.strength = 1
-    let far = try pipe.generate(o)
-    #expect(psnr(near.data, base.data) > psnr(far.data, base.data))
-    o.strength = 0.1
+/// img2img in the library API against diffusers' StableDiffusionImg2ImgPipeline (strength 0.5, its two random
+/// draws given): PSNR ≥ 40 dB for both families; a strength that leaves no step is refused.
+@Test(arguments: ["sd1", "sd2"]) func img2imgMatchesDiffusers(family: String) throws {
+    let meta = try JSONSerialization.jsonObject(with: Data(contentsOf: fixtures.appendingPathComponent("references.json"))) as! [String: Any]
+    let m = meta[family] as! [String: Any]
+    let pipe = try StableDiffusionPipeline(checkpoint: DiffusionCheckpoint.load(fixtures.appendingPathComponent(family)), threads: 2)
+    var o = GenerationOptions(prompt: meta["prompt"] as! String)
+    o.negativePrompt = meta["negative"] as! String
+    o.steps = m["steps"] as? Int
+    o.guidance = Float(m["guidance"] as! Double)
+    o.initImage = try references.tensor("\(family).i2i_init")
+    o.strength = Float(m["img2img_strength"] as! Double)
+    o.posteriorNoise = try references.tensor("\(family).i2i_eps")
+    o.latents = try references.tensor("\(family).i2i_noise")
+    let img = try pipe.generate(o)
+    let p = psnr(img.data, try references.floats("\(family).i2i_image"))
+    #expect(p >= 40, "\(family) img2img PSNR \(p) dB")
+    o.strength = 0.01
     #expect(throws: DiffusionError.self) { try pipe.generate(o) }
 }
 

@@ -25,6 +25,9 @@ public struct GenerationOptions: Sendable {
     public var initImage: Tensor?
     /// img2img: how much of the schedule to run (0 keeps the image, 1 ignores it).
     public var strength: Float = 0.8
+    /// img2img: the ε that samples the VAE posterior (mean + σ·ε), [1, C, H/f, W/f]; drawn from the seed when nil.
+    /// With `latents` as the added noise, an img2img run can be reproduced against diffusers.
+    public var posteriorNoise: Tensor?
 
     /// Options for `prompt` with every other value defaulted.
     public init(prompt: String) { self.prompt = prompt }

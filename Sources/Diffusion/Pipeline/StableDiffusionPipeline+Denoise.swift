@@ -29,13 +29,16 @@ extension StableDiffusionPipeline {
                 throw DiffusionError.badOption("the init image has shape \(image.shape); expected [1, 3, \(height), \(width)]")
             }
             guard options.strength > 0, options.strength <= 1 else { throw DiffusionError.badOption("strength must be in (0, 1]") }
-            let steps = scheduler.timesteps.count
+            // diffusers' get_timesteps counts requested steps (PNDM's schedule holds one more entry than that).
+            let steps = scheduler.stepsRequested
             let run = min(Int(Float(steps) * options.strength), steps)
             guard run >= 1 else { throw DiffusionError.badOption("strength \(options.strength) leaves no step of \(steps) to run") }
             start = steps - run
             let (mean, logvar) = try vae.encode(image)
             // diffusers samples the latent distribution (mean + std·ε) and scales by scaling_factor.
-            let sample = mean.data.indices.map { mean.data[$0] + expf(0.5 * logvar.data[$0]) * rng.normal() }
+            let eps = options.posteriorNoise?.data ?? rng.normals(mean.count)
+            guard eps.count == mean.count else { throw DiffusionError.badOption("posterior noise must have shape \(mean.shape)") }
+            let sample = mean.data.indices.map { mean.data[$0] + expf(0.5 * logvar.data[$0]) * eps[$0] }
             let initial = sample.map { $0 * vae.config.scalingFactor }
             x = scheduler.addNoise(initial, noise: noise.data, step: start)
         } else {
