@@ -128,3 +128,21 @@ import Testing
 }
 
 private extension Double { var asFloat: Float { Float(self) } }
+
+/// Bulk fp16/bf16 conversion against the scalar reference on every binary16 bit pattern.
+@Suite struct HalfPrecisionTests {
+    @Test func everyHalfPattern() {
+        let patterns = (0...UInt16.max).map { $0 }
+        var out = [Float](repeating: 0, count: patterns.count)
+        patterns.withUnsafeBytes { HalfPrecision.float16ToFloat($0.baseAddress!, &out, count: patterns.count) }
+        for (i, h) in patterns.enumerated() {
+            let ref = float16BitsToFloat(h)
+            #expect(ref.isNaN ? out[i].isNaN : out[i].bitPattern == ref.bitPattern, "pattern \(h)")
+            if !(ref.isNaN ? out[i].isNaN : out[i].bitPattern == ref.bitPattern) { break }
+        }
+        var bf = [Float](repeating: 0, count: 37)
+        let src: [UInt16] = (0..<37).map { UInt16(truncatingIfNeeded: $0 &* 1777) }
+        src.withUnsafeBytes { HalfPrecision.bfloat16ToFloat($0.baseAddress!, &bf, count: 37) }
+        #expect(zip(src, bf).allSatisfy { Float(bitPattern: UInt32($0) << 16).bitPattern == $1.bitPattern })
+    }
+}
