@@ -45,35 +45,47 @@ struct ConvBSource: GemmBSource {
 
     func pack(k0: Int, kc: Int, n0: Int, nc: Int, into dst: UnsafeMutablePointer<Float>) {
         let nr = DenseGemm.nr, taps = kernel * kernel
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * nr) { buf in
-            let iy0 = buf.baseAddress!, ix0 = iy0 + nr
+        // A panel's columns split into runs that share an output row: (first column, length, oy, ox).
+        withUnsafeTemporaryAllocation(of: (Int, Int, Int, Int).self, capacity: nr) { runs in
             for p in 0..<((nc + nr - 1) / nr) {
                 let col = n0 + p * nr, cols = min(nr, n0 + nc - col)
-                for j in 0..<nr {
-                    let n = col + min(j, cols - 1)
-                    iy0[j] = (n / outWidth) * stride - padTop
-                    ix0[j] = (n % outWidth) * stride - padLeft
+                var runCount = 0, j = 0
+                while j < cols {
+                    let n = col + j, oy = n / outWidth, ox = n - oy * outWidth
+                    let len = min(cols - j, outWidth - ox)
+                    runs[runCount] = (j, len, oy, ox)
+                    runCount += 1
+                    j += len
                 }
-                // 32 outputs on one output row at stride 1 read one contiguous input run.
-                let oneRow = stride == 1 && cols == nr && iy0[0] == iy0[nr - 1]
                 let d = dst + p * kc * nr
                 for kk in 0..<kc {
                     let k = k0 + kk, ci = k / taps, tap = k - ci * taps
                     let ky = tap / kernel, kx = tap - ky * kernel
                     let plane = input + ci * height * width, dk = d + kk * nr
-                    if oneRow {
-                        let iy = iy0[0] + ky, x0 = ix0[0] + kx
-                        if iy >= 0 && iy < height && x0 >= 0 && x0 + nr <= width {
-                            let src = plane + iy * width + x0
-                            store16(dk, 0, load16(src))
-                            store16(dk, 16, load16(src + 16))
+                    for r in 0..<runCount {
+                        let (j0, len, oy, ox) = runs[r]
+                        let out = dk + j0
+                        let iy = oy * stride - padTop + ky
+                        guard iy >= 0 && iy < height else {
+                            out.update(repeating: 0, count: len)
                             continue
                         }
+                        let row = plane + iy * width
+                        if stride == 1 {
+                            // In-bounds middle copied, the padding at either end zeroed.
+                            let x0 = ox - padLeft + kx
+                            let lo = min(len, max(0, -x0)), hi = max(lo, min(len, width - x0))
+                            if lo > 0 { out.update(repeating: 0, count: lo) }
+                            if hi > lo { (out + lo).update(from: row + x0 + lo, count: hi - lo) }
+                            if hi < len { (out + hi).update(repeating: 0, count: len - hi) }
+                        } else {
+                            for t in 0..<len {
+                                let ix = (ox + t) * stride - padLeft + kx
+                                out[t] = ix >= 0 && ix < width ? row[ix] : 0
+                            }
+                        }
                     }
-                    for j in 0..<nr {
-                        let iy = iy0[j] + ky, ix = ix0[j] + kx
-                        dk[j] = j < cols && iy >= 0 && iy < height && ix >= 0 && ix < width ? plane[iy * width + ix] : 0
-                    }
+                    if cols < nr { (dk + cols).update(repeating: 0, count: nr - cols) }
                 }
             }
         }

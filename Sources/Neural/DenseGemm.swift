@@ -27,42 +27,55 @@ protocol GemmBSource {
 /// Cache-blocked single-precision GEMM for the large, few-call products of the diffusion networks
 /// (K and N in the thousands): C[M×N] (+)= A[M×K] · B[K×N].
 ///
-/// Goto-style blocking: A is packed once per call into 6-row slivers [K/kc][M/6][kc][6]; B is packed
+/// Goto-style blocking: A is packed once per call into 8-row slivers [K/kc][M/8][kc][8]; B is packed
 /// per (nc, kc) block into 32-column panels [nc/32][kc][32] by a `GemmBSource` (a strided matrix, or
-/// a convolution's input gathered on the fly, so no im2col matrix ever exists). The 6×32 micro-kernel
-/// keeps twelve zmm accumulators and streams one B panel (32 KB, L1) against the A slivers (L2).
+/// a convolution's input gathered on the fly, so no im2col matrix ever exists). The 8×32 micro-kernel
+/// keeps sixteen zmm accumulators and streams one B panel (32 KB, L1) against the A slivers (L2).
 /// Debian's OpenBLAS runs its SSE3 kernel on this CPU (Neural/README.md), hence our own.
 enum DenseGemm {
-    static let mr = 6, nr = 32, kc = 256, nc = 512
-    /// Row groups (of six) per inner A block: 20 × 6 rows × kc floats = 120 KB, resident in L2.
-    static let groupsPerBlock = 20
+    static let mr = 8, nr = 32, kc = 256, nc = 512
+    /// Row groups (of eight) per inner A block: 16 × 8 rows × kc floats = 128 KB, resident in L2.
+    static let groupsPerBlock = 16
     /// Scratch floats per thread for one packed B block.
     static let bBlockFloats = kc * nc
 
-    /// Packs A (M×K, strided) into [K/kc][groups][kcb][6], zero rows past M, for row groups `groups`.
+    /// Packs A (M×K, strided) into [K/kc][groups][kcb][8], zero rows past M, for row groups `groups`.
     static func packA(_ a: MatrixOperand, m: Int, k: Int, groups: Range<Int>, into dst: UnsafeMutablePointer<Float>) {
         let mPad = (m + mr - 1) / mr * mr
-        var k0 = 0
-        while k0 < k {
-            let kcb = min(kc, k - k0)
-            let block = dst + k0 * mPad
-            for g in groups {
-                let d = block + g * kcb * mr
-                for r in 0..<mr {
-                    let row = g * mr + r
-                    if row >= m {
-                        for kk in 0..<kcb { d[kk * mr + r] = 0 }
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: kc) { zeroBuffer in
+            zeroBuffer.initialize(repeating: 0)
+            let zeros = UnsafePointer(zeroBuffer.baseAddress!)
+            var k0 = 0
+            while k0 < k {
+                let kcb = min(kc, k - k0)
+                let block = dst + k0 * mPad
+                for g in groups {
+                    let d = block + g * kcb * mr
+                    if a.colStride == 1 {
+                        // Rows past M read the zero row; K outermost, so each step writes eight contiguous floats.
+                        func row(_ r: Int) -> UnsafePointer<Float> {
+                            g * mr + r < m ? a.base + (g * mr + r) * a.rowStride + k0 : zeros
+                        }
+                        let r0 = row(0), r1 = row(1), r2 = row(2), r3 = row(3), r4 = row(4), r5 = row(5), r6 = row(6), r7 = row(7)
+                        for kk in 0..<kcb {
+                            let dk = d + kk * mr
+                            dk[0] = r0[kk]; dk[1] = r1[kk]; dk[2] = r2[kk]; dk[3] = r3[kk]
+                            dk[4] = r4[kk]; dk[5] = r5[kk]; dk[6] = r6[kk]; dk[7] = r7[kk]
+                        }
                         continue
                     }
-                    let src = a.base + row * a.rowStride + k0 * a.colStride
-                    if a.colStride == 1 {
-                        for kk in 0..<kcb { d[kk * mr + r] = src[kk] }
-                    } else {
-                        for kk in 0..<kcb { d[kk * mr + r] = src[kk * a.colStride] }
+                    for r in 0..<mr {
+                        let row = g * mr + r, dr = d + r
+                        if row >= m {
+                            for kk in 0..<kcb { dr[kk * mr] = 0 }
+                        } else {
+                            let src = a.base + row * a.rowStride + k0 * a.colStride
+                            for kk in 0..<kcb { dr[kk * mr] = src[kk * a.colStride] }
+                        }
                     }
                 }
+                k0 += kc
             }
-            k0 += kc
         }
     }
 
@@ -122,7 +135,7 @@ enum DenseGemm {
                             let rows = min(mr, m - g * mr)
                             let cp = c + g * mr * ldc + col
                             if rows == mr && ncols == nr {
-                                micro6x32(kc: kcb, a: aBlock + g * kcb * mr, b: bp, c: cp, ldc: ldc, add: add)
+                                micro(kc: kcb, a: aBlock + g * kcb * mr, b: bp, c: cp, ldc: ldc, add: add)
                             } else {
                                 edge(kc: kcb, a: aBlock + g * kcb * mr, b: bp, c: cp, ldc: ldc, rows: rows, cols: ncols, add: add)
                             }
@@ -136,25 +149,28 @@ enum DenseGemm {
         }
     }
 
-    /// A partial tile: through a 6×32 buffer, copying only the valid part of C in and out.
+    /// A partial tile: through an 8×32 buffer, copying only the valid part of C in and out.
     static func edge(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
                      ldc: Int, rows: Int, cols: Int, add: Bool) {
         withUnsafeTemporaryAllocation(of: Float.self, capacity: mr * nr) { tile in
             let t = tile.baseAddress!
             t.initialize(repeating: 0, count: mr * nr)
             if add { for r in 0..<rows { for j in 0..<cols { t[r * nr + j] = c[r * ldc + j] } } }
-            micro6x32(kc: kc, a: a, b: b, c: t, ldc: nr, add: true)
+            micro(kc: kc, a: a, b: b, c: t, ldc: nr, add: true)
             for r in 0..<rows { for j in 0..<cols { c[r * ldc + j] = t[r * nr + j] } }
         }
     }
 
-    /// The register block: C[6×32] (+)= Â[kc×6]ᵀ · B̂[kc×32], twelve SIMD16 accumulators.
+    /// The register block: C[8×32] (+)= Â[kc×8]ᵀ · B̂[kc×32] in sixteen zmm accumulators, two B vectors
+    /// and eight broadcasts per K step (19 of AVX-512's 32 registers; every SD channel count is a
+    /// multiple of 8, so no row group is partial).
     @inline(__always)
-    static func micro6x32(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
-                          ldc: Int, add: Bool) {
+    static func micro(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
+                      ldc: Int, add: Bool) {
         var c00 = SIMD16<Float>(), c01 = SIMD16<Float>(), c10 = SIMD16<Float>(), c11 = SIMD16<Float>()
         var c20 = SIMD16<Float>(), c21 = SIMD16<Float>(), c30 = SIMD16<Float>(), c31 = SIMD16<Float>()
         var c40 = SIMD16<Float>(), c41 = SIMD16<Float>(), c50 = SIMD16<Float>(), c51 = SIMD16<Float>()
+        var c60 = SIMD16<Float>(), c61 = SIMD16<Float>(), c70 = SIMD16<Float>(), c71 = SIMD16<Float>()
         var ap = a, bp = b
         for _ in 0..<kc {
             let b0 = load16(bp), b1 = load16(bp + 16)
@@ -170,6 +186,10 @@ enum DenseGemm {
             c40 = c40.addingProduct(x, b0); c41 = c41.addingProduct(x, b1)
             x = SIMD16<Float>(repeating: ap[5])
             c50 = c50.addingProduct(x, b0); c51 = c51.addingProduct(x, b1)
+            x = SIMD16<Float>(repeating: ap[6])
+            c60 = c60.addingProduct(x, b0); c61 = c61.addingProduct(x, b1)
+            x = SIMD16<Float>(repeating: ap[7])
+            c70 = c70.addingProduct(x, b0); c71 = c71.addingProduct(x, b1)
             ap += mr
             bp += nr
         }
@@ -183,7 +203,7 @@ enum DenseGemm {
                 store16(p, 16, v1)
             }
         }
-        put(0, c00, c01); put(1, c10, c11); put(2, c20, c21)
-        put(3, c30, c31); put(4, c40, c41); put(5, c50, c51)
+        put(0, c00, c01); put(1, c10, c11); put(2, c20, c21); put(3, c30, c31)
+        put(4, c40, c41); put(5, c50, c51); put(6, c60, c61); put(7, c70, c71)
     }
 }

@@ -40,11 +40,16 @@ public enum DenseKernels {
         }
     }
 
-    /// Convolution without bias on `batch` NCHW samples: output [N, Cout, OH, OW] (+)= conv(input
+    /// Convolution without bias on `batch` NCHW samples (3×3 "same" convolutions by Winograd F(2, 3)): output [N, Cout, OH, OW] (+)= conv(input
     /// [N, Cin, H, W], weight [Cout, Cin, k, k]). Pre-fill the output with bias (and a residual) and
     /// pass `accumulate` to fuse them.
     public static func conv2d(_ shape: ConvShape, batch: Int, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                               output: UnsafeMutablePointer<Float>, accumulate: Bool, threads: ComputeThreads) {
+        if winogradApplies(shape) {
+            if !accumulate { output.update(repeating: 0, count: batch * shape.outChannels * shape.outHeight * shape.outWidth) }
+            winogradConv(shape, batch: batch, input: input, weight: weight, output: output, threads: threads)
+            return
+        }
         let k = shape.channels * shape.kernel * shape.kernel
         let inSize = shape.channels * shape.height * shape.width
         let outPixels = shape.outHeight * shape.outWidth

@@ -7,11 +7,19 @@ import Neural
 /// random fp16 weights the PyTorch peer makes locally (never committed), against PyTorch on the CPU with
 /// the same shapes and threads in the same run. Ratios are peer time ÷ ours (> 1: Kinema is faster).
 enum DiffusionBench {
-    /// A memory-mapped safetensors file as a `WeightSource` (fp16 converted at each read).
+    /// A memory-mapped fp16 safetensors file as a `WeightSource` (converted at each read, vectorised).
     struct MappedWeights: WeightSource {
         let file: SafeTensors
         func shape(of name: String) -> [Int]? { file.entries[name]?.shape }
-        func floats(_ name: String) throws -> [Float] { try file.floats(name) }
+        func floats(_ name: String) throws -> [Float] {
+            guard let e = file.entries[name], e.dtype == .f16 else { return try file.floats(name) }
+            return try file.withRawBytes(name) { raw in
+                [Float](unsafeUninitializedCapacity: e.count) { dst, n in
+                    HalfPrecision.float16ToFloat(raw.baseAddress!, dst.baseAddress!, count: e.count)
+                    n = e.count
+                }
+            }
+        }
         var names: [String] { file.names }
     }
 

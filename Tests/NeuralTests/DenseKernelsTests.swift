@@ -41,10 +41,11 @@ import Testing
         #expect(close(c, ref))
     }
 
-    @Test(arguments: [(3, 10, 9, 5, 3, 1, 1, 1), (8, 12, 70, 16, 3, 2, 1, 1), (6, 16, 16, 40, 3, 2, 0, 0),
-                      (5, 7, 6, 7, 1, 1, 0, 0)])
+    // The last two are 3×3 "same" convs with ≥ 32 channels: the Winograd path (the last in small tile blocks).
+    @Test(arguments: [(3, 10, 9, 5, 3, 1, 1, 0), (8, 12, 70, 16, 3, 2, 1, 0), (6, 16, 16, 40, 3, 2, 0, 0),
+                      (5, 7, 6, 7, 1, 1, 0, 0), (32, 10, 12, 40, 3, 1, 1, 0), (40, 14, 22, 32, 3, 1, 1, 1)])
     func convMatchesLoops(_ g: (Int, Int, Int, Int, Int, Int, Int, Int)) {
-        let (cin, h, w, cout, ks, stride, pad, _) = g
+        let (cin, h, w, cout, ks, stride, pad, smallBlocks) = g
         let oh = stride == 2 && pad == 0 ? (h + 1 - 3) / 2 + 1 : (h + 2 * pad - ks) / stride + 1
         let ow = stride == 2 && pad == 0 ? (w + 1 - 3) / 2 + 1 : (w + 2 * pad - ks) / stride + 1
         let shape = DenseKernels.ConvShape(channels: cin, height: h, width: w, outChannels: cout, kernel: ks, stride: stride,
@@ -65,8 +66,14 @@ import Testing
         x.withUnsafeBufferPointer { xp in
             wt.withUnsafeBufferPointer { wp in
                 out.withUnsafeMutableBufferPointer { op in
-                    DenseKernels.conv2d(shape, batch: batch, input: xp.baseAddress!, weight: wp.baseAddress!,
-                                        output: op.baseAddress!, accumulate: false, threads: ComputeThreads(threads: 2))
+                    if smallBlocks == 1 {
+                        #expect(DenseKernels.winogradApplies(shape))
+                        DenseKernels.winogradConv(shape, batch: batch, input: xp.baseAddress!, weight: wp.baseAddress!,
+                                                  output: op.baseAddress!, threads: ComputeThreads(threads: 2), blockFloats: 16 * 40 * 40)
+                    } else {
+                        DenseKernels.conv2d(shape, batch: batch, input: xp.baseAddress!, weight: wp.baseAddress!,
+                                            output: op.baseAddress!, accumulate: false, threads: ComputeThreads(threads: 2))
+                    }
                 }
             }
         }
@@ -128,3 +135,21 @@ import Testing
 }
 
 private extension Double { var asFloat: Float { Float(self) } }
+
+/// Bulk fp16/bf16 conversion against the scalar reference on every binary16 bit pattern.
+@Suite struct HalfPrecisionTests {
+    @Test func everyHalfPattern() {
+        let patterns = (0...UInt16.max).map { $0 }
+        var out = [Float](repeating: 0, count: patterns.count)
+        patterns.withUnsafeBytes { HalfPrecision.float16ToFloat($0.baseAddress!, &out, count: patterns.count) }
+        for (i, h) in patterns.enumerated() {
+            let ref = float16BitsToFloat(h)
+            #expect(ref.isNaN ? out[i].isNaN : out[i].bitPattern == ref.bitPattern, "pattern \(h)")
+            if !(ref.isNaN ? out[i].isNaN : out[i].bitPattern == ref.bitPattern) { break }
+        }
+        var bf = [Float](repeating: 0, count: 37)
+        let src: [UInt16] = (0..<37).map { UInt16(truncatingIfNeeded: $0 &* 1777) }
+        src.withUnsafeBytes { HalfPrecision.bfloat16ToFloat($0.baseAddress!, &bf, count: 37) }
+        #expect(zip(src, bf).allSatisfy { Float(bitPattern: UInt32($0) << 16).bitPattern == $1.bitPattern })
+    }
+}
