@@ -14,6 +14,7 @@ The single-file export is checked here against diffusers' own from_single_file l
 references.safetensors holds token ids, text embeddings, the initial latents and diffusers' output images;
 schedulers.json holds a few steps of every supported scheduler with given model outputs and noise.
 """
+from clip_bpe import vocabulary
 import json, os, shutil, sys
 import numpy as np
 import torch
@@ -29,21 +30,10 @@ BPE = os.path.join(ROOT, "models", "clip-bpe-merges.txt")
 MERGES = 500  # the tiny tokenizers keep CLIP's first 500 merges (vocab 1014) so the embedding table stays small
 
 
-def bytes_to_unicode():
-    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
-    cs = bs[:]
-    n = 0
-    for b in range(256):
-        if b not in bs:
-            bs.append(b); cs.append(256 + n); n += 1
-    return [chr(c) for c in cs]
-
-
 def write_tokenizer(folder, pad):
     lines = open(BPE, encoding="utf-8").read().strip().split("\n")
     merges = lines[1:1 + MERGES]
-    syms = bytes_to_unicode()
-    vocab = syms + [s + "</w>" for s in syms] + ["".join(m.split()) for m in merges] + ["<|startoftext|>", "<|endoftext|>"]
+    vocab = vocabulary(merges)
     os.makedirs(folder, exist_ok=True)
     json.dump({v: i for i, v in enumerate(vocab)}, open(os.path.join(folder, "vocab.json"), "w"), ensure_ascii=False)
     open(os.path.join(folder, "merges.txt"), "w", encoding="utf-8").write("#version: 0.2\n" + "\n".join(merges) + "\n")

@@ -10,6 +10,7 @@ PNDM with SD's scaled-linear betas); the tokenizer is built from the shipped mod
 Needs diffusers==0.42.1, transformers==5.23.0 and the CPU torch wheel.
 """
 import json, os, sys
+from clip_bpe import vocabulary
 import torch
 from diffusers import AutoencoderKL, UNet2DConditionModel, PNDMScheduler
 from transformers import CLIPTextConfig, CLIPTextModel
@@ -31,14 +32,7 @@ sched.save_pretrained(os.path.join(out, "scheduler"))
 tok = os.path.join(out, "tokenizer")
 os.makedirs(tok, exist_ok=True)
 text_bpe = open(os.path.join(ROOT, "models", "clip-bpe-merges.txt"), encoding="utf-8").read()
-bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
-cs, n = bs[:], 0
-for b in range(256):
-    if b not in bs:
-        bs.append(b); cs.append(256 + n); n += 1
-syms = [chr(c) for c in cs]
-merges = text_bpe.strip().split("\n")[1:]
-vocab = syms + [s + "</w>" for s in syms] + ["".join(m.split()) for m in merges] + ["<|startoftext|>", "<|endoftext|>"]
+vocab = vocabulary(text_bpe.strip().split("\n")[1:])
 json.dump({v: i for i, v in enumerate(vocab)}, open(os.path.join(tok, "vocab.json"), "w"))
 open(os.path.join(tok, "merges.txt"), "w", encoding="utf-8").write(text_bpe)
 json.dump({"pad_token": "<|endoftext|>", "model_max_length": 77}, open(os.path.join(tok, "tokenizer_config.json"), "w"))

@@ -7,6 +7,7 @@ Pinned reference: PyPI transformers==4.57.6 (the last line with the slow Python 
 tokenizers-backed one), no ftfy installed:
     python3 -m venv t && t/bin/pip install transformers==4.57.6 && t/bin/python scripts/diffusion-tokenizer-reference.py
 """
+from clip_bpe import vocabulary
 import json, os, random, tempfile
 import transformers
 from transformers import CLIPTokenizer
@@ -21,20 +22,9 @@ except ImportError:
     pass
 
 
-def bytes_to_unicode():
-    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
-    cs = bs[:]
-    n = 0
-    for b in range(256):
-        if b not in bs:
-            bs.append(b); cs.append(256 + n); n += 1
-    return [chr(c) for c in cs]
-
-
 text = open(os.path.join(ROOT, "models", "clip-bpe-merges.txt"), encoding="utf-8").read()
 merges = text.strip().split("\n")[1:49152 - 256 - 2 + 1]
-syms = bytes_to_unicode()
-vocab = syms + [s + "</w>" for s in syms] + ["".join(m.split()) for m in merges] + ["<|startoftext|>", "<|endoftext|>"]
+vocab = vocabulary(merges)
 d = tempfile.mkdtemp()
 json.dump({v: i for i, v in enumerate(vocab)}, open(os.path.join(d, "vocab.json"), "w"))
 open(os.path.join(d, "merges.txt"), "w", encoding="utf-8").write(text)

@@ -96,7 +96,6 @@ extension Scheduler {
     private mutating func dpm(_ out: [Float], _ i: Int, _ x: [Float]) -> [Float] {
         func alphaSigma(_ s: Float) -> (Float, Float) { let a = 1 / (s * s + 1).squareRoot(); return (a, s * a) }
         let lowerFinal = i == timesteps.count - 1  // final_sigmas_type "zero" always ends first order
-        let lowerSecond = i == timesteps.count - 2 && timesteps.count < 15
         let (a0, s0) = alphaSigma(sigmas[i])
         let x0 = x.indices.map { j in prediction == .epsilon ? (x[j] - s0 * out[j]) / a0 : a0 * x[j] - s0 * out[j] }
         dpmOutputs = Array((dpmOutputs + [x0]).suffix(2))
@@ -117,7 +116,6 @@ extension Scheduler {
                 return st / s0 * x[j] - k * m0[j] - 0.5 * k * d1
             }
         }
-        _ = lowerSecond
         if dpmLowerOrderCount < 2 { dpmLowerOrderCount += 1 }
         return result
     }
