@@ -1,6 +1,7 @@
 import ArgumentParser
 import Diffusion
 import Foundation
+import Neural
 import VideoIO
 
 /// `kinema text2image PROMPT --model sd --weights PATH -o OUT.png`: one image from the user's Stable Diffusion weights.
@@ -61,6 +62,8 @@ struct Text2ImageCommand: ParsableCommand {
     var quiet = false
 
     func run() throws {
+        reexecWithFasterBLASIfNeeded()
+        BLASCore.useOwnParallelism()
         try runCommand { try generate() }
     }
 
