@@ -22,35 +22,16 @@ struct Text2ImageCommand: ParsableCommand {
     @Option(help: "Model family (only 'sd' generates images).")
     var model: String = "sd"
 
-    @Option(help: "A diffusers folder or a single .safetensors checkpoint.")
-    var weights: String
-
     @Option(name: .shortAndLong, help: "Output image (.png, .jpg).")
     var output: String
 
-    @Option(help: "Negative prompt (used when guidance > 1).")
-    var negative: String = ""
-
-    @Option(help: "Denoising steps (default: the family's).")
-    var steps: Int?
-
-    @Option(help: "Classifier-free guidance scale (default: the family's).")
-    var guidance: Float?
-
-    @Option(help: "Sampler: pndm, euler, euler-a, ddim, dpmpp-2m or lcm (default: the checkpoint's scheduler config).")
-    var scheduler: String?
-
-    @Option(help: "What the UNet predicts: epsilon or v (SD 2.x 768-v single files need v).")
-    var prediction: String?
+    @OptionGroup var diffusion: DiffusionOptions
 
     @Option(help: "Output size WIDTHxHEIGHT, multiples of 8 (default: the model's native size).")
     var size: String?
 
     @Option(help: "Seed of the initial noise.")
     var seed: UInt64 = 0
-
-    @Option(help: "Initial noise: a .safetensors file with a float32 tensor 'latents' [1, C, H/8, W/8] (diffusers' latents=).")
-    var latents: String?
 
     @Option(help: "Compute threads (default: all cores).")
     var threads: Int?
@@ -69,16 +50,9 @@ struct Text2ImageCommand: ParsableCommand {
 
     private func generate() throws {
         guard model == "sd" else { throw CommandError("text2image --model must be 'sd' (Stable Diffusion weights given with --weights)") }
-        try guardOutputs([output], inputs: [weights, latents])
-        var o = GenerationOptions(prompt: prompt)
-        o.negativePrompt = negative
-        o.steps = steps
-        o.guidance = guidance
-        o.scheduler = try scheduler.map { try SchedulerKind(option: $0) }
-        o.prediction = try prediction.map { try PredictionType(option: $0) }
-        if let size { let (w, h) = try parseDiffusionSize(size); o.width = w; o.height = h }
-        o.seed = seed
-        o.latents = try latents.map { try StableDiffusionPipeline.readLatents(URL(fileURLWithPath: $0)) }
+        let weights = try diffusion.weightsPath()
+        try guardOutputs([output], inputs: [weights, diffusion.latents])
+        let o = try diffusion.generationOptions(prompt: prompt, size: size, seed: seed)
         let start = Date()
         let pipe = try StableDiffusionPipeline(checkpoint: DiffusionCheckpoint.load(URL(fileURLWithPath: weights)),
                                                threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
@@ -90,7 +64,7 @@ struct Text2ImageCommand: ParsableCommand {
         let label = StableDiffusionPipeline.label(version: KinemaVersion.string, seed: seed)
         let url = URL(fileURLWithPath: output)
         try ImageFile.write(StableDiffusionPipeline.byteImage(image), to: url, label: label,
-                            inputs: [URL(fileURLWithPath: weights)] + (latents.map { [URL(fileURLWithPath: $0)] } ?? []))
+                            inputs: [URL(fileURLWithPath: weights)] + (diffusion.latents.map { [URL(fileURLWithPath: $0)] } ?? []))
         let seconds = Date().timeIntervalSince(loaded)
         if json {
             try printJSON(Text2ImageSummary(output: output, width: image.shape[3], height: image.shape[2], family: pipe.defaults.family,
@@ -99,13 +73,6 @@ struct Text2ImageCommand: ParsableCommand {
                                             loadSeconds: loaded.timeIntervalSince(start), seconds: seconds, label: label))
         }
     }
-}
-
-/// Parses WIDTHxHEIGHT (the library checks the multiple of the VAE factor).
-func parseDiffusionSize(_ text: String) throws -> (Int, Int) {
-    let p = text.lowercased().split(separator: "x").compactMap { Int($0) }
-    guard p.count == 2 else { throw CommandError("--size must look like 512x512") }
-    return (p[0], p[1])
 }
 
 /// `--json` output of text2image.
