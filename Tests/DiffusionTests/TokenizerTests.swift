@@ -39,3 +39,17 @@ private struct Reference: Decodable { let transformers: String; let cases: [Case
     #expect(t2.encode(prompt) == Array(ids2[0..<77]))
     #expect(throws: DiffusionError.self) { try CLIPTokenizer(folder: fixtures.appendingPathComponent("sd1/unet")) }
 }
+
+/// As in transformers, `special_tokens_map.json` overrides `tokenizer_config.json` (SD 2.x folders carry
+/// `<|endoftext|>` in one and `!` in the other and pad with `!`), and a pad token may be an AddedToken object.
+@Test func specialTokensMapOverridesConfig() throws {
+    let dir = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let src = fixtures.appendingPathComponent("sd2/tokenizer")
+    for f in ["vocab.json", "merges.txt"] { try FileManager.default.copyItem(at: src.appendingPathComponent(f), to: dir.appendingPathComponent(f)) }
+    try Data(#"{"pad_token": "<|endoftext|>", "model_max_length": 77}"#.utf8).write(to: dir.appendingPathComponent("tokenizer_config.json"))
+    try Data(#"{"pad_token": {"content": "!", "lstrip": false, "rstrip": false}}"#.utf8).write(to: dir.appendingPathComponent("special_tokens_map.json"))
+    let t = try CLIPTokenizer(folder: dir)
+    #expect(t.padID == 0)
+    #expect(t.tokenIDs("hi!").last == 0)  // the pad token is split out of the prompt with its bare id
+}

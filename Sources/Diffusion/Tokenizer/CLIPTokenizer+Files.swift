@@ -6,7 +6,7 @@ extension CLIPTokenizer {
     public static let shippedMergesFile = "clip-bpe-merges.txt"
 
     /// Reads a diffusers/transformers `tokenizer/` folder: `vocab.json`, `merges.txt`, and the pad token and
-    /// `model_max_length` from `tokenizer_config.json` (or `special_tokens_map.json`).
+    /// `model_max_length` from `tokenizer_config.json`, with `special_tokens_map.json` taking precedence.
     /// - Throws: `DiffusionError.missingComponent` for an absent file, `.badTokenizer` for unreadable content.
     public init(folder: URL) throws {
         let vocabURL = folder.appendingPathComponent("vocab.json"), mergesURL = folder.appendingPathComponent("merges.txt")
@@ -26,7 +26,8 @@ extension CLIPTokenizer {
         }
         var pad: String?
         var maxLength = 77
-        for name in ["special_tokens_map.json", "tokenizer_config.json"] {
+        // transformers lets special_tokens_map.json override tokenizer_config.json (SD2 pads with "!" from the former).
+        for name in ["tokenizer_config.json", "special_tokens_map.json"] {
             let u = folder.appendingPathComponent(name)
             guard let d = try? Data(contentsOf: u), let obj = try? JSONSerialization.jsonObject(with: d) as? [String: Any] else { continue }
             if let p = obj["pad_token"] as? String { pad = p } else if let p = obj["pad_token"] as? [String: Any], let c = p["content"] as? String { pad = c }
