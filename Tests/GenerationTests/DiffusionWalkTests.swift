@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import Generation
+import Imaging
+import VideoIO
 
 /// Clauses reach the text encoder as written, less timing, `then`/`->`, holds, easing and camera words; seeds
 /// follow keyframe order; storyboard keyframes carry `prompt` and `negative`.
@@ -30,4 +32,30 @@ import Testing
     let mid = w.segment(at: (w.keyframes[0].hold + t1) / 2)
     #expect(mid.from == 0 && mid.to == 1 && abs(mid.fraction - 0.5) < 1e-6)
     #expect(w.segment(at: t1).from == 1)
+}
+
+/// The `--render-fps` fill on a real photo (clips/coffee.png): between two views 8 px apart, the flow-interpolated
+/// middle frame is much closer to the true 4 px view than a cross-fade is (mean absolute error at most a tenth; measured 0.04 vs 10.8).
+@Test func flowInterpolationBeatsCrossFade() throws {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("clips/coffee.png")
+    let photo = try ImageFile.read(url)
+    func crop(_ x0: Int) -> ByteImage {
+        var out = ByteImage(width: 160, height: 120, channels: 3)
+        for y in 0..<120 { for x in 0..<160 { for c in 0..<3 {
+            out.data[(y * 160 + x) * 3 + c] = photo.data[((y + 100) * photo.width + x + x0) * photo.channels + c]
+        } } }
+        return out
+    }
+    let a = crop(100), b = crop(108), truth = crop(104)
+    let mid = FlowInterpolation.between(a, b, fraction: 0.5)
+    var fade = a
+    for i in fade.data.indices { fade.data[i] = UInt8((Int(a.data[i]) + Int(b.data[i]) + 1) / 2) }
+    func mae(_ p: ByteImage, _ q: ByteImage) -> Double {
+        var s = 0.0, n = 0
+        for y in 12..<108 { for x in 12..<148 { for c in 0..<3 { s += abs(Double(p.data[(y * 160 + x) * 3 + c]) - Double(q.data[(y * 160 + x) * 3 + c])); n += 1 } } }
+        return s / Double(n)
+    }
+    let flowError = mae(mid, truth), fadeError = mae(fade, truth)
+    #expect(flowError <= 0.1 * fadeError, "flow \(flowError) vs cross-fade \(fadeError)")
 }
