@@ -299,6 +299,7 @@ if __name__ == "__main__" and "--schedulers" not in sys.argv:
 SCHED_BASE = dict(beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear", num_train_timesteps=1000)
 SCHEDULERS = [  # (name, class, config overrides, steps, steps recorded)
     ("pndm", PNDMScheduler, dict(skip_prk_steps=True, set_alpha_to_one=False, steps_offset=1), 10, 6),
+    ("pndm-prk", PNDMScheduler, dict(), 10, 15),
     ("euler", EulerDiscreteScheduler, dict(steps_offset=1, timestep_spacing="leading"), 10, 3),
     ("euler-v-trailing", EulerDiscreteScheduler, dict(timestep_spacing="trailing", prediction_type="v_prediction"), 4, 3),
     ("euler-a-trailing", EulerAncestralDiscreteScheduler, dict(timestep_spacing="trailing"), 4, 3),
@@ -308,6 +309,8 @@ SCHEDULERS = [  # (name, class, config overrides, steps, steps recorded)
                                    timestep_spacing="trailing"), 5, 3),
     ("dpmpp-2m-karras", DPMSolverMultistepScheduler, dict(use_karras_sigmas=True, algorithm_type="dpmsolver++", solver_order=2, steps_offset=1), 8, 8),
     ("dpmpp-2m", DPMSolverMultistepScheduler, dict(algorithm_type="dpmsolver++", solver_order=2, steps_offset=1, prediction_type="v_prediction"), 6, 6),
+    ("dpmpp-2m-sigma-min", DPMSolverMultistepScheduler, dict(use_karras_sigmas=True, final_sigmas_type="sigma_min"), 16, 16),
+    ("euler-sigma-min", EulerDiscreteScheduler, dict(final_sigmas_type="sigma_min", steps_offset=1), 4, 4),
     ("lcm", LCMScheduler, dict(set_alpha_to_one=True, steps_offset=1, original_inference_steps=50), 4, 4),
 ]
 

@@ -63,9 +63,22 @@ extension Scheduler {
         }
     }
 
-    /// PLMS: linear multistep over the last four ε estimates, with PNDM's second-step correction.
+    /// PNDM: Runge-Kutta warm-up over the first `prkCount` timesteps (unless `skip_prk_steps`), then PLMS, a linear
+    /// multistep over the last four ε estimates with PNDM's second-step correction.
     private mutating func pndm(_ out: [Float], _ i: Int, _ x: [Float]) -> [Float] {
         let ratio = trainSteps / stepsRequested
+        if pndmCounter < prkCount {
+            let prev = Int(timesteps[i]) - (pndmCounter % 2 == 1 ? 0 : ratio / 2)
+            let t = Int(timesteps[pndmCounter / 4 * 4])
+            var e = out
+            switch pndmCounter % 4 {
+            case 0: pndmRK = out.map { $0 / 6 }; pndmOutputs.append(out); pndmSample = x
+            case 1, 2: for j in pndmRK.indices { pndmRK[j] += out[j] / 3 }
+            default: e = out.indices.map { pndmRK[$0] + out[$0] / 6 }; pndmRK = []
+            }
+            pndmCounter += 1
+            return pndmPrevious(pndmSample, t, prev, e)
+        }
         var t = Int(timesteps[i]), prev = t - ratio
         var sample = x
         if pndmCounter != 1 {
@@ -83,6 +96,11 @@ extension Scheduler {
         default: e = x.indices.map { (55 * h[3][$0] - 59 * h[2][$0] + 37 * h[1][$0] - 9 * h[0][$0]) / 24 }
         }
         pndmCounter += 1
+        return pndmPrevious(sample, t, prev, e)
+    }
+
+    /// PNDM's transfer from timestep `t` to `prev` given an ε (or v) estimate (diffusers' `_get_prev_sample`).
+    private func pndmPrevious(_ sample: [Float], _ t: Int, _ prev: Int, _ e: [Float]) -> [Float] {
         let a = alpha(t), ap = alpha(prev), b = 1 - a, bp = 1 - ap
         let coeff = (ap / a).squareRoot()
         let denom = a * bp.squareRoot() + (a * b * ap).squareRoot()
@@ -95,7 +113,7 @@ extension Scheduler {
     /// DPM-Solver++ 2M (midpoint), first order on the first and last steps.
     private mutating func dpm(_ out: [Float], _ i: Int, _ x: [Float]) -> [Float] {
         func alphaSigma(_ s: Float) -> (Float, Float) { let a = 1 / (s * s + 1).squareRoot(); return (a, s * a) }
-        let lowerFinal = i == timesteps.count - 1  // final_sigmas_type "zero" always ends first order
+        let lowerFinal = i == timesteps.count - 1 && (dpmLowerOrderFinal && timesteps.count < 15 || sigmas[i + 1] == 0)
         let (a0, s0) = alphaSigma(sigmas[i])
         let x0 = x.indices.map { j in prediction == .epsilon ? (x[j] - s0 * out[j]) / a0 : a0 * x[j] - s0 * out[j] }
         dpmOutputs = Array((dpmOutputs + [x0]).suffix(2))

@@ -23,6 +23,10 @@ public struct Scheduler: Sendable {
     var pndmOutputs: [[Float]] = []
     var pndmCounter = 0
     var pndmSample: [Float] = []
+    var pndmRK: [Float] = []
+    /// PNDM's Runge-Kutta warm-up steps at the start of `timesteps` (0 with `skip_prk_steps`).
+    var prkCount = 0
+    let dpmLowerOrderFinal: Bool
     var dpmOutputs: [[Float]] = []
     var dpmLowerOrderCount = 0
 
@@ -59,17 +63,32 @@ public struct Scheduler: Sendable {
         finalAlphaCumprod = alphaToOne ? 1 : alphasCumprod[0]
         clipSample = kind == .ddim ? (c.clipSample ?? true) : (kind == .lcm ? (c.clipSample ?? false) : false)
         timestepScaling = Float(c.timestepScaling ?? 10)
+        dpmLowerOrderFinal = c.lowerOrderFinal ?? true
+        guard c.eulerAtFinal != true else { throw DiffusionError.unsupportedScheduler("euler_at_final is not supported; choose another with --scheduler") }
+        let finalSigma: Float
+        switch c.finalSigmasType ?? "zero" {
+        case "zero": finalSigma = 0
+        case "sigma_min": finalSigma = ((1 - alphasCumprod[0]) / alphasCumprod[0]).squareRoot()
+        case let other: throw DiffusionError.unsupportedScheduler("final_sigmas_type \(other) is not supported (zero, sigma_min)")
+        }
         let spacing = c.timestepSpacing ?? ([.euler, .eulerAncestral, .dpmpp2m].contains(kind) ? "linspace" : "leading")
         self.spacing = spacing
         let offset = c.stepsOffset ?? 0
         switch kind {
         case .pndm:
-            guard c.skipPrkSteps ?? false else {
-                throw DiffusionError.unsupportedScheduler("PNDM with Runge-Kutta warm-up (skip_prk_steps false) is not supported; choose --scheduler pndm with a PLMS config or another --scheduler")
-            }
             let asc = try Self.spaced(spacing, n: n, steps: steps, offset: offset, descending: false)
-            timesteps = (Array(asc.dropLast()) + [asc[asc.count - 2 >= 0 ? asc.count - 2 : 0], asc.last!]).reversed().map(Float.init)
-            if steps == 1 { timesteps = [Float(asc[0])] }
+            if c.skipPrkSteps ?? false {
+                timesteps = (Array(asc.dropLast()) + [asc[asc.count - 2 >= 0 ? asc.count - 2 : 0], asc.last!]).reversed().map(Float.init)
+                if steps == 1 { timesteps = [Float(asc[0])] }
+            } else {
+                // Runge-Kutta warm-up on the last four timesteps at half-step offsets, then PLMS on the rest.
+                guard steps >= 4 else { throw DiffusionError.badOption("PNDM with Runge-Kutta warm-up needs at least 4 steps") }
+                let half = n / steps / 2
+                let pairs = asc.suffix(4).flatMap { [$0, $0 + half] }.dropLast()
+                let prk = Array(pairs.flatMap { [$0, $0] }.dropFirst().dropLast())
+                prkCount = prk.count
+                timesteps = (prk.reversed() + asc.dropLast(3).reversed()).map(Float.init)
+            }
         case .ddim:
             timesteps = try Self.spaced(spacing, n: n, steps: steps, offset: offset, descending: true).map(Float.init)
         case .lcm:
@@ -84,10 +103,10 @@ public struct Scheduler: Sendable {
             if c.useKarrasSigmas == true, kind == .euler {
                 let spaced = ts.map { Self.interp($0, base) }
                 let s = Self.karras(max: spaced.first!, min: spaced.last!, steps: steps)
-                sigmas = s + [0]
+                sigmas = s + [finalSigma]
                 timesteps = s.map { Self.sigmaToT($0, base) }
             } else {
-                sigmas = ts.map { Self.interp($0, base) } + [0]
+                sigmas = ts.map { Self.interp($0, base) } + [kind == .euler ? finalSigma : 0]
                 timesteps = ts
             }
         case .dpmpp2m:
@@ -97,7 +116,7 @@ public struct Scheduler: Sendable {
             let base = alphasCumprod.map { ((1 - $0) / $0).squareRoot() }
             if c.useKarrasSigmas ?? false {
                 let s = Self.karras(max: base.last!, min: base.first!, steps: steps)
-                sigmas = s + [0]
+                sigmas = s + [finalSigma]
                 timesteps = s.map { Self.sigmaToT($0, base).rounded(.toNearestOrEven) }
             } else {
                 let ts: [Int]
@@ -110,7 +129,7 @@ public struct Scheduler: Sendable {
                 default: throw DiffusionError.unsupportedScheduler("timestep_spacing \(spacing) is not supported (linspace, leading, trailing)")
                 }
                 timesteps = ts.map(Float.init)
-                sigmas = ts.map { base[min(max($0, 0), n - 1)] } + [0]
+                sigmas = ts.map { base[min(max($0, 0), n - 1)] } + [finalSigma]
             }
         }
     }

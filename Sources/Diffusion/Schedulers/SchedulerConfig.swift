@@ -76,6 +76,9 @@ public struct SchedulerConfig: Sendable, Decodable, Equatable {
     var timestepScaling: Double?
     var rescaleBetasZeroSnr: Bool?
     var thresholding: Bool?
+    var finalSigmasType: String?
+    var lowerOrderFinal: Bool?
+    var eulerAtFinal: Bool?
 
     enum CodingKeys: String, CodingKey {
         case className = "_class_name", numTrainTimesteps = "num_train_timesteps", betaStart = "beta_start", betaEnd = "beta_end"
@@ -84,6 +87,7 @@ public struct SchedulerConfig: Sendable, Decodable, Equatable {
         case clipSample = "clip_sample", useKarrasSigmas = "use_karras_sigmas", solverOrder = "solver_order"
         case algorithmType = "algorithm_type", originalInferenceSteps = "original_inference_steps"
         case timestepScaling = "timestep_scaling", rescaleBetasZeroSnr = "rescale_betas_zero_snr", thresholding
+        case finalSigmasType = "final_sigmas_type", lowerOrderFinal = "lower_order_final", eulerAtFinal = "euler_at_final"
     }
 
     /// An empty config: every value is the class default (SD's betas are then diffusers' defaults, not SD's).
