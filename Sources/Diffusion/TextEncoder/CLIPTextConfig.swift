@@ -10,7 +10,7 @@ public struct CLIPTextConfig: Sendable, Equatable, Decodable {
     public var numAttentionHeads: Int
     /// Transformer layers actually run (a diffusers SD2 `text_encoder/` already holds only the 23 it uses).
     public var numHiddenLayers: Int
-    /// `quick_gelu` (OpenAI CLIP, SD1) or `gelu` (OpenCLIP, SD2).
+    /// `quick_gelu` (OpenAI CLIP, SD1), `gelu` (OpenCLIP, SD2), or `gelu_new` / `gelu_pytorch_tanh`.
     public var hiddenAct: String
     /// Layer-norm epsilon.
     public var layerNormEps: Float
@@ -77,8 +77,8 @@ public struct CLIPTextConfig: Sendable, Equatable, Decodable {
         guard hiddenSize > 0, numAttentionHeads > 0, hiddenSize % numAttentionHeads == 0 else {
             throw DiffusionError.badConfig("text encoder hidden_size \(hiddenSize) is not a multiple of \(numAttentionHeads) heads")
         }
-        guard hiddenAct == "quick_gelu" || hiddenAct == "gelu" else {
-            throw DiffusionError.badConfig("text encoder activation \(hiddenAct) is not quick_gelu or gelu")
+        guard TextMath.activations.contains(hiddenAct) else {
+            throw DiffusionError.badConfig("text encoder activation \(hiddenAct) is not one of \(TextMath.activations.sorted().joined(separator: ", "))")
         }
         let d = hiddenSize, f = intermediateSize
         var want: [(String, [Int])] = [("embeddings.token_embedding.weight", [vocabSize, d]),

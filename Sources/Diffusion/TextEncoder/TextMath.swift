@@ -31,10 +31,15 @@ enum TextMath {
         return y
     }
 
-    /// `quick_gelu` (x·σ(1.702x)) or exact `gelu` (x·Φ(x)), in place.
+    /// The activations transformers' CLIP configs name.
+    static let activations: Set<String> = ["quick_gelu", "gelu", "gelu_new", "gelu_pytorch_tanh"]
+
+    /// `quick_gelu` (x·σ(1.702x)), exact `gelu` (x·Φ(x)) or the tanh approximation (`gelu_new`), in place.
     static func activate(_ x: inout [Float], _ kind: String) {
         if kind == "quick_gelu" {
             for i in x.indices { x[i] = x[i] / (1 + expf(-1.702 * x[i])) }
+        } else if kind == "gelu_new" || kind == "gelu_pytorch_tanh" {
+            for i in x.indices { let v = x[i]; x[i] = 0.5 * v * (1 + tanhf(0.7978845608028654 * (v + 0.044715 * v * v * v))) }
         } else {
             for i in x.indices { x[i] = 0.5 * x[i] * (1 + erff(x[i] * 0.70710678118654752)) }
         }
