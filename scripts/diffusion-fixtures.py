@@ -288,6 +288,9 @@ def main():
         refs[f"{name}.i2i_noise"] = noise2
         refs[f"{name}.i2i_image"] = torch.from_numpy(out.images[0]).permute(2, 0, 1).contiguous()
         save_file({"latents": lat}, os.path.join(OUT, f"{name}-latents.safetensors"))
+        if name == "sd2":  # transformers 5 writes only tokenizer.json + tokenizer_config.json
+            shutil.rmtree(os.path.join(OUT, "sd2-tokenizer-v5"), ignore_errors=True)
+            pipe.tokenizer.save_pretrained(os.path.join(OUT, "sd2-tokenizer-v5"))
     save_file(refs, os.path.join(OUT, "references.safetensors"))
     json.dump(meta, open(os.path.join(OUT, "references.json"), "w"), indent=1)
 

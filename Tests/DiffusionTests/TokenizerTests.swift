@@ -53,3 +53,13 @@ private struct Reference: Decodable { let transformers: String; let cases: [Case
     #expect(t.padID == 0)
     #expect(t.tokenIDs("hi!").last == 0)  // the pad token is split out of the prompt with its bare id
 }
+
+/// transformers 5 saves a tokenizer as `tokenizer.json` only (no vocab.json / merges.txt): its BPE model gives the
+/// same ids, pad "!" included, as the pipeline's own tokenizer produced.
+@Test func tokenizerReadsTokenizerJSON() throws {
+    let t = try CLIPTokenizer(folder: fixtures.appendingPathComponent("sd2-tokenizer-v5"))
+    let ids = try references.floats("sd2.ids").map { Int($0) }
+    #expect(t.padID == 0)
+    #expect(t.encode("a dragon flying over a castle, 4k!") == Array(ids[0..<77]))
+    #expect(t.encode("blurry") == Array(ids[77..<154]))
+}
