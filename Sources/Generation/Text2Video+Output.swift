@@ -61,18 +61,33 @@ public struct Text2VideoJob: Sendable {
 
     /// Runs the job.
     /// - Throws: `GenerationError`, `VideoIOError`, or file-system errors; a failed run leaves no partial MP4
-    ///   (the writer renames atomically) but keeps the resume cache.
+    ///   (the writer renames atomically) and no frame PNGs; it keeps the resume cache only when that holds
+    ///   at least one finished batch (so a run that failed at once, e.g. on a full disk, leaves nothing).
     public func run(generator: any LatentGenerator, directions: AttributeDirections?,
                     progress: Text2Video.Progress? = nil) throws -> Text2VideoResult {
+        let cache = try NativeFrameCache(output: output, plan: plan, resume: resume)
+        let frames = FrameFiles(directory: framesDirectory)
+        do {
+            let result = try run(generator: generator, directions: directions, cache: cache, frames: frames, progress: progress)
+            frames.keep()
+            return result
+        } catch {
+            frames.discard()
+            if cache.completedBatches == 0 { try? cache.remove() }
+            throw error
+        }
+    }
+
+    private func run(generator: any LatentGenerator, directions: AttributeDirections?, cache: NativeFrameCache,
+                     frames: FrameFiles, progress: Text2Video.Progress?) throws -> Text2VideoResult {
         let start = Date()
         let cfg = plan.config
-        let cache = try NativeFrameCache(output: output, plan: plan, resume: resume)
         let resumed = cache.completedBatches
         var warnings = plan.warnings
         let schedule = LatentSchedule(storyboard: plan.storyboard, latentSize: generator.latentSize, directions: directions)
         let missing = schedule.unsupportedAttributes
         if !missing.isEmpty { warnings.append("no latent direction for: \(missing.joined(separator: ", ")) (ignored)") }
-        if let dir = framesDirectory { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) }
+        try frames.createDirectory()
         var wc = VideoWriterConfig(width: cfg.width, height: cfg.height, fps: Rational(cfg.fps, 1), codec: .h264, crf: crf,
                                    preset: preset, audioSource: audio, audioDuration: audio == nil ? nil : plan.storyboard.duration,
                                    tags: tags)
@@ -85,13 +100,13 @@ public struct Text2VideoJob: Sendable {
             try Text2Video.render(plan, generator: generator, directions: directions, cache: cache, progress: progress) { i, frame in
                 try writer.write(frame)
                 try flicker.add(frame)
-                if let dir = framesDirectory {
-                    try ImageFile.write(frame, to: dir.appendingPathComponent(String(format: "frame-%05d.png", i)))
-                }
+                try frames.write(frame, index: i, label: tags["comment"])
                 if preview != nil, previewIndices.contains(i) { thumbs[i] = Self.thumbnail(frame, maxSide: 192) }
             }
         }
-        if let p = preview { try ImageFile.write(Self.contactSheet(previewIndices.sorted().compactMap { thumbs[$0] }), to: p) }
+        if let p = preview {
+            try ImageFile.write(Self.contactSheet(previewIndices.sorted().compactMap { thumbs[$0] }), to: p, label: tags["comment"])
+        }
         try cache.remove()
         var seeds: [UInt64] = []
         for k in plan.storyboard.keyframes where !seeds.contains(k.seed) { seeds.append(k.seed) }
