@@ -30,6 +30,8 @@ public enum VideoIOError: Error, Sendable, Equatable, CustomStringConvertible {
     case frameMismatch(String)
     /// The writer was used after `finish()` or after a failure.
     case writerClosed
+    /// The input's video stream yielded no decodable frame, so there is nothing to write.
+    case noFrames(path: String)
 
     /// One line for humans (the CLI prints it after `kinema: error: `).
     public var description: String {
@@ -49,6 +51,7 @@ public enum VideoIOError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidConfiguration(let what): return "invalid configuration: \(what)"
         case .frameMismatch(let what): return "frame mismatch: \(what)"
         case .writerClosed: return "video writer used after finish() or after a failure"
+        case .noFrames(let p): return "\(p): no decodable video frames"
         }
     }
 }

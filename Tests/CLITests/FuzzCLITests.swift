@@ -156,8 +156,11 @@ import VideoIO
 enum Mutator {
     static func mutate(_ bytes: [UInt8], rng: inout SeededGenerator, focus: Int? = nil) -> [UInt8] {
         var b = bytes
-        let limit = focus.map { min($0, b.count) } ?? b.count
-        func spot() -> Int { Int.random(in: 0..<max(1, Bool.random(using: &rng) ? limit : b.count), using: &rng) }
+        // Half the spots fall in the first `focus` bytes (headers), the rest anywhere.
+        func spot() -> Int {
+            let limit = Bool.random(using: &rng) ? min(focus ?? b.count, b.count) : b.count
+            return Int.random(in: 0..<max(1, limit), using: &rng)
+        }
         for _ in 0..<Int.random(in: 1...3, using: &rng) {
             guard b.count > 8 else { break }
             switch Int.random(in: 0..<5, using: &rng) {
