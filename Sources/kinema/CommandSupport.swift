@@ -139,3 +139,11 @@ func guardOutputs(_ outputs: [String?], folders: [String?] = [], inputs: [String
     let urls = { (paths: [String?]) in paths.compactMap { $0 }.map { URL(fileURLWithPath: $0) } }
     try OutputGuard.check(outputs: urls(outputs), folders: urls(folders), inputs: urls(inputs))
 }
+
+/// Refuses, before any output exists, a clip whose frames would take this job over `MemoryBudget.limit`.
+/// `bytesPerPixel` is the job's own working set per frame pixel (decoded frames in flight, float planes);
+/// commands that write a video add the encoder's share.
+func checkMemory(width: Int, height: Int, input: String, job: String, bytesPerPixel: Int, writesVideo: Bool) throws {
+    let writer = writesVideo ? MemoryBudget.writerBytesPerPixel(width: width, height: height) : 0
+    try MemoryBudget.check(width: width, height: height, bytesPerPixel: bytesPerPixel + writer, job: job, path: input)
+}

@@ -79,6 +79,8 @@ struct DetectCommand: ParsableCommand {
     private func runVideo(_ url: URL, tracker: FaceTracker) throws {
         let reader = try VideoReader(url: url)
         let m = reader.metadata
+        try checkMemory(width: m.width, height: m.height, input: input, job: "detect", bytesPerPixel: annotate == nil ? 15 : 30,
+                        writesVideo: annotate != nil)
         let reports = ReportLog()
         let bar = ProgressBar(label: "detect", total: m.frameCount, quiet: encoding.quiet)
         defer { bar.finish() }
