@@ -61,8 +61,8 @@ public struct Text2VideoJob: Sendable {
 
     /// Runs the job.
     /// - Throws: `GenerationError`, `VideoIOError`, or file-system errors; a failed run leaves no partial MP4
-    ///   (the writer renames atomically) and no frame PNGs; it keeps the resume cache only when that holds
-    ///   at least one finished batch (so a run that failed at once, e.g. on a full disk, leaves nothing).
+    ///   (the writer renames atomically), no frame PNGs and no resume cache (a full disk must not stay full).
+    ///   Only an interrupted or killed process leaves the cache, for `--resume`.
     public func run(generator: any LatentGenerator, directions: AttributeDirections?,
                     progress: Text2Video.Progress? = nil) throws -> Text2VideoResult {
         let cache = try NativeFrameCache(output: output, plan: plan, resume: resume)
@@ -73,7 +73,7 @@ public struct Text2VideoJob: Sendable {
             return result
         } catch {
             frames.discard()
-            if cache.completedBatches == 0 { try? cache.remove() }
+            try? cache.remove()
             throw error
         }
     }
@@ -105,7 +105,8 @@ public struct Text2VideoJob: Sendable {
             }
         }
         if let p = preview {
-            try ImageFile.write(Self.contactSheet(previewIndices.sorted().compactMap { thumbs[$0] }), to: p, label: tags["comment"])
+            let sheet = ContactSheet.grid(previewIndices.sorted().compactMap { thumbs[$0] }, columns: 4, background: 0)
+            try ImageFile.write(sheet, to: p, label: tags["comment"])
         }
         try cache.remove()
         var seeds: [UInt64] = []
@@ -128,20 +129,5 @@ public struct Text2VideoJob: Sendable {
             out.data[(y * w + x) * 3 + c] = UInt8((s + f * f / 2) / (f * f))
         } } }
         return out
-    }
-
-    /// Lays thumbnails out four to a row.
-    static func contactSheet(_ thumbs: [ByteImage]) -> ByteImage {
-        guard let first = thumbs.first else { return ByteImage(width: 1, height: 1, channels: 3) }
-        let cols = min(4, thumbs.count), rows = (thumbs.count + cols - 1) / cols
-        let tw = first.width, th = first.height
-        var sheet = ByteImage(width: cols * tw, height: rows * th, channels: 3)
-        for (k, t) in thumbs.enumerated() {
-            let ox = (k % cols) * tw, oy = (k / cols) * th
-            for y in 0..<min(th, t.height) {
-                for x in 0..<min(tw, t.width) { for c in 0..<3 { sheet.data[((oy + y) * sheet.width + ox + x) * 3 + c] = t.data[(y * t.width + x) * 3 + c] } }
-            }
-        }
-        return sheet
     }
 }

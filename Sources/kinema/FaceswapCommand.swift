@@ -112,7 +112,7 @@ struct FaceswapCommand: ParsableCommand {
                 })
             bar.finish()
             if let preview, !pairs.isEmpty {
-                let sheet = ContactSheet.make(pairs.keys.sorted().map { pairs[$0]! })
+                let sheet = ContactSheet.pairs(pairs.keys.sorted().map { pairs[$0]! }, rowHeight: 240)
                 try ImageFile.write(sheet, to: URL(fileURLWithPath: preview), label: FaceSwapPipeline.label(version: KinemaVersion.string))
             }
             if summary.framesWithFaces == 0 {
