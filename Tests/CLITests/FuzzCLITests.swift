@@ -55,7 +55,7 @@ import VideoIO
         let dir = try KinemaCLI.scratch(); defer { try? FileManager.default.removeItem(at: dir) }
         let original = [UInt8](try Data(contentsOf: Media.url("rotated90.mp4")))
         let photo = Media.url("astronaut.png")
-        try Self.fuzz(original, name: "in.mp4", count: 8, seed: 1, extraInputs: [photo], in: dir) { f in
+        try Self.fuzz(original, name: "in.mp4", count: 6, seed: 1, extraInputs: [photo], in: dir) { f in
             let out = dir.appendingPathComponent("out.mp4").path
             return [
                 Case(args: ["info", f.path]),
@@ -83,7 +83,7 @@ import VideoIO
         let dir = try KinemaCLI.scratch("photos\(ext)"); defer { try? FileManager.default.removeItem(at: dir) }
         let original = try Self.smallPhoto(dir, ext: ext)
         let clip = Media.url("rotated90.mp4")
-        try Self.fuzz(original, name: "in.\(ext)", count: 6, seed: seed, extraInputs: [clip], in: dir) { f in
+        try Self.fuzz(original, name: "in.\(ext)", count: 5, seed: seed, extraInputs: [clip], in: dir) { f in
             let out = dir.appendingPathComponent("out.mp4").path
             return [
                 Case(args: ["detect", f.path, "--annotate", dir.appendingPathComponent("a.png").path], outputs: ["a.png"]),
@@ -141,7 +141,7 @@ import VideoIO
         let photo = Media.url("astronaut.png")
         let others = try FileManager.default.contentsOfDirectory(atPath: models.path).map { models.appendingPathComponent($0) }
         // Mutate the structure (flatbuffer tables, safetensors header) more often than the weights.
-        try Self.fuzz(original, name: name, count: 5, seed: seed, headerBytes: 4096, extraInputs: [photo] + others,
+        try Self.fuzz(original, name: name, count: 4, seed: seed, headerBytes: 4096, extraInputs: [photo] + others,
                       in: models) { _ in
             if name.hasSuffix(".safetensors") {
                 return [Case(args: ["text2video", "a woman", "-o", models.appendingPathComponent("t.mp4").path,
