@@ -1,7 +1,7 @@
 // kinema-bench soak [--minutes M] [--keep]
 //
-// A long-clip soak: clips/face_audio.mp4 (2.56 s, 256×256, AAC) looped by stream copy to M minutes
-// (default 10), then `kinema restyle` and `kinema faceswap` run on it as separate processes, as a user runs them.
+// A long-clip soak: clips/face_audio.mp4 (2.56 s, 256×256, AAC) looped by stream copy to at least M minutes
+// (default 10: 235 loops, 601.6 s), then `kinema restyle` and `kinema faceswap` run on it as separate processes, as a user runs them.
 // While each runs, its resident memory is sampled from /proc every 250 ms. Pass criteria:
 //   - memory flat: the peak over the last 20 % of the run is within 20 % of the peak over 10–20 %
 //     (after warm-up), so memory does not grow with clip length;
@@ -38,12 +38,15 @@ enum SoakBench {
 
         let source = repo.appendingPathComponent("clips/face_audio.mp4")
         let long = dir.appendingPathComponent("soak.mp4")
+        // Whole loops only: cutting with -t would end the streams at different packet boundaries (the input
+        // would start out of sync); whole loops of a clip whose audio and video are both 2.56 s stay in sync.
         let loops = Int((minutes * 60 / 2.56).rounded(.up))
-        try exec(URL(fileURLWithPath: "/usr/bin/ffmpeg"), ["-v", "error", "-y", "-stream_loop", String(loops), "-i", source.path,
-                                                           "-c", "copy", "-t", String(minutes * 60), long.path])
+        try exec(URL(fileURLWithPath: "/usr/bin/ffmpeg"), ["-v", "error", "-y", "-stream_loop", String(loops - 1), "-i", source.path,
+                                                           "-c", "copy", long.path])
         let m = try VideoReader(url: long).metadata
         print(String(format: "soak input: %@ %dx%d, %d frames, video %.2f s, audio %.2f s", long.lastPathComponent,
                      m.width, m.height, m.frameCount, m.duration, m.audioDuration ?? -1))
+        fflush(nil)
         var failed = false
         let jobs: [(String, [String])] = [
             ("restyle", ["restyle", long.path, "-o", dir.appendingPathComponent("restyled.mp4").path, "--style", "toon", "--quiet"]),
@@ -66,6 +69,7 @@ enum SoakBench {
                          + "(growth %+.1f%%, limit +20%%) %@; video %.3f s, audio %.3f s (|diff| %.3f s, limit 1 frame = %.3f s) %@",
                          name, o.frameCount, seconds, Double(o.frameCount) / seconds, early, late, growth * 100, flat ? "ok" : "FAIL",
                          o.duration, o.audioDuration ?? -1, drift, frame, synced ? "ok" : "FAIL"))
+            fflush(nil)
         }
         if failed { throw BenchError("soak criteria not met") }
     }

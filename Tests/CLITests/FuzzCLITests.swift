@@ -1,4 +1,5 @@
 import Foundation
+import Generation
 import Imaging
 import TestMedia
 import Testing
@@ -41,7 +42,7 @@ import VideoIO
     /// Writes `count` mutants of `original` as `dir/name` one after another and runs `cases` on each.
     static func fuzz(_ original: [UInt8], name: String, count: Int, seed: UInt64, headerBytes: Int? = nil,
                      extraInputs: [URL] = [], in dir: URL, cases: (URL) -> [Case]) throws {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let file = dir.appendingPathComponent(name)
         for i in 0..<count {
             let mutant = Mutator.mutate(original, rng: &rng, focus: headerBytes)
@@ -106,7 +107,7 @@ import VideoIO
     @Test func mutatedStoryboards() throws {
         let dir = try KinemaCLI.scratch(); defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("story.json")
-        var rng = SeededGenerator(seed: 4)
+        var rng = SplitMix64(seed: 4)
         var texts = ["{\"keyframes\": " + String(repeating: "[", count: 100_000) + "}", "", "null", "{\"keyframes\": []}",
                      Self.storyboard.replacingOccurrences(of: "\"panX\": 0.1", with: "\"panX\": 1e300")]
         for _ in 0..<10 { texts.append(Mutator.mutateJSON(Self.storyboard, rng: &rng)) }
@@ -154,7 +155,7 @@ import VideoIO
 
 /// Deterministic mutations: byte flips, truncation, zeroed or 0xFF runs, duplicated chunks, planted large integers.
 enum Mutator {
-    static func mutate(_ bytes: [UInt8], rng: inout SeededGenerator, focus: Int? = nil) -> [UInt8] {
+    static func mutate(_ bytes: [UInt8], rng: inout SplitMix64, focus: Int? = nil) -> [UInt8] {
         var b = bytes
         // Half the spots fall in the first `focus` bytes (headers), the rest anywhere.
         func spot() -> Int {
@@ -186,7 +187,7 @@ enum Mutator {
     }
 
     /// Replaces one number of `json` with a hostile one, or drops a character.
-    static func mutateJSON(_ json: String, rng: inout SeededGenerator) -> String {
+    static func mutateJSON(_ json: String, rng: inout SplitMix64) -> String {
         let hostile = ["1e300", "-1e300", "1e-320", "-0", "18446744073709551616", "-1", "99999999999", "\"x\"",
                        "null", "[]", "{}", "4.9e-324", "600.0000001", "1e18"]
         var chars = Array(json)
@@ -200,18 +201,5 @@ enum Mutator {
         while end < chars.count, chars[end].isNumber || chars[end] == "." { end += 1 }
         chars.replaceSubrange(at..<end, with: Array(hostile.randomElement(using: &rng)!))
         return String(chars)
-    }
-}
-
-/// SplitMix64: a tiny seeded generator, so the fuzz inputs are the same on every run and machine.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
