@@ -65,6 +65,12 @@ public struct Text2VideoJob: Sendable {
     ///   Only an interrupted or killed process leaves the cache, for `--resume`.
     public func run(generator: any LatentGenerator, directions: AttributeDirections?,
                     progress: Text2Video.Progress? = nil) throws -> Text2VideoResult {
+        // The cache lives beside the output: without this check it would create the output's missing folders.
+        let folder = output.deletingLastPathComponent()
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDir), isDir.boolValue else {
+            throw VideoIOError.outputNotWritable(path: output.path, reason: "folder \(folder.path) does not exist")
+        }
         let cache = try NativeFrameCache(output: output, plan: plan, resume: resume)
         let frames = FrameFiles(directory: framesDirectory)
         do {
