@@ -30,11 +30,12 @@ let package = Package(
         .target(name: "Generation", dependencies: ["Neural", "Imaging", "VideoIO"], exclude: ["README.md"], swiftSettings: optimise),
         .target(name: "Diffusion", dependencies: ["Neural", "Imaging"], swiftSettings: optimise),
         .target(name: "Restyle", dependencies: ["Flow", "Imaging", "VideoIO"], exclude: ["README.md"], swiftSettings: optimise),
+        .target(name: "Cluster", exclude: ["README.md"]),
         .target(name: "TestMedia", dependencies: ["Imaging", "VideoIO"], path: "Sources/TestMedia"),
         .executableTarget(
             name: "kinema",
             dependencies: [
-                "Imaging", "VideoIO", "Neural", "Faces", "Generation", "Restyle", "Flow",
+                "Imaging", "VideoIO", "Neural", "Faces", "Generation", "Restyle", "Flow", "Cluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -47,7 +48,7 @@ let package = Package(
         .testTarget(name: "FlowTests", dependencies: ["Flow", "Imaging", "VideoIO", "TestMedia"]),
         .testTarget(name: "FacesTests", dependencies: ["Faces", "Neural", "Imaging", "VideoIO"], exclude: ["SwapFixtures"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "Neural", "Imaging", "VideoIO", "Faces"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CLITests", dependencies: ["VideoIO", "TestMedia"]),
+        .testTarget(name: "CLITests", dependencies: ["VideoIO", "TestMedia", "Cluster"]),
         .testTarget(name: "RestyleTests", dependencies: ["Restyle", "Flow", "Imaging", "VideoIO", "TestMedia"]),
     ]
 )

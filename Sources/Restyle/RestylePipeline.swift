@@ -64,6 +64,7 @@ public enum RestylePipeline {
     @discardableResult
     public static func run(input: URL, output: URL, settings: StyleSettings, coherence: CoherenceParameters,
                            makeConfig: (VideoMetadata) -> VideoWriterConfig, preview: URL? = nil,
+                           segment: SegmentRequest? = nil,
                            progress: (@Sendable (RestyleProgress) -> Void)? = nil) throws -> RestyleSummary {
         guard (0...1).contains(coherence.coherence) else { throw RestyleError.badCoherence(coherence.coherence) }
         let reader = try VideoReader(url: input)
@@ -74,7 +75,9 @@ public enum RestylePipeline {
         config.audioDuration = m.duration > 0 ? m.duration : nil
         config.rotation = m.rotation
         if config.inputs.isEmpty { config.inputs = [input] }
+        let window = try segment?.prepare(reader: reader, config: &config, warmUp: warmUp(coherence), lookAhead: 0)
         let writer = try VideoWriter(url: output, config: config)
+        window?.apply(to: writer)
         let engine = EngineBox(TemporalCoherence(stylizer: settings.makeStylizer(), parameters: coherence))
         let total = max(1, m.frameCount)
         let sampleAt: Set<Int> = preview == nil ? [] : [0, total / 2, max(0, total - 2)]

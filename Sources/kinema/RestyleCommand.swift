@@ -40,8 +40,11 @@ struct RestyleCommand: ParsableCommand {
 
     @OptionGroup var encoding: EncodingOptions
 
+    @OptionGroup var segmenting: SegmentOption
+
     func run() throws {
         try runCommand {
+            let segment = try segmenting.request()
             let outURL = URL(fileURLWithPath: output)
             let previewURL = preview.map { URL(fileURLWithPath: $0) }
             let request = RestyleRequest(input: URL(fileURLWithPath: input), output: outURL, style: style,
@@ -59,6 +62,7 @@ struct RestyleCommand: ParsableCommand {
                     c.tags = ["comment": "restyled by kinema \(KinemaVersion.string) (style \(style), coherence \(coherence))"]
                     return c
                 },
+                segment: segment,
                 progress: { p in bar.update(done: p.framesDone, total: p.framesTotal) })
             if let p = previewURL { OutputCleanup.unregister(p.path) }
             bar.finish()

@@ -59,6 +59,10 @@ struct Text2VideoCommand: ParsableCommand {
     @Flag(help: "Print a JSON summary (including the flicker metric) on stdout.")
     var json = false
 
+    @OptionGroup var encoding: EncodingOptions
+
+    @OptionGroup var segmenting: SegmentOption
+
     func run() throws {
         reexecWithFasterBLASIfNeeded()
         BLASCore.useOwnParallelism()
@@ -86,8 +90,13 @@ struct Text2VideoCommand: ParsableCommand {
         job.framesDirectory = frames.map { URL(fileURLWithPath: $0, isDirectory: true) }
         job.preview = preview.map { URL(fileURLWithPath: $0) }
         job.resume = resume
+        job.segment = try segmenting.request()
+        job.codec = encoding.resolvedCodec(for: job.output)
+        job.crf = encoding.crf ?? job.crf
+        // text2video's own default preset is "fast"; "medium" is EncodingOptions' default, so it means "not given".
+        if encoding.preset != "medium" { job.preset = encoding.preset }
         for w in plan.warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
-        let quiet = json
+        let quiet = json || encoding.quiet
         let result = try job.run(generator: generator, directions: directions) { done, total in
             if !quiet { FileHandle.standardError.write(Data("\rtext2video: \(done)/\(total) frames".utf8)) }
         }
