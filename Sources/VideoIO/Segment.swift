@@ -40,8 +40,9 @@ public struct Segment: Sendable, Equatable, Hashable, Codable, CustomStringConve
     /// - Throws: `SegmentError.badSpec` for anything else.
     public init(parsing text: String) throws(SegmentError) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.count <= 6 && $0.allSatisfy(\.isASCII) }),
-              let k = Int(parts[0]), let n = Int(parts[1]) else { throw .badSpec(text) }
+        guard parts.count == 2, let k = decimal(parts[0], maxDigits: 6), let n = decimal(parts[1], maxDigits: 6) else {
+            throw .badSpec(text)
+        }
         do { try self.init(index: k, count: n) } catch { throw .badSpec(text) }
     }
 
@@ -137,14 +138,14 @@ public struct SegmentTag: Sendable, Equatable, CustomStringConvertible {
 
     /// Parses a tag value; `nil` for anything malformed (never traps).
     public init?(value: String) {
-        let fields = value.split(separator: " ")
+        let fields = value.split(separator: " ", omittingEmptySubsequences: false)
         guard fields.count == 3, value.utf8.count <= 200,
               let seg = try? Segment(parsing: String(fields[0])),
               fields[1].hasPrefix("frames="), fields[2].hasPrefix("job=") else { return nil }
-        let range = fields[1].dropFirst("frames=".count).split(separator: "/")
-        guard range.count == 2, let f = Int(range[1]), f >= 0, f <= 1 << 40 else { return nil }
-        let ab = range[0].split(separator: "-")
-        guard ab.count == 2, let a = Int(ab[0]), let b = Int(ab[1]), a >= 0, a < b, b <= f else { return nil }
+        let range = fields[1].dropFirst("frames=".count).split(separator: "/", omittingEmptySubsequences: false)
+        guard range.count == 2, let f = decimal(range[1], maxDigits: 12) else { return nil }
+        let ab = range[0].split(separator: "-", omittingEmptySubsequences: false)
+        guard ab.count == 2, let a = decimal(ab[0], maxDigits: 12), let b = decimal(ab[1], maxDigits: 12), a < b, b <= f else { return nil }
         let job = String(fields[2].dropFirst("job=".count))
         guard !job.isEmpty, job.count <= 64 else { return nil }
         self.init(segment: seg, frames: a..<b, total: f, job: job)
@@ -180,4 +181,10 @@ public struct SegmentRequest: Sendable, Equatable {
         config = window.partConfig(config, job: job)
         return window
     }
+}
+
+/// A non-negative decimal of 1...`maxDigits` ASCII digits (no sign, no spaces); `nil` otherwise.
+private func decimal(_ s: Substring, maxDigits: Int) -> Int? {
+    guard !s.isEmpty, s.utf8.count <= maxDigits, s.utf8.allSatisfy({ (48...57).contains($0) }) else { return nil }
+    return Int(s)
 }
