@@ -24,6 +24,7 @@ struct ConcatCommand: ParsableCommand {
 
     func run() throws {
         try runCommand {
+            try guardOutputs([output], inputs: parts + [audioFrom])
             let summary = try VideoConcat.join(parts: parts.map { URL(fileURLWithPath: $0) },
                                                output: URL(fileURLWithPath: output),
                                                audioFrom: audioFrom.map { URL(fileURLWithPath: $0) })

@@ -44,6 +44,7 @@ struct RestyleCommand: ParsableCommand {
 
     func run() throws {
         try runCommand {
+            try guardOutputs([output, preview], inputs: [input, styleImage])
             let segment = try segmenting.request()
             let outURL = URL(fileURLWithPath: output)
             let previewURL = preview.map { URL(fileURLWithPath: $0) }

@@ -26,6 +26,7 @@ struct TranscodeCommand: ParsableCommand {
 
     func run() throws {
         try runCommand {
+            try guardOutputs([output], inputs: [input])
             let segment = try segmenting.request()
             let inURL = URL(fileURLWithPath: input), outURL = URL(fileURLWithPath: output)
             let reader = try VideoReader(url: inURL)
