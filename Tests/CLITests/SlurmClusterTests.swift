@@ -36,8 +36,8 @@ import VideoIO
         // Meanwhile, the one-machine run to compare with.
         let r = try KinemaCLI.run(job + ["-o", one.path, "--quiet"])
         #expect(r.status == 0, "\(r.stderr)")
-        // Wait for the concat job's output, at most 5 minutes.
-        let deadline = Date().addingTimeInterval(300)
+        // Wait for the concat job's output, at most 10 minutes (a loaded 2-core machine; unloaded it takes ~20 s).
+        let deadline = Date().addingTimeInterval(600)
         while !FileManager.default.fileExists(atPath: out.path) && Date() < deadline {
             let q = try shell(["/usr/bin/squeue", "-h", "-o", "%i %T"], env: env)
             if q.status == 0 && q.output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { break }  // queue drained
@@ -50,19 +50,24 @@ import VideoIO
         try SegmentRun.expectJoinedMatchesWhole(one, out)
     }
 
-    /// Runs a program with extra environment; returns its status and stdout+stderr.
+    /// Runs a program with extra environment; returns its status and stdout+stderr. Output goes through a file,
+    /// not a pipe: the cluster's daemons are started by the child and must not keep a pipe of ours open.
     func shell(_ argv: [String], env: [String: String] = [:]) throws -> (status: Int32, output: String) {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("kinema-slurm-\(UUID().uuidString).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: log) }
+        let handle = try FileHandle(forWritingTo: log)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: argv[0])
         p.arguments = Array(argv.dropFirst())
         p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
         p.currentDirectoryURL = Media.root
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
+        p.standardInput = FileHandle.nullDevice
+        p.standardOutput = handle
+        p.standardError = handle
         try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        try handle.close()
+        return (p.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
     }
 }
