@@ -74,3 +74,32 @@ import VideoIO
         KinemaCLI.expectOneLineError(clash, mentioning: "overwrite an input")
     }
 }
+
+/// Without `--audio-from`, parts that carry audio (written by another tool, say) are joined end to end.
+@Suite struct ConcatPartsAudioTests {
+    @Test func partsAudioIsJoinedWithoutGaps() throws {
+        let dir = try KinemaCLI.scratch(); defer { try? FileManager.default.removeItem(at: dir) }
+        let source = try VideoReader(url: Media.url("face_audio.mp4"))
+        var frames: [VideoFrame] = []
+        while let f = try source.nextFrame() { frames.append(f) }
+        var parts: [URL] = []
+        for k in 1...2 {
+            let window = try SegmentWindow(segment: Segment(index: k, count: 2), total: frames.count, warmUp: 0, lookAhead: 0)
+            var config = VideoWriterConfig(width: 256, height: 256, fps: Rational(25, 1), crf: 0, preset: "ultrafast")
+            config = window.partConfig(config, job: "test")
+            config.audioSource = Media.url("face_audio.mp4")   // each part carries audio as long as its video
+            config.audioDuration = Double(window.write.count) / 25
+            let url = dir.appendingPathComponent("p\(k).mp4")
+            try withVideoWriter(url: url, config: config) { w in for i in window.write { try w.write(frames[i].image) } }
+            parts.append(url)
+        }
+        let out = dir.appendingPathComponent("joined.mp4")
+        let r = try KinemaCLI.run(["concat"] + parts.map(\.path) + ["-o", out.path, "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.json?["audio"] as? String == "parts" && r.json?["frames"] as? Int == 64)
+        let audio = try parts.map { try #require(VideoReader(url: $0).metadata.audioDuration) }
+        let joined = try #require(VideoReader(url: out).metadata.audioDuration)
+        // No gap and no overlap: the joined audio lasts as long as the parts' audio together.
+        #expect(abs(joined - audio.reduce(0, +)) < 1e-3, "joined \(joined) s, parts \(audio)")
+    }
+}
