@@ -48,6 +48,17 @@ import VideoIO
         try #require(FileManager.default.fileExists(atPath: out.path), "no joined output after \(Int(Date().timeIntervalSince(began))) s; logs: \(logText)")
         #expect(logs.count == 5, "one log per part plus concat: \(logs)")
         try SegmentRun.expectJoinedMatchesWhole(one, out)
+
+        // A failed part is redone alone: --rerun 2 queues part 2 and a new concat job, which rewrite the output.
+        try FileManager.default.removeItem(at: URL(fileURLWithPath: out.path + ".kinema-slurm/parts/part-2-of-4.mp4"))
+        try FileManager.default.removeItem(at: out)
+        let rerun = try shell([KinemaCLI.executable.path, "slurm", "--parts", "4", "--rerun", "2", "--json", "--"] + job + ["-o", out.path], env: env)
+        try #require(rerun.status == 0, "kinema slurm --rerun 2: \(rerun.output)")
+        let rerunDeadline = Date().addingTimeInterval(600)
+        while !FileManager.default.fileExists(atPath: out.path) && Date() < rerunDeadline { usleep(250_000) }
+        let after = (try? FileManager.default.contentsOfDirectory(atPath: out.path + ".kinema-slurm/logs")) ?? []
+        #expect(after.filter { $0.hasPrefix("part-2-") }.count == 2 && after.filter { $0.hasPrefix("concat-") }.count == 2, "\(after)")
+        try SegmentRun.expectJoinedMatchesWhole(one, out)
     }
 
     /// Runs a program with extra environment; returns its status and stdout+stderr. It is spawned and reaped with
