@@ -15,12 +15,25 @@ import VideoIO
         try SegmentRun.expectJoinedMatchesWhole(r.whole, r.joined, audioSource: Media.url("face_audio.mp4"))
     }
 
-    /// Restyle of real street footage with motion and shot changes, 4 parts: here the third and fourth parts start
-    /// far enough in that their warm-up does not reach back to frame 0.
-    @Test func restyleOfRealFootageInFourParts() throws {
+    /// Restyle of real street footage (180 frames: bikes.mp4 forward and back, 320×136) in 3 parts: the parts start at
+    /// frames 60 and 120 and warm up from frames 3 and 63, so the warm-up, not a replay from frame 0, makes them equal.
+    @Test func restyleOfALongerClipWarmsUpEachPart() throws {
         let dir = try KinemaCLI.scratch(); defer { try? FileManager.default.removeItem(at: dir) }
-        let r = try SegmentRun.wholeAndParts(["restyle", Media.url("bikes.mp4").path, "--style", "anime", "--crf", "0",
-                                              "--preset", "ultrafast"], parts: 4, in: dir)
+        let clip = dir.appendingPathComponent("bikes-pingpong.mp4")
+        try SegmentRun.pingPong("bikes.mp4", width: 320, height: 136, to: clip)
+        let r = try SegmentRun.wholeAndParts(["restyle", clip.path, "--style", "anime", "--crf", "0", "--preset", "ultrafast"],
+                                             parts: 3, in: dir)
+        try SegmentRun.expectJoinedMatchesWhole(r.whole, r.joined)
+    }
+
+    /// Face swap of a 128-frame clip (face.mp4 forward and back) in 3 parts: the third starts at frame 85 and warms up
+    /// from frame 40 (a multiple of the detection interval), its last frames look ahead past the second's end.
+    @Test func faceswapOfALongerClipWarmsUpEachPart() throws {
+        let dir = try KinemaCLI.scratch(); defer { try? FileManager.default.removeItem(at: dir) }
+        let clip = dir.appendingPathComponent("face-pingpong.mp4")
+        try SegmentRun.pingPong("face.mp4", to: clip)
+        let r = try SegmentRun.wholeAndParts(["faceswap", "--source", Media.url("astronaut.png").path, "--target", clip.path,
+                                              "--crf", "0"], parts: 3, in: dir)
         try SegmentRun.expectJoinedMatchesWhole(r.whole, r.joined)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestMedia
 import Testing
 import VideoIO
 
@@ -25,6 +26,21 @@ enum SegmentRun {
             out.append(mse == 0 ? .infinity : 10 * log10(255 * 255 / mse))
         }
         return (out, na, nb)
+    }
+
+    /// Writes a clip that plays `name` forward then backward (2 × its frames, no cut at the turn), optionally
+    /// resized: long enough that later parts' warm-up starts well after frame 0.
+    static func pingPong(_ name: String, width: Int? = nil, height: Int? = nil, to url: URL) throws {
+        let reader = try VideoReader(url: Media.url(name))
+        if let width, let height { reader.outputSize = (width, height) }
+        var frames: [VideoFrame] = []
+        while let f = try reader.nextFrame() { frames.append(f) }
+        let first = try #require(frames.first)
+        let config = VideoWriterConfig(width: first.image.width, height: first.image.height, fps: reader.metadata.fps,
+                                       crf: 12, preset: "ultrafast")
+        try withVideoWriter(url: url, config: config) { w in
+            for f in frames + frames.reversed() { try w.write(f.image) }
+        }
     }
 
     /// `kinema JOB... -o whole`, then parts 1…n with `--segment K/n`, then `kinema concat` into `joined`.
