@@ -91,7 +91,7 @@ public enum RestylePipeline {
             try ImageFile.write(ContactSheet.make(pairs: engine.samples, maxWidth: 1280), to: preview)
         }
         let r = engine.engine.report
-        return RestyleSummary(frames: result.frames, seconds: result.seconds, fps: result.fps, cuts: r.cuts,
+        return RestyleSummary(frames: writer.framesWritten, seconds: result.seconds, fps: result.fps, cuts: r.cuts,
                               meanValidFraction: r.meanValidFraction, width: writer.encodedWidth,
                               height: writer.encodedHeight, audio: writer.audioMode)
     }

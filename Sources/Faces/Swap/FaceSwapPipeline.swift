@@ -128,6 +128,7 @@ public enum FaceSwapPipeline {
         if let e = failure.value { writer.cancel(); throw e }
         try writer.finish()
         s.tracks = ids.count
+        s.frames = writer.framesWritten  // a segment processes more frames than it writes
         s.seconds = Date().timeIntervalSince(start)
         return s
     }
