@@ -45,6 +45,10 @@ public struct Text2VideoJob: Sendable {
     public var crf = 18
     /// x264 preset.
     public var preset = "fast"
+    /// Video codec (the output's extension must suit it: .webm for VP9).
+    public var codec: VideoCodec = .h264
+    /// When set, only this part of the frames is rendered and written (see `Text2Video+Segment.swift`).
+    public var segment: SegmentRequest?
 
     /// Creates a job.
     public init(plan: Text2VideoPlan, output: URL, version: String) {
@@ -94,16 +98,19 @@ public struct Text2VideoJob: Sendable {
         let missing = schedule.unsupportedAttributes
         if !missing.isEmpty { warnings.append("no latent direction for: \(missing.joined(separator: ", ")) (ignored)") }
         try frames.createDirectory()
-        var wc = VideoWriterConfig(width: cfg.width, height: cfg.height, fps: Rational(cfg.fps, 1), codec: .h264, crf: crf,
+        var wc = VideoWriterConfig(width: cfg.width, height: cfg.height, fps: Rational(cfg.fps, 1), codec: codec, crf: crf,
                                    preset: preset, audioSource: audio, audioDuration: audio == nil ? nil : plan.storyboard.duration,
                                    tags: tags)
         wc.threads = 2
-        let total = plan.frameCount
-        let previewIndices = Set((0..<8).map { min(total - 1, $0 * total / 8) })
+        let only = try segmentFrames(&wc)
+        let frames = only ?? 0..<plan.frameCount
+        let total = frames.count
+        let previewIndices = Set((0..<8).map { frames.lowerBound + min(total - 1, $0 * total / 8) })
         var thumbs: [Int: ByteImage] = [:]
         var flicker = FlickerMetric()
         try VideoWriter.with(url: output, config: wc) { writer in
-            try Text2Video.render(plan, generator: generator, directions: directions, cache: cache, progress: progress) { i, frame in
+            try Text2Video.render(plan, generator: generator, directions: directions, cache: cache, progress: progress,
+                                  frames: only) { i, frame in
                 try writer.write(frame)
                 try flicker.add(frame)
                 try frames.write(frame, index: i, label: tags["comment"])

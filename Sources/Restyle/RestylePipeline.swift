@@ -64,6 +64,7 @@ public enum RestylePipeline {
     @discardableResult
     public static func run(input: URL, output: URL, settings: StyleSettings, coherence: CoherenceParameters,
                            makeConfig: (VideoMetadata) -> VideoWriterConfig, preview: URL? = nil,
+                           segment: SegmentRequest? = nil,
                            progress: (@Sendable (RestyleProgress) -> Void)? = nil) throws -> RestyleSummary {
         guard (0...1).contains(coherence.coherence) else { throw RestyleError.badCoherence(coherence.coherence) }
         let reader = try VideoReader(url: input)
@@ -74,7 +75,9 @@ public enum RestylePipeline {
         config.audioDuration = m.duration > 0 ? m.duration : nil
         config.rotation = m.rotation
         if config.inputs.isEmpty { config.inputs = [input] }
+        let window = try segment?.prepare(reader: reader, config: &config, warmUp: warmUp(coherence), lookAhead: 0)
         let writer = try VideoWriter(url: output, config: config)
+        window?.apply(to: writer)
         let engine = EngineBox(TemporalCoherence(stylizer: settings.makeStylizer(), parameters: coherence))
         let total = max(1, m.frameCount)
         let sampleAt: Set<Int> = preview == nil ? [] : [0, total / 2, max(0, total - 2)]
@@ -88,7 +91,7 @@ public enum RestylePipeline {
             try ImageFile.write(ContactSheet.pairs(engine.samples, maxWidth: 1280), to: preview)
         }
         let r = engine.engine.report
-        return RestyleSummary(frames: result.frames, seconds: result.seconds, fps: result.fps, cuts: r.cuts,
+        return RestyleSummary(frames: writer.framesWritten, seconds: result.seconds, fps: result.fps, cuts: r.cuts,
                               meanValidFraction: r.meanValidFraction, width: writer.encodedWidth,
                               height: writer.encodedHeight, audio: writer.audioMode)
     }

@@ -40,9 +40,12 @@ struct RestyleCommand: ParsableCommand {
 
     @OptionGroup var encoding: EncodingOptions
 
+    @OptionGroup var segmenting: SegmentOption
+
     func run() throws {
         try runCommand {
             try guardOutputs([output, preview], inputs: [input, styleImage])
+            let segment = try segmenting.request()
             let outURL = URL(fileURLWithPath: output)
             let previewURL = preview.map { URL(fileURLWithPath: $0) }
             let request = RestyleRequest(input: URL(fileURLWithPath: input), output: outURL, style: style,
@@ -62,6 +65,7 @@ struct RestyleCommand: ParsableCommand {
                     c.tags = ["comment": "restyled by kinema \(KinemaVersion.string) (style \(style), coherence \(coherence))"]
                     return c
                 },
+                segment: segment,
                 progress: { p in bar.update(done: p.framesDone, total: p.framesTotal) })
             if let p = previewURL { OutputCleanup.unregister(p.path) }
             bar.finish()
