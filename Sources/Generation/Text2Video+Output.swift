@@ -103,9 +103,9 @@ public struct Text2VideoJob: Sendable {
                                    tags: tags)
         wc.threads = 2
         let only = try segmentFrames(&wc)
-        let frames = only ?? 0..<plan.frameCount
-        let total = frames.count
-        let previewIndices = Set((0..<8).map { frames.lowerBound + min(total - 1, $0 * total / 8) })
+        let window = only ?? 0..<plan.frameCount
+        let total = window.count
+        let previewIndices = Set((0..<8).map { window.lowerBound + min(total - 1, $0 * total / 8) })
         var thumbs: [Int: ByteImage] = [:]
         var flicker = FlickerMetric()
         try VideoWriter.with(url: output, config: wc) { writer in
