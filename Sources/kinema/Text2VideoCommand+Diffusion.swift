@@ -17,8 +17,8 @@ extension Text2VideoCommand {
         let d = diffusion.common
         let weights = try d.weightsPath()
         guard prompt != nil || storyboard != nil else { throw CommandError("give a PROMPT or --storyboard FILE") }
-        guard frames == nil, preview == nil, audio == nil else {
-            throw CommandError("--frames, --preview and --audio are not available with --model sd yet")
+        guard frames == nil, preview == nil, audio == nil, segmenting.segment == nil else {
+            throw CommandError("--frames, --preview, --audio and --segment are not available with --model sd yet")
         }
         let out = URL(fileURLWithPath: output)
         try guardOutputs([output], folders: [DiffusionVideoJob.cacheDirectory(for: out).path], inputs: [weights, storyboard, d.latents])
@@ -29,7 +29,7 @@ extension Text2VideoCommand {
         let pipe = try StableDiffusionPipeline(checkpoint: DiffusionCheckpoint.load(URL(fileURLWithPath: weights)))
         var job = DiffusionVideoJob(walk: walk, options: o, fps: fps, renderFPS: diffusion.renderFps, output: out, version: KinemaVersion.string)
         job.resume = resume
-        let bar = ProgressBar(label: "text2video sd", total: job.renderedFrames.count, quiet: quiet || json)
+        let bar = ProgressBar(label: "text2video sd", total: job.renderedFrames.count, quiet: encoding.quiet || json)
         let result = try job.run(pipeline: pipe) { done, total in bar.update(done: done, total: total) }
         bar.finish()
         if json { try printJSON(result) }
