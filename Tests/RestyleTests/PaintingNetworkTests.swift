@@ -1,0 +1,42 @@
+import Foundation
+import Imaging
+import Neural
+import TestMedia
+import Testing
+import VideoIO
+@testable import Restyle
+
+/// The 128×128 crop at (176, 48) of clips/astronaut.png as NHWC [1, 128, 128, 3] in 0…1
+/// (the input `scripts/reference-painting.py` feeds onnxruntime).
+func astronautCrop() throws -> Tensor {
+    let img = try ImageFile.read(Media.url("astronaut.png"))
+    var data = [Float](repeating: 0, count: 128 * 128 * 3)
+    for y in 0..<128 {
+        for x in 0..<128 {
+            for c in 0..<3 { data[(y * 128 + x) * 3 + c] = Float(img.data[((48 + y) * img.width + 176 + x) * img.channels + c]) / 255 }
+        }
+    }
+    return try Tensor(shape: [1, 128, 128, 3], data: data)
+}
+
+func fixtureFloats(_ name: String) throws -> [Float] {
+    let url = Bundle.module.url(forResource: "Fixtures/\(name)", withExtension: nil)!
+    let d = try Data(contentsOf: url)
+    return d.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+}
+
+/// Parity with onnxruntime on the shipped multistyle26.onnx and a real face crop: max abs ≤ 2e-3
+/// (outputs in 0…1), one style and a two-style blend. Fixtures: scripts/reference-painting.py.
+@Test(arguments: [("painting-7.f32", [7: Float(1)]), ("painting-3-12.f32", [3: 0.5, 12: 0.5])])
+func paintingParityWithOnnxruntime(fixture: String, blend: [Int: Float]) throws {
+    let net = try PaintingNetwork()
+    var w = [Float](repeating: 0, count: 26)
+    for (k, v) in blend { w[k - 1] = v }
+    let out = try net.run(astronautCrop(), net.conditioning(weights: w), team: ComputeTeam(threads: 2))
+    let ref = try fixtureFloats(fixture)
+    #expect(out.shape == [1, 128, 128, 3])
+    var maxAbs: Float = 0, sum: Double = 0
+    for i in 0..<ref.count { let d = abs(out.data[i] - ref[i]); maxAbs = max(maxAbs, d); sum += Double(d) }
+    print("painting parity \(fixture): max abs \(maxAbs), mean \(sum / Double(ref.count))")
+    #expect(maxAbs <= 2e-3)
+}
