@@ -39,6 +39,8 @@ public struct ColorTransferStylizer: Stylizer {
 
     /// Same working size as the wrapped styliser.
     public var reduction: Int { base.reduction }
+    /// Same working size as the wrapped styliser.
+    public func reduction(forWidth width: Int, height: Int) -> Int { base.reduction(forWidth: width, height: height) }
 
     /// Transfers colour, then stylises.
     public func stylize(_ rgb: [Plane]) -> [Plane] { base.stylize(Self.transfer(rgb, to: reference, strength: strength)) }

@@ -1,4 +1,5 @@
 import Flow
+import Foundation
 import Neural
 
 /// Dumoulin, Shlens and Kudlur's conditional-instance-norm style network ("A learned representation
@@ -30,6 +31,19 @@ public struct PaintingNetwork: Sendable {
     let layers: [String: Layer]
     static let names = ["contract.0", "contract.1", "contract.2"]
         + (0..<6).flatMap { ["res.\($0).0", "res.\($0).1"] } + ["expand.0", "expand.1", "expand.2"]
+
+    nonisolated(unsafe) private static var cached: PaintingNetwork?
+    private static let lock = NSLock()
+
+    /// The shipped network, loaded once per process (the weights are immutable and shared).
+    /// - Throws: `ModelLocatorError`, `ONNXError`.
+    public static func shared() throws -> PaintingNetwork {
+        lock.lock(); defer { lock.unlock() }
+        if let cached { return cached }
+        let net = try PaintingNetwork()
+        cached = net
+        return net
+    }
 
     /// Loads the shipped file via `ModelLocator`.
     /// - Throws: `ModelLocatorError`, `ONNXError`.

@@ -66,6 +66,8 @@ public enum RestylePipeline {
                            makeConfig: (VideoMetadata) -> VideoWriterConfig, preview: URL? = nil,
                            progress: (@Sendable (RestyleProgress) -> Void)? = nil) throws -> RestyleSummary {
         guard (0...1).contains(coherence.coherence) else { throw RestyleError.badCoherence(coherence.coherence) }
+        // An input without a decodable frame fails before the writer exists, so no empty file is committed.
+        guard try VideoReader(url: input).nextFrame() != nil else { throw RestyleError.emptyVideo(path: input.path) }
         let reader = try VideoReader(url: input)
         let m = reader.metadata
         var config = makeConfig(m)
@@ -75,11 +77,12 @@ public enum RestylePipeline {
         config.rotation = m.rotation
         if config.inputs.isEmpty { config.inputs = [input] }
         let writer = try VideoWriter(url: output, config: config)
-        let engine = EngineBox(TemporalCoherence(stylizer: settings.makeStylizer(), parameters: coherence))
+        let engine = EngineBox(TemporalCoherence(stylizer: try settings.makeStylizer(), parameters: coherence))
+        let mix = settings.mix
         let total = max(1, m.frameCount)
         let sampleAt: Set<Int> = preview == nil ? [] : [0, total / 2, max(0, total - 2)]
         let result = try VideoPipeline.run(reader: reader, writer: writer, workers: 1, process: { frame in
-            let out = engine.engine.process(frame.image)
+            let out = RestylePhoto.blend(look: engine.engine.process(frame.image), original: frame.image, mix: mix)
             if sampleAt.contains(frame.index) { engine.keep(before: frame.image, after: out) }
             return out
         }, progress: progress.map { cb in { @Sendable p in cb(RestyleProgress(framesDone: p.framesDone, framesTotal: p.framesTotal, elapsed: p.elapsed)) } })

@@ -101,7 +101,7 @@ enum RestyleBench {
         while frames.count < count, let f = try reader.nextFrame() { frames.append(f.image) }
         var cpu: [Double] = [], wall: [Double] = []
         for _ in 0..<(count < 16 ? 1 : 6) {
-            let engine = TemporalCoherence(stylizer: StyleSettings(style: .anime).makeStylizer())
+            let engine = TemporalCoherence(stylizer: try StyleSettings(style: .anime).makeStylizer())
             let t = now(), c = cpuMs()
             for f in frames { _ = engine.process(f) }
             let n = Double(frames.count)

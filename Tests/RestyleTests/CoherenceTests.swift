@@ -16,9 +16,9 @@ func clipFrames(_ name: String, count: Int) throws -> [ByteImage] {
 func coherenceCutsWarpingError(clip: String) throws {
     let frames = try clipFrames(clip, count: 12)
     let styles = Style.allCases
-    let perFrame = styles.map { TemporalCoherence(stylizer: StyleSettings(style: $0).makeStylizer(), parameters: CoherenceParameters(coherence: 0)) }
+    let perFrame = try styles.map { TemporalCoherence(stylizer: try StyleSettings(style: $0).makeStylizer(), parameters: CoherenceParameters(coherence: 0)) }
     let cp = CoherenceParameters()
-    let coherent = styles.map { TemporalCoherence(stylizer: StyleSettings(style: $0).makeStylizer(), parameters: cp) }
+    let coherent = try styles.map { TemporalCoherence(stylizer: try StyleSettings(style: $0).makeStylizer(), parameters: cp) }
     var meter = WarpErrorMeter(streams: 2 * styles.count)
     for f in frames {
         var outs: [Image] = []

@@ -40,3 +40,30 @@ func paintingParityWithOnnxruntime(fixture: String, blend: [Int: Float]) throws 
     print("painting parity \(fixture): max abs \(maxAbs), mean \(sum / Double(ref.count))")
     #expect(maxAbs <= 2e-3)
 }
+
+/// All 26 styles on a real photo are distinct looks: every pair of cells differs by a mean absolute
+/// difference of at least 8/255, and every style moves the photo by at least 20/255 on average.
+/// With KINEMA_PAINTING_SHEET=path set, the sheet (the README's contact sheet) is written there.
+@Test func paintingStylesAreDistinct() throws {
+    let photo = try ImageFile.read(Media.url("astronaut.png"))
+    let cell = 160
+    let sheet = try PaintingCatalogue.contactSheet(photo: photo, cell: cell)
+    if let path = ProcessInfo.processInfo.environment["KINEMA_PAINTING_SHEET"] {
+        try ImageFile.write(sheet, to: URL(fileURLWithPath: path), quality: 85)
+    }
+    func cellPixels(_ i: Int) -> [Float] {
+        let ox = 2 + (i % 9) * (cell + 2), oy = 2 + (i / 9) * (cell + 2)
+        var v: [Float] = []
+        for y in 0..<cell { for x in 0..<(cell * 3) { v.append(Float(sheet.data[((oy + y) * sheet.width + ox) * 3 + x])) } }
+        return v
+    }
+    let cells = (0..<27).map(cellPixels)
+    func mad(_ a: [Float], _ b: [Float]) -> Float { zip(a, b).reduce(0) { $0 + abs($1.0 - $1.1) } / Float(a.count) }
+    var closest: Float = .infinity
+    for i in 1..<27 {
+        #expect(mad(cells[0], cells[i]) >= 20, "style \(i) too close to the photo")
+        for j in (i + 1)..<27 { closest = min(closest, mad(cells[i], cells[j])) }
+    }
+    print("painting styles: closest pair differs by \(closest)/255")
+    #expect(closest >= 8)
+}

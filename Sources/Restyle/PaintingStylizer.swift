@@ -1,0 +1,59 @@
+import Flow
+import Neural
+
+/// The learned painting looks (`painting:K` and blends) as a `Stylizer`: `PaintingNetwork` with one
+/// fixed style blend, run at a working size whose long side is at most `maxWorkingSide`.
+///
+/// The network's brush strokes have a fixed size in its input pixels, so the working size also sets
+/// how coarse the painting looks; 480 pixels on the long side gives strokes that read at 720p.
+public struct PaintingStylizer: Stylizer {
+    /// The network (shared weights).
+    public let network: PaintingNetwork
+    let conditioning: PaintingNetwork.Conditioning
+    let team: ComputeTeam
+    /// Long side of the working size (frames larger than this are reduced by an integer factor).
+    public var maxWorkingSide: Int
+
+    /// Creates the look for one blend of the 26 styles (weights summing to 1).
+    public init(network: PaintingNetwork, weights: [Float], maxWorkingSide: Int = 480, threads: Int = 2) {
+        self.network = network
+        conditioning = network.conditioning(weights: weights)
+        team = ComputeTeam(threads: threads)
+        self.maxWorkingSide = maxWorkingSide
+    }
+
+    /// Full size unless the frame is larger than `maxWorkingSide`.
+    public var reduction: Int { 1 }
+
+    /// The smallest integer factor that brings the long side to at most `maxWorkingSide`.
+    public func reduction(forWidth width: Int, height: Int) -> Int {
+        let side = max(width, height)
+        return max(1, (side + maxWorkingSide - 1) / max(1, maxWorkingSide))
+    }
+
+    /// Runs the network on the planes, padded by edge replication to multiples of 4 (at least 16).
+    public func stylize(_ rgb: [Plane]) -> [Plane] {
+        let w = rgb[0].width, h = rgb[0].height
+        let pw = max(16, (w + 3) / 4 * 4), ph = max(16, (h + 3) / 4 * 4)
+        var data = [Float](repeating: 0, count: pw * ph * 3)
+        for y in 0..<ph {
+            let sy = min(y, h - 1) * w
+            for x in 0..<pw {
+                let s = sy + min(x, w - 1), d = (y * pw + x) * 3
+                data[d] = rgb[0].data[s]; data[d + 1] = rgb[1].data[s]; data[d + 2] = rgb[2].data[s]
+            }
+        }
+        // The shapes are valid by construction, so the network cannot throw here.
+        guard let input = try? Tensor(shape: [1, ph, pw, 3], data: data),
+              let out = try? network.run(input, conditioning, team: team) else { return rgb }
+        var planes = [Plane(width: w, height: h), Plane(width: w, height: h), Plane(width: w, height: h)]
+        for c in 0..<3 {
+            planes[c].data.withUnsafeMutableBufferPointer { d in
+                out.data.withUnsafeBufferPointer { o in
+                    for y in 0..<h { for x in 0..<w { d[y * w + x] = o[(y * pw + x) * 3 + c] } }
+                }
+            }
+        }
+        return planes
+    }
+}
