@@ -35,6 +35,9 @@ public enum RestylePhoto {
     public static func run(input: URL, output: URL, settings: StyleSettings) throws -> ByteImage {
         try checkOutput(input: input, output: output)
         let photo = try ImageFile.read(input)
+        var settings = settings
+        // A still is worth more detail than a video frame: learned looks work at up to 1024 pixels.
+        settings.learnedWorkingSide = max(settings.learnedWorkingSide, 1024)
         let engine = TemporalCoherence(stylizer: try settings.makeStylizer(), parameters: CoherenceParameters(coherence: 0))
         let out = blend(look: engine.process(photo), original: photo, mix: settings.mix)
         try ImageFile.write(out, to: output)

@@ -31,6 +31,8 @@ public struct StyleSettings: Sendable {
     public var paintingWeights: [Float] = []
     /// 0…1: how much of the look is mixed over the original at full size (1 = the look alone).
     public var mix: Float = 1
+    /// Long side of the learned looks' working size (`PaintingStylizer.maxWorkingSide`); photos use more.
+    public var learnedWorkingSide = 480
     /// Forces full-resolution processing even for styles that default to half size.
     public var fullResolution: Bool
 
@@ -56,7 +58,8 @@ public struct StyleSettings: Sendable {
             base = PaletteStylizer(palette: palette)
         case .painting:
             base = PaintingStylizer(network: try PaintingNetwork.shared(),
-                                    weights: StyleSpec(style: .painting, paintingWeights: paintingWeights).paintingWeights)
+                                    weights: StyleSpec(style: .painting, paintingWeights: paintingWeights).paintingWeights,
+                                    maxWorkingSide: learnedWorkingSide)
         }
         if fullResolution { base = FullResolution(base: base) }
         if let ref = styleImage, style != .palette {
