@@ -35,6 +35,7 @@ enum RestyleBench {
 
     static func run(_ args: [String]) -> Int32 {
         var preset = "veryfast", rss = true, flowTiming = true, engineOnly = false, stageFrames = 16
+        var networks = false, rounds = 3
         var i = 0
         while i < args.count {
             switch args[i] {
@@ -43,14 +44,17 @@ enum RestyleBench {
             case "--no-flow": flowTiming = false
             case "--stage": engineOnly = true
             case "--stage-frames" where i + 1 < args.count: stageFrames = Int(args[i + 1]) ?? 16; i += 1
+            case "--networks": networks = true
+            case "--rounds" where i + 1 < args.count: rounds = max(1, Int(args[i + 1]) ?? 3); i += 1
             default:
-                FileHandle.standardError.write(Data("usage: kinema-bench restyle [--preset P] [--no-rss] [--no-flow] [--stage [--stage-frames N]]\n".utf8))
+                FileHandle.standardError.write(Data("usage: kinema-bench restyle [--preset P] [--no-rss] [--no-flow] [--stage [--stage-frames N]] [--networks [--rounds N]]\n".utf8))
                 return 2
             }
             i += 1
         }
         do {
             if engineOnly { try stage(frames: stageFrames); return 0 }
+            if networks { try RestyleNetworkBench.run(rounds: rounds); return 0 }
             print("restyle benchmark: \(ProcessInfo.processInfo.activeProcessorCount) cores, libx264 preset \(preset)")
             try throughput(preset: preset)
             if flowTiming { try flow() }
