@@ -11,7 +11,7 @@ import Testing
 
 /// Mean CIE76 ΔE between two same-size RGB byte images.
 func meanDeltaE(_ a: ByteImage, _ b: ByteImage) -> Float {
-    let la = LabColor.toLab(RGBPlanes.from(a)), lb = LabColor.toLab(RGBPlanes.from(b))
+    let la = RGBPlanes.toLab(RGBPlanes.from(a)), lb = RGBPlanes.toLab(RGBPlanes.from(b))
     var s: Double = 0
     for i in 0..<la[0].count {
         let d = SIMD3(la[0].data[i] - lb[0].data[i], la[1].data[i] - lb[1].data[i], la[2].data[i] - lb[2].data[i])
