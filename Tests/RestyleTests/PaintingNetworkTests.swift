@@ -67,3 +67,41 @@ func paintingParityWithOnnxruntime(fixture: String, blend: [Int: Float]) throws 
     print("painting styles: closest pair differs by \(closest)/255")
     #expect(closest >= 8)
 }
+
+/// The `n`×`n` crop at (`y`, `x`) of a bundled picture as NHWC [1, n, n, 3] in 0…1.
+func pictureCrop(_ name: String, y: Int, x: Int, side n: Int) throws -> Tensor {
+    let img = try ImageFile.read(Media.url(name))
+    var data = [Float](repeating: 0, count: n * n * 3)
+    for j in 0..<n { for i in 0..<n { for c in 0..<3 {
+        data[(j * n + i) * 3 + c] = Float(img.data[((y + j) * img.width + x + i) * img.channels + c]) / 255
+    }}}
+    return try Tensor(shape: [1, n, n, 3], data: data)
+}
+
+/// Parity of ONNXGraph with onnxruntime (optimisations off: the file's quantise/dequantise steps as
+/// written) on the shipped Ghiasi networks and real pictures (scripts/reference-arbitrary.py):
+/// style vector max abs ≤ 0.05 (values up to ~2.3; one int8 step of the last layer is ~0.04);
+/// transform output (0…1) mean abs ≤ 0.012, max ≤ 0.2, ≥ 97% of samples within 0.05 on the centre crop.
+/// Why not tighter: the graph re-quantises every activation to int8 (195 QuantizeLinear). Our GEMM
+/// sums in another order than onnxruntime's, so a few values land on the other side of a rounding
+/// boundary (first seen after contract/conv3: 359 of 294 912 values, one step each); the 13
+/// instance norms then amplify those flips. Before any re-quantisation (contract/conv1) the two
+/// agree to 9e-6.
+@Test func arbitraryStyleParityWithOnnxruntime() throws {
+    let net = try ArbitraryStyleNetwork.shared()
+    let team = ComputeTeam(threads: 2)
+    let vec = try net.styleVector(pictureCrop("coffee.png", y: 100, x: 150, side: 256), team: team)
+    let refVec = try fixtureFloats("arbitrary-style.f32")
+    let dv = zip(vec.data, refVec).map { abs($0 - $1) }.max() ?? 1
+    let out = try net.stylize(pictureCrop("astronaut.png", y: 0, x: 64, side: 384), style: try Tensor(shape: [100], data: refVec), team: team)
+    let ref = try fixtureFloats("arbitrary-transform.f32")
+    var maxAbs: Float = 0, sum: Double = 0, off = 0
+    for j in 0..<128 { for i in 0..<128 { for c in 0..<3 {
+        let d = abs(out.data[((128 + j) * 384 + 128 + i) * 3 + c] - ref[(j * 128 + i) * 3 + c])
+        maxAbs = max(maxAbs, d); sum += Double(d); if d > 0.05 { off += 1 }
+    }}}
+    print("arbitrary parity: \(off) of \(ref.count) samples off by more than 0.05")
+    print("arbitrary parity: style vector max abs \(dv) (range \(refVec.map(abs).max() ?? 0)), transform max abs \(maxAbs), mean \(sum / Double(ref.count))")
+    #expect(dv <= 0.05)
+    #expect(maxAbs <= 0.2 && sum / Double(ref.count) <= 0.012 && Double(off) <= 0.03 * Double(ref.count))
+}
