@@ -33,6 +33,18 @@ public struct PaintingStylizer: Stylizer {
 
     /// Runs the network on the planes, padded by edge replication to multiples of 4 (at least 16).
     public func stylize(_ rgb: [Plane]) -> [Plane] {
+        let (input, pw) = LearnedFrame.tensor(rgb)
+        // The shapes are valid by construction, so the network cannot throw here.
+        guard let out = try? network.run(input, conditioning, team: team) else { return rgb }
+        return LearnedFrame.planes(out, paddedWidth: pw, width: rgb[0].width, height: rgb[0].height)
+    }
+}
+
+/// Moving frames in and out of the learned networks' NHWC tensors.
+enum LearnedFrame {
+    /// RGB planes as [1, H', W', 3], H' and W' the sizes rounded up to multiples of 4 (at least 16),
+    /// padded by edge replication; returns the tensor and W'.
+    static func tensor(_ rgb: [Plane]) -> (Tensor, Int) {
         let w = rgb[0].width, h = rgb[0].height
         let pw = max(16, (w + 3) / 4 * 4), ph = max(16, (h + 3) / 4 * 4)
         var data = [Float](repeating: 0, count: pw * ph * 3)
@@ -43,13 +55,15 @@ public struct PaintingStylizer: Stylizer {
                 data[d] = rgb[0].data[s]; data[d + 1] = rgb[1].data[s]; data[d + 2] = rgb[2].data[s]
             }
         }
-        // The shapes are valid by construction, so the network cannot throw here.
-        guard let input = try? Tensor(shape: [1, ph, pw, 3], data: data),
-              let out = try? network.run(input, conditioning, team: team) else { return rgb }
+        return ((try? Tensor(shape: [1, ph, pw, 3], data: data)) ?? Tensor(shape: [1, ph, pw, 3]), pw)
+    }
+
+    /// The top-left `width`×`height` of an NHWC RGB tensor whose rows are `paddedWidth` wide, as planes.
+    static func planes(_ t: Tensor, paddedWidth pw: Int, width w: Int, height h: Int) -> [Plane] {
         var planes = [Plane(width: w, height: h), Plane(width: w, height: h), Plane(width: w, height: h)]
         for c in 0..<3 {
             planes[c].data.withUnsafeMutableBufferPointer { d in
-                out.data.withUnsafeBufferPointer { o in
+                t.data.withUnsafeBufferPointer { o in
                     for y in 0..<h { for x in 0..<w { d[y * w + x] = o[(y * pw + x) * 3 + c] } }
                 }
             }

@@ -35,9 +35,15 @@ public struct RestyleProgress: Sendable {
 /// frame rate, duration and audio. Decode, stylise and encode run as overlapping stages
 /// (`VideoPipeline`); the stylise stage is sequential because coherence needs frames in order.
 public enum RestylePipeline {
+    /// Largest style picture accepted (pixels), checked from the file header before decoding.
+    public static let maxStyleImagePixels = 50_000_000
+
     /// Loads a style image as RGB planes (capped at 1024 pixels on the long side).
-    /// - Throws: `RestyleError.badStyleImage` or `.styleImageTooSmall`.
+    /// - Throws: `RestyleError.badStyleImage`, `.styleImageTooSmall` or `.styleImageTooLarge`.
     public static func loadStyleImage(_ url: URL) throws -> [Plane] {
+        if let (w, h) = ImageHeader.size(of: url), w * h > maxStyleImagePixels {
+            throw RestyleError.styleImageTooLarge(path: url.path, width: w, height: h)
+        }
         let bytes: ByteImage
         do { bytes = try ImageFile.read(url) } catch {
             throw RestyleError.badStyleImage(path: url.path, reason: String(describing: error))

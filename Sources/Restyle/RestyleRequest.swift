@@ -42,6 +42,7 @@ public struct RestyleRequest: Sendable {
         guard let preset = PalettePreset(rawValue: palette.lowercased()) else { throw RestyleError.unknownPalette(palette) }
         guard FileManager.default.fileExists(atPath: input.path) else { throw RestyleError.noSuchInput(path: input.path) }
         if RestylePhoto.isImage(input) { try RestylePhoto.checkOutput(input: input, output: output) }
+        if spec.style == .neural && styleImage == nil { throw RestyleError.neuralNeedsStyleImage }
         let reference = try styleImage.map { try RestylePipeline.loadStyleImage($0) }
         var settings = StyleSettings(style: spec.style, styleImage: reference, palettePreset: preset)
         settings.paintingWeights = spec.paintingWeights

@@ -56,6 +56,10 @@ public struct StyleSettings: Sendable {
         case .palette:
             let palette = styleImage.map { Palette(kMeansOf: $0, count: 8) } ?? Palette(preset: palettePreset)
             base = PaletteStylizer(palette: palette)
+        case .neural:
+            guard let styleImage else { throw RestyleError.neuralNeedsStyleImage }
+            return try NeuralStylizer(network: try ArbitraryStyleNetwork.shared(), style: styleImage,
+                                  maxWorkingSide: learnedWorkingSide)
         case .painting:
             base = PaintingStylizer(network: try PaintingNetwork.shared(),
                                     weights: StyleSpec(style: .painting, paintingWeights: paintingWeights).paintingWeights,

@@ -3,6 +3,7 @@ import Foundation
 import Imaging
 import Flow
 import Testing
+import VideoIO
 @testable import Restyle
 
 /// Frames of a bundled clip, at most 640 pixels wide (bigbuckbunny is halved to 640×360 to keep tests fast).
@@ -16,9 +17,12 @@ func clipFrames(_ name: String, count: Int) throws -> [ByteImage] {
 func coherenceCutsWarpingError(clip: String) throws {
     let frames = try clipFrames(clip, count: 12)
     let styles = Style.allCases
-    let perFrame = try styles.map { TemporalCoherence(stylizer: try StyleSettings(style: $0).makeStylizer(), parameters: CoherenceParameters(coherence: 0)) }
+    // `neural` takes its style from a real photo (coffee.png); the others need no picture.
+    let coffee = RGBPlanes.from(try ImageFile.read(Media.url("coffee.png")))
+    func settings(_ s: Style) -> StyleSettings { StyleSettings(style: s, styleImage: s == .neural ? coffee : nil) }
+    let perFrame = try styles.map { TemporalCoherence(stylizer: try settings($0).makeStylizer(), parameters: CoherenceParameters(coherence: 0)) }
     let cp = CoherenceParameters()
-    let coherent = try styles.map { TemporalCoherence(stylizer: try StyleSettings(style: $0).makeStylizer(), parameters: cp) }
+    let coherent = try styles.map { TemporalCoherence(stylizer: try settings($0).makeStylizer(), parameters: cp) }
     var meter = WarpErrorMeter(streams: 2 * styles.count)
     for f in frames {
         var outs: [Image] = []
@@ -32,6 +36,7 @@ func coherenceCutsWarpingError(clip: String) throws {
         print(String(format: "E_warp %@ %@: original %.5f  per-frame %.5f  coherent %.5f  (coherent/per-frame %.2f, coherent/original %.2f)  cuts %d valid %.2f",
                      clip, s.rawValue, orig, pf, co, co / pf, co / orig, coherent[k].report.cuts, coherent[k].report.meanValidFraction))
         #expect(co <= 0.5 * pf, "\(s) on \(clip): coherent \(co) vs per-frame \(pf)")
-        #expect(co <= 2 * orig, "\(s) on \(clip): coherent \(co) vs original \(orig)")
+        // Learned looks invent texture, so their bound against the original is looser (issue 11).
+        #expect(co <= (s == .neural ? 2.5 : 2) * orig, "\(s) on \(clip): coherent \(co) vs original \(orig)")
     }
 }

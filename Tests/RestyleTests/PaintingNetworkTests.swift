@@ -1,4 +1,5 @@
 import Foundation
+import Flow
 import Imaging
 import Neural
 import TestMedia
@@ -104,4 +105,51 @@ func pictureCrop(_ name: String, y: Int, x: Int, side n: Int) throws -> Tensor {
     print("arbitrary parity: style vector max abs \(dv) (range \(refVec.map(abs).max() ?? 0)), transform max abs \(maxAbs), mean \(sum / Double(ref.count))")
     #expect(dv <= 0.05)
     #expect(maxAbs <= 0.2 && sum / Double(ref.count) <= 0.012 && Double(off) <= 0.03 * Double(ref.count))
+}
+
+/// `--style neural`: the style picture's colours are taken over (the output's mean Lab is at most half
+/// as far from the picture's as the frame's was), on a real face photo with a real photo as the style.
+@Test func neuralStyleTakesThePicturesLook() throws {
+    let frame = try ImageFile.read(Media.url("astronaut.png"))
+    let stylePicture = RGBPlanes.from(try ImageFile.read(Media.url("coffee.png")))
+    let stylizer = try StyleSettings(style: .neural, styleImage: stylePicture).makeStylizer()
+    let out = TemporalCoherence(stylizer: stylizer, parameters: CoherenceParameters(coherence: 0)).process(frame)
+    func meanLab(_ p: [Plane]) -> SIMD3<Float> {
+        let lab = RGBPlanes.toLab(p)
+        let m = (0..<3).map { c in lab[c].data.reduce(0, +) / Float(lab[c].count) }
+        return SIMD3(m[0], m[1], m[2])
+    }
+    let target = meanLab(stylePicture), before = meanLab(RGBPlanes.from(frame)), after = meanLab(RGBPlanes.from(out))
+    func dist(_ a: SIMD3<Float>, _ b: SIMD3<Float>) -> Float { ((a - b) * (a - b)).sum().squareRoot() }
+    print("neural: Lab distance to the style picture's mean, frame \(dist(before, target)) → output \(dist(after, target))")
+    #expect(dist(after, target) <= 0.5 * dist(before, target))
+}
+
+/// Bad style pictures each give one error before anything runs: missing, garbage, 1×1, and one whose
+/// header declares 40 000 × 40 000 pixels (refused before decoding).
+@Test func badStylePicturesAreOneError() throws {
+    let dir = try scratchDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let missing = dir.appendingPathComponent("missing.png"), garbage = dir.appendingPathComponent("garbage.jpg")
+    let tiny = dir.appendingPathComponent("tiny.png"), huge = dir.appendingPathComponent("huge.png")
+    try Data((0..<3000).map { UInt8(truncatingIfNeeded: $0 &* 2654435761 >> 7) }).write(to: garbage)
+    try ImageFile.write(ByteImage(width: 1, height: 1, channels: 3, fill: 200), to: tiny)
+    // A PNG signature and an IHDR chunk declaring 40000 × 40000, then nothing.
+    var header: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13] + Array("IHDR".utf8)
+    header += [0, 0, 0x9C, 0x40, 0, 0, 0x9C, 0x40, 8, 2, 0, 0, 0, 0, 0, 0, 0]
+    try Data(header).write(to: huge)
+    let out = dir.appendingPathComponent("out.mp4")
+    for (picture, prefix) in [(missing, "cannot use style image \(missing.path)"), (garbage, "cannot use style image \(garbage.path)"),
+                              (tiny, "style image \(tiny.path) is too small (1x1)"),
+                              (huge, "style image \(huge.path) is too large (40000x40000)")] {
+        let r = RestyleRequest(input: Media.url("bikes.mp4"), output: out, style: "neural", styleImage: picture)
+        #expect { _ = try r.prepare() } throws: { e in
+            let d = (e as? RestyleError)?.description ?? ""
+            return d.hasPrefix(prefix) && !d.contains("\n")
+        }
+    }
+    #expect { _ = try RestyleRequest(input: Media.url("bikes.mp4"), output: out, style: "neural").prepare() } throws: {
+        ($0 as? RestyleError) == .neuralNeedsStyleImage
+    }
+    #expect(leftovers(dir, inputs: ["garbage.jpg", "tiny.png", "huge.png"]).isEmpty)
 }
