@@ -37,12 +37,20 @@ enum ONNXOps {
         case "Pad":
             let mode = node.string("mode", default: "constant")
             let value = args.count > 2 ? args[2]?.data.first ?? 0 : 0
-            return [try pad(arg(0), pads: arg(1).data.map { Int($0) }, reflect: mode == "reflect", value: value, mode: mode)]
+            return [try pad(arg(0), pads: try indices(arg(1)), reflect: mode == "reflect", value: value, mode: mode)]
         case "Resize": return [try resize(node, arg(0), args)]
         case "Conv":
             guard let conv else { throw ONNXError.unsupported("Conv '\(node.name)' on constants only") }
             return [try convolve(arg(0), conv, team: team ?? ComputeTeam(threads: 1))]
         default: throw ONNXError.unsupported("op \(node.opType)")
+        }
+    }
+
+    /// Integer values of an index tensor (shapes, pads, scales); non-integral or huge values throw.
+    static func indices(_ t: Tensor) throws -> [Int] {
+        try t.data.map { v in
+            guard v.isFinite, v.rounded() == v, abs(v) <= 1_073_741_824 else { throw ONNXError.unsupported("index value \(v)") }
+            return Int(v)
         }
     }
 
@@ -131,7 +139,7 @@ enum ONNXOps {
     }
 
     static func reshape(_ x: Tensor, _ spec: Tensor) throws -> Tensor {
-        var shape = spec.data.map { Int($0) }
+        var shape = try indices(spec)
         guard shape.count <= 8 else { throw ONNXError.unsupported("Reshape to rank \(shape.count)") }
         for (i, d) in shape.enumerated() where d == 0 {
             guard i < x.shape.count else { throw ONNXError.missing("Reshape 0 beyond rank \(x.shape.count)") }
@@ -208,13 +216,14 @@ enum ONNXOps {
         }
         var factors: [Int]
         if args.count > 2, let s = args[2], s.count == 4 {
-            factors = s.data.map { Int($0) }
+            factors = try indices(s)
             guard zip(factors, s.data).allSatisfy({ Float($0.0) == $0.1 && $0.0 >= 1 && $0.0 <= 16 }) else {
                 throw ONNXError.unsupported("Resize scales \(s.data)")
             }
         } else if args.count > 3, let z = args[3], z.count == 4 {
-            factors = zip(z.data, x.shape).map { Int($0.0) / max($0.1, 1) }
-            guard zip(factors, x.shape).enumerated().allSatisfy({ $0.element.0 * $0.element.1 == Int(z.data[$0.offset]) && $0.element.0 >= 1 && $0.element.0 <= 16 }) else {
+            let sizes = try indices(z)
+            factors = zip(sizes, x.shape).map { $0.0 / max($0.1, 1) }
+            guard zip(factors, x.shape).enumerated().allSatisfy({ $0.element.0 * $0.element.1 == sizes[$0.offset] && $0.element.0 >= 1 && $0.element.0 <= 16 }) else {
                 throw ONNXError.unsupported("Resize sizes \(z.data)")
             }
         } else { throw ONNXError.unsupported("Resize '\(node.name)' without scales or sizes") }

@@ -45,9 +45,6 @@ public struct ONNXTensor: Sendable {
     /// The values as float32.
     public var floats: [Float] { values.map { Float($0) } }
 
-    /// The values as integers (truncating).
-    public var ints: [Int] { values.map { Int($0) } }
-
     init(reader: ProtobufReader) throws {
         var r = reader
         var name = "", dims64: [Int64] = [], typeCode = 0
