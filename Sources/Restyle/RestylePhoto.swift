@@ -28,11 +28,12 @@ public enum RestylePhoto {
         return out
     }
 
-    /// Applies the look of `settings` to one photo and writes it atomically (PNG or JPEG by extension).
-    /// - Throws: `RestyleError.badOutput` when the output is not an image path or names the input,
+    /// Applies the look of `settings` to one photo and writes it atomically (PNG or JPEG by extension),
+    /// with `label` stored in the file.
+    /// - Throws: `RestyleError.badOutput` when the output is not an image path, `VideoIOError.outputIsInput`,
     ///   `VideoIOError` from reading or writing, errors of `StyleSettings.makeStylizer()`.
     @discardableResult
-    public static func run(input: URL, output: URL, settings: StyleSettings) throws -> ByteImage {
+    public static func run(input: URL, output: URL, settings: StyleSettings, label: String? = nil) throws -> ByteImage {
         try checkOutput(input: input, output: output)
         let photo = try ImageFile.read(input)
         var settings = settings
@@ -40,17 +41,16 @@ public enum RestylePhoto {
         settings.learnedWorkingSide = max(settings.learnedWorkingSide, 1024)
         let engine = TemporalCoherence(stylizer: try settings.makeStylizer(), parameters: CoherenceParameters(coherence: 0))
         let out = blend(look: engine.process(photo), original: photo, mix: settings.mix)
-        try ImageFile.write(out, to: output)
+        try ImageFile.write(out, to: output, label: label, inputs: [input])
         return out
     }
 
-    /// A photo's output must be a PNG or JPEG path other than the input.
-    /// - Throws: `RestyleError.badOutput`.
+    /// A photo's output must be a PNG or JPEG path that is not the input (by file identity).
+    /// - Throws: `RestyleError.badOutput`, `VideoIOError.outputIsInput`.
     public static func checkOutput(input: URL, output: URL) throws {
         guard isImage(output) else {
             throw RestyleError.badOutput(path: output.path, reason: "a photo restyles to a .png or .jpg file")
         }
-        let a = input.standardizedFileURL.resolvingSymlinksInPath().path, b = output.standardizedFileURL.resolvingSymlinksInPath().path
-        guard a != b else { throw RestyleError.badOutput(path: output.path, reason: "it is the input") }
+        try OutputGuard.check(outputs: [output], inputs: [input])
     }
 }

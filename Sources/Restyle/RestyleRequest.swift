@@ -71,7 +71,8 @@ public struct RestyleJob: Sendable {
                     progress: (@Sendable (RestyleProgress) -> Void)? = nil) throws -> RestyleSummary {
         if request.isPhoto {
             let start = Date()
-            let out = try RestylePhoto.run(input: request.input, output: request.output, settings: settings)
+            let out = try RestylePhoto.run(input: request.input, output: request.output, settings: settings,
+                                           label: "restyled by kinema (style \(request.style), mix \(request.mix))")
             let t = Date().timeIntervalSince(start)
             progress?(RestyleProgress(framesDone: 1, framesTotal: 1, elapsed: t))
             return RestyleSummary(frames: 1, seconds: t, fps: t > 0 ? 1 / t : 0, cuts: 0, meanValidFraction: 0,

@@ -105,7 +105,7 @@ final class Counter: @unchecked Sendable {
                        palette: palette, preview: preview)
     }
     let cases: [(RestyleRequest, String)] = [
-        (request(style: "dragon"), "unknown style 'dragon'; choose one of anime, toon, oil, sketch, watercolor, palette, painting"),
+        (request(style: "dragon"), "unknown style 'dragon'; choose one of anime, toon, oil, sketch, watercolor, palette, painting, neural"),
         (request(style: "painting:0"), "bad style 'painting:0': style number 0 is outside 1…26"),
         (request(style: "painting:27"), "bad style 'painting:27': style number 27 is outside 1…26"),
         (request(style: "painting:3=-0.5,12=1"), "bad style 'painting:3=-0.5,12=1': weight -0.5 is negative"),
@@ -175,11 +175,14 @@ final class Counter: @unchecked Sendable {
         (RestyleRequest(input: photo, output: dir.appendingPathComponent("x.png"), style: "anime", mix: 1.5), "mix must be between 0 and 1, got 1.5"),
         (RestyleRequest(input: photo, output: dir.appendingPathComponent("x.mp4"), style: "anime"),
          "cannot write \(dir.appendingPathComponent("x.mp4").path): a photo restyles to a .png or .jpg file"),
-        (RestyleRequest(input: photo, output: photo, style: "anime"), "cannot write \(photo.path): it is the input"),
     ]
     for (r, message) in bad {
         #expect { _ = try r.prepare() } throws: { ($0 as? RestyleError)?.description == message }
     }
+    #expect(throws: VideoIOError.outputIsInput(path: photo.path)) {
+        _ = try RestyleRequest(input: photo, output: photo, style: "anime").prepare()
+    }
+    #expect(try ImageFile.readLabel(dir.appendingPathComponent("full.png")) == "restyled by kinema (style painting:3, mix 1.0)")
     // A file the writer finished without frames (it holds no video stream): an error, and no output
     // file at all (RestylePipeline probes for a first frame before it creates the writer).
     let empty = dir.appendingPathComponent("empty.mp4")
