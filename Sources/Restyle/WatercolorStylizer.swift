@@ -35,7 +35,8 @@ public struct WatercolorStylizer: Stylizer {
     /// Stylises one frame.
     public func stylize(_ rgb: [Plane]) -> [Plane] {
         let p = parameters
-        let smooth = GuidedFilter.smooth(rgb, radius: p.smoothRadius, eps: p.smoothEps, iterations: p.smoothIterations)
+        let smooth = GuidedFilter.smooth(rgb, radius: SmallFrames.scaled(p.smoothRadius, rgb), eps: p.smoothEps,
+                                         iterations: p.smoothIterations)
         let luma = RGBPlanes.luma(smooth)
         // Wash borders: band-pass magnitude of the smoothed luma.
         let edge = luma.gaussianBlurred(sigma: 1).gradients()

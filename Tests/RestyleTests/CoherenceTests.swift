@@ -52,7 +52,7 @@ func coherenceCutsWarpingError(clip: String) throws {
 /// against gross smearing (≥ 0.55) and prints the figures; see the Restyle README for the trade-off
 /// with E_warp that a sharper (bicubic) carry showed.
 @Test func coherenceKeepsMovingSubjectsSharp() throws {
-    let frames = try clipFrames("bikes.mp4", count: 10)
+    let frames = try clipFrames("bikes.mp4", count: 6)
     let coffee = RGBPlanes.from(try ImageFile.read(Media.url("coffee.png")))
     for style in Style.allCases {
         let settings = StyleSettings(style: style, styleImage: style == .neural ? coffee : nil)
