@@ -38,8 +38,10 @@ public struct NeuralStylizer: Stylizer {
 
     /// Runs the transform on the planes (padded to multiples of 4 by edge replication).
     public func stylize(_ rgb: [Plane]) -> [Plane] {
-        let (input, pw) = LearnedFrame.tensor(rgb)
-        guard let out = try? network.stylize(input, style: styleVector, team: team) else { return rgb }
-        return LearnedFrame.planes(out, paddedWidth: pw, width: rgb[0].width, height: rgb[0].height)
+        LearnedFrame.atLeast(LearnedFrame.minimumSide, rgb) { planes in
+            let (input, pw) = LearnedFrame.tensor(planes)
+            guard let out = try? network.stylize(input, style: styleVector, team: team) else { return planes }
+            return LearnedFrame.planes(out, paddedWidth: pw, width: planes[0].width, height: planes[0].height)
+        }
     }
 }

@@ -33,15 +33,31 @@ public struct PaintingStylizer: Stylizer {
 
     /// Runs the network on the planes, padded by edge replication to multiples of 4 (at least 16).
     public func stylize(_ rgb: [Plane]) -> [Plane] {
-        let (input, pw) = LearnedFrame.tensor(rgb)
-        // The shapes are valid by construction, so the network cannot throw here.
-        guard let out = try? network.run(input, conditioning, team: team) else { return rgb }
-        return LearnedFrame.planes(out, paddedWidth: pw, width: rgb[0].width, height: rgb[0].height)
+        LearnedFrame.atLeast(LearnedFrame.minimumSide, rgb) { planes in
+            let (input, pw) = LearnedFrame.tensor(planes)
+            // The shapes are valid by construction, so the network cannot throw here.
+            guard let out = try? network.run(input, conditioning, team: team) else { return planes }
+            return LearnedFrame.planes(out, paddedWidth: pw, width: planes[0].width, height: planes[0].height)
+        }
     }
 }
 
 /// Moving frames in and out of the learned networks' NHWC tensors.
 enum LearnedFrame {
+    /// The networks' strokes have a fixed size in pixels: below this long side they would cover whole
+    /// eyes and mouths, so smaller frames are enlarged for the network and reduced again after it.
+    static let minimumSide = 320
+
+    /// Runs `body` on `rgb` enlarged (bilinear) by the integer factor that brings its long side to at
+    /// least `side`, and box-reduces the result back to the original size.
+    static func atLeast(_ side: Int, _ rgb: [Plane], _ body: ([Plane]) -> [Plane]) -> [Plane] {
+        let w = rgb[0].width, h = rgb[0].height, long = max(w, h)
+        guard long < side, long > 0 else { return body(rgb) }
+        let f = (side + long - 1) / long
+        let out = body(rgb.map { $0.resized(width: w * f, height: h * f) })
+        return out.map { $0.boxReduced(by: f) }
+    }
+
     /// RGB planes as [1, H', W', 3], H' and W' the sizes rounded up to multiples of 4 (at least 16),
     /// padded by edge replication; returns the tensor and W'.
     static func tensor(_ rgb: [Plane]) -> (Tensor, Int) {
@@ -69,5 +85,26 @@ enum LearnedFrame {
             }
         }
         return planes
+    }
+}
+
+extension Plane {
+    /// The mean of each `f`×`f` block (the plane's size must be a multiple of `f`).
+    func boxReduced(by f: Int) -> Plane {
+        let ow = width / f, oh = height / f, w = width
+        var out = Plane(width: ow, height: oh)
+        let norm = 1 / Float(f * f)
+        data.withUnsafeBufferPointer { s in
+            out.data.withUnsafeMutableBufferPointer { d in
+                for y in 0..<oh {
+                    for x in 0..<ow {
+                        var acc: Float = 0
+                        for j in 0..<f { for i in 0..<f { acc += s[(y * f + j) * w + x * f + i] } }
+                        d[y * ow + x] = acc * norm
+                    }
+                }
+            }
+        }
+        return out
     }
 }

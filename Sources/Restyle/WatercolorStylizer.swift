@@ -28,6 +28,8 @@ public struct WatercolorStylizer: Stylizer {
     public var parameters: WatercolorParameters
     /// Processed at half size.
     public var reduction: Int { 2 }
+    /// Small frames (long side under 640) are processed at full size, so faces keep their pixels.
+    public func reduction(forWidth width: Int, height: Int) -> Int { SmallFrames.reduction(width, height) }
 
     /// Creates the styliser.
     public init(parameters: WatercolorParameters = WatercolorParameters()) { self.parameters = parameters }
