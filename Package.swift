@@ -63,6 +63,6 @@ let package = Package(
         .testTarget(name: "FacesTests", dependencies: ["Faces", "Neural", "Imaging", "VideoIO"], exclude: ["SwapFixtures"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "Neural", "Imaging", "VideoIO", "Faces"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["VideoIO", "TestMedia"]),
-        .testTarget(name: "RestyleTests", dependencies: ["Restyle", "Flow", "Imaging", "VideoIO", "TestMedia", "Neural"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "RestyleTests", dependencies: ["Restyle", "Flow", "Imaging", "VideoIO", "TestMedia", "Neural", "Faces"], resources: [.copy("Fixtures")]),
     ]
 )
