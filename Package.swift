@@ -27,6 +27,7 @@ let package = Package(
         .library(name: "Generation", targets: ["Generation"]),
         .library(name: "Restyle", targets: ["Restyle"]),
         .library(name: "Diffusion", targets: ["Diffusion"]),
+        .library(name: "Cluster", targets: ["Cluster"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -43,13 +44,14 @@ let package = Package(
         .target(name: "Diffusion", dependencies: ["Neural", "Imaging"], swiftSettings: optimise),
         .target(name: "Restyle", dependencies: ["Flow", "Imaging", "VideoIO", "Neural", "Faces"], exclude: ["README.md"], swiftSettings: optimise),
         // The umbrella (path differs from the CLI's Sources/kinema so checkouts work on case-insensitive disks).
-        .target(name: "Kinema", dependencies: ["Imaging", "VideoIO", "Neural", "Flow", "Faces", "Generation", "Restyle", "Diffusion"],
+        .target(name: "Kinema", dependencies: ["Imaging", "VideoIO", "Neural", "Flow", "Faces", "Generation", "Restyle", "Diffusion", "Cluster"],
                 path: "Sources/KinemaLibrary"),
+        .target(name: "Cluster", exclude: ["README.md"]),
         .target(name: "TestMedia", dependencies: ["Imaging", "VideoIO"], path: "Sources/TestMedia"),
         .executableTarget(
             name: "kinema",
             dependencies: [
-                "Imaging", "VideoIO", "Neural", "Faces", "Generation", "Restyle", "Flow",
+                "Imaging", "VideoIO", "Neural", "Faces", "Generation", "Restyle", "Flow", "Cluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -62,7 +64,7 @@ let package = Package(
         .testTarget(name: "FlowTests", dependencies: ["Flow", "Imaging", "VideoIO", "TestMedia"]),
         .testTarget(name: "FacesTests", dependencies: ["Faces", "Neural", "Imaging", "VideoIO"], exclude: ["SwapFixtures"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "Neural", "Imaging", "VideoIO", "Faces"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CLITests", dependencies: ["VideoIO", "TestMedia"]),
+        .testTarget(name: "CLITests", dependencies: ["VideoIO", "Imaging", "Generation", "TestMedia", "Cluster"]),
         .testTarget(name: "RestyleTests", dependencies: ["Restyle", "Flow", "Imaging", "VideoIO", "TestMedia", "Neural", "Faces"], resources: [.copy("Fixtures")]),
     ]
 )

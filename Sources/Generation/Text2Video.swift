@@ -112,20 +112,22 @@ public enum Text2Video {
     /// Renders every frame in order and hands each to `emit`.
     ///
     /// Frames are generated in batches aligned to absolute frame indices (`config.batch`), so a resumed run
-    /// decodes exactly the same batches as an uninterrupted one. With a `cache`, native generator output is
+    /// decodes exactly the same batches as an uninterrupted one. `only` limits the frames emitted (a segment).
+    /// With a `cache`, native generator output is
     /// loaded from it when present and stored into it otherwise.
     /// - Throws: `GenerationError`, the cache's I/O errors, or whatever `emit` throws.
     public static func render(_ plan: Text2VideoPlan, generator: any LatentGenerator, directions: AttributeDirections?,
-                              cache: NativeFrameCache? = nil, progress: Progress? = nil,
+                              cache: NativeFrameCache? = nil, progress: Progress? = nil, frames only: Range<Int>? = nil,
                               emit: (_ index: Int, _ frame: ByteImage) throws -> Void) throws {
         let cfg = plan.config
         let schedule = LatentSchedule(storyboard: plan.storyboard, latentSize: generator.latentSize, directions: directions,
                                       truncation: cfg.truncation)
         var up = FrameUpscaler(inWidth: generator.nativeSize.width, inHeight: generator.nativeSize.height, width: cfg.width, height: cfg.height)
         up.sharpenAmount = cfg.sharpen
-        let total = plan.frameCount
+        let total = min(plan.frameCount, only?.upperBound ?? plan.frameCount)
         let per = generator.nativeSize.width * generator.nativeSize.height * 3
-        var start = 0
+        // A segment starts at the batch holding its first frame, so every batch decodes exactly as in a full run.
+        var start = (only?.lowerBound ?? 0) / cfg.batch * cfg.batch
         while start < total {
             let n = min(cfg.batch, total - start)
             let batchIndex = start / cfg.batch
@@ -150,7 +152,7 @@ public enum Text2Video {
                 }
                 if BLASCore.ownsParallelism { DispatchQueue.concurrentPerform(iterations: n, execute: work) } else { for i in 0..<n { work(i) } }
             }
-            for i in 0..<n { try emit(start + i, frames.get(i)) }
+            for i in 0..<n where start + i >= (only?.lowerBound ?? 0) { try emit(start + i, frames.get(i)) }
             start += n
             progress?(start, total)
         }

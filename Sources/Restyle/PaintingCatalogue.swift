@@ -40,30 +40,21 @@ public enum PaintingCatalogue {
             + descriptions.enumerated().map { "  \($0.offset + 1). \($0.element)" }.joined(separator: "\n")
     }
 
-    /// A grid of `photo` in all 26 styles (plus the original first), `columns` wide, cells `cell` pixels wide.
+    /// `photo` and then the photo in each of the 26 styles, in a grid `columns` wide (Imaging's
+    /// `ContactSheet`), cells `cell` pixels wide.
     /// - Throws: model loading errors.
     public static func contactSheet(photo: ByteImage, cell: Int, columns: Int = 9) throws -> ByteImage {
         let net = try PaintingNetwork.shared()
         let ch = max(1, photo.height * cell / max(photo.width, 1))
         // Stylised at twice the cell size (strokes have a fixed size in pixels), then halved.
-        let large = RGBPlanes.from(ContactSheet.scaled(photo, width: 2 * cell, height: 2 * ch))
-        var cells = [ContactSheet.scaled(photo, width: cell, height: ch)]
+        let large = RGBPlanes.from(photo.resized(width: 2 * cell, height: 2 * ch, filter: .area))
+        var cells = [photo.resized(width: cell, height: ch, filter: .area)]
         for k in 0..<PaintingNetwork.styleCount {
             var w = [Float](repeating: 0, count: PaintingNetwork.styleCount)
             w[k] = 1
             let planes = PaintingStylizer(network: net, weights: w, maxWorkingSide: 2 * max(cell, ch)).stylize(large)
             cells.append(RGBPlanes.toBytes(planes.map { $0.halved() }, width: cell, height: ch))
         }
-        let gutter = 2, rows = (cells.count + columns - 1) / columns
-        let sw = columns * cell + (columns + 1) * gutter, sh = rows * ch + (rows + 1) * gutter
-        var sheet = ByteImage(width: sw, height: sh, channels: 3, fill: 255)
-        for (i, img) in cells.enumerated() {
-            let ox = gutter + (i % columns) * (cell + gutter), oy = gutter + (i / columns) * (ch + gutter)
-            for y in 0..<ch {
-                let src = y * cell * 3, dst = ((oy + y) * sw + ox) * 3
-                sheet.data.replaceSubrange(dst..<(dst + cell * 3), with: img.data[src..<(src + cell * 3)])
-            }
-        }
-        return sheet
+        return ContactSheet.grid(cells, columns: columns, cellHeight: ch, background: 255)
     }
 }

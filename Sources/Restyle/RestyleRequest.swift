@@ -67,7 +67,7 @@ public struct RestyleJob: Sendable {
     /// (one frame; no preview, coherence does not apply).
     /// - Throws: `VideoIOError` from reading or writing, `RestyleError.emptyVideo`, model loading errors.
     @discardableResult
-    public func run(makeConfig: (VideoMetadata) -> VideoWriterConfig,
+    public func run(makeConfig: (VideoMetadata) -> VideoWriterConfig, segment: SegmentRequest? = nil,
                     progress: (@Sendable (RestyleProgress) -> Void)? = nil) throws -> RestyleSummary {
         if request.isPhoto {
             let start = Date()
@@ -79,6 +79,6 @@ public struct RestyleJob: Sendable {
                                   width: out.width, height: out.height, audio: "none")
         }
         return try RestylePipeline.run(input: request.input, output: request.output, settings: settings, coherence: coherence,
-                                makeConfig: makeConfig, preview: request.preview, progress: progress)
+                                makeConfig: makeConfig, preview: request.preview, segment: segment, progress: progress)
     }
 }

@@ -20,7 +20,7 @@ import VideoIO
         let start = (y * photo.width + 36) * 3
         rows += photo.data[start..<(start + 440 * 3)]
     }
-    let crop = ContactSheet.scaled(ByteImage(width: 440, height: 360, channels: 3, data: rows), width: 176, height: 144)
+    let crop = ByteImage(width: 440, height: 360, channels: 3, data: rows).resized(width: 176, height: 144, filter: .area)
     let detector = try FaceDetector(range: .auto, threads: 2)
     func best(_ img: ByteImage) throws -> FaceDetection? { try detector.detect(img).filter { $0.score >= 0.5 }.max { $0.score < $1.score } }
     func iou(_ a: FaceDetection, _ b: FaceDetection) -> Float {

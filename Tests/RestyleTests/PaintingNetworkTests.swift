@@ -53,9 +53,11 @@ func paintingParityWithOnnxruntime(fixture: String, blend: [Int: Float]) throws 
         try ImageFile.write(sheet, to: URL(fileURLWithPath: path), quality: 85)
     }
     func cellPixels(_ i: Int) -> [Float] {
-        let ox = 2 + (i % 9) * (cell + 2), oy = 2 + (i / 9) * (cell + 2)
+        let g = ContactSheet.gutter, ox = g + (i % 9) * (cell + g), oy = g + (i / 9) * (cell + g)
         var v: [Float] = []
-        for y in 0..<cell { for x in 0..<(cell * 3) { v.append(Float(sheet.data[((oy + y) * sheet.width + ox) * 3 + x])) } }
+        for y in stride(from: 0, to: cell, by: 2) {
+            for x in stride(from: 0, to: cell, by: 2) { for c in 0..<3 { v.append(Float(sheet.data[((oy + y) * sheet.width + ox + x) * 3 + c])) } }
+        }
         return v
     }
     let cells = (0..<27).map(cellPixels)
