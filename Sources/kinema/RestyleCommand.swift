@@ -21,7 +21,7 @@ struct RestyleCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output file (.mp4, .mov, .mkv or .webm; .png or .jpg for a photo).")
     var output: String
 
-    @Option(help: "Look: \(Style.allCases.filter { $0 != .painting }.map(\.rawValue).joined(separator: ", ")), painting:K (K = 1...26, see below) or a blend painting:3=0.5,12=0.5.")
+    @Option(help: "Look: \(Style.allCases.filter { $0 != .painting }.map(\.rawValue).joined(separator: ", ")), painting:K (K = 1...26, listed above) or a blend painting:3=0.5,12=0.5.")
     var style: String
 
     @Option(help: "Mix the look over the original, 0...1 (1 = the look alone).")
@@ -30,7 +30,7 @@ struct RestyleCommand: ParsableCommand {
     @Option(help: "Temporal coherence 0...1 (0 = independent frames; default 0.9).")
     var coherence: Float = CoherenceParameters().coherence
 
-    @Option(help: "Reference picture: colour/tone transfer, and the palette for --style palette.")
+    @Option(help: "Reference picture: the style itself for --style neural; otherwise colour/tone transfer, and the palette for --style palette.")
     var styleImage: String?
 
     @Option(help: "Palette preset for --style palette without --style-image: \(PalettePreset.allCases.map(\.rawValue).joined(separator: ", ")).")
