@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "Faces", dependencies: ["Neural", "Imaging", "VideoIO"], exclude: ["README.md", "Swap/README.md"], swiftSettings: optimise),
         .target(name: "Generation", dependencies: ["Neural", "Imaging", "VideoIO", "Diffusion", "Flow"], exclude: ["README.md"], swiftSettings: optimise),
         .target(name: "Diffusion", dependencies: ["Neural", "Imaging", "CBLAS"], exclude: ["README.md"], swiftSettings: optimise),
-        .target(name: "Restyle", dependencies: ["Flow", "Imaging", "VideoIO"], exclude: ["README.md"], swiftSettings: optimise),
+        .target(name: "Restyle", dependencies: ["Flow", "Imaging", "VideoIO", "Neural", "Faces"], exclude: ["README.md"], swiftSettings: optimise),
         // The umbrella (path differs from the CLI's Sources/kinema so checkouts work on case-insensitive disks).
         .target(name: "Kinema", dependencies: ["Imaging", "VideoIO", "Neural", "Flow", "Faces", "Generation", "Restyle", "Diffusion", "Cluster"],
                 path: "Sources/KinemaLibrary"),
@@ -66,6 +66,6 @@ let package = Package(
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "Neural", "Imaging", "VideoIO", "Faces"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["VideoIO", "Imaging", "Generation", "TestMedia", "Cluster"]),
         .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Neural", "Imaging"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "RestyleTests", dependencies: ["Restyle", "Flow", "Imaging", "VideoIO", "TestMedia"]),
+        .testTarget(name: "RestyleTests", dependencies: ["Restyle", "Flow", "Imaging", "VideoIO", "TestMedia", "Neural", "Faces"], resources: [.copy("Fixtures")]),
     ]
 )
