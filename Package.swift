@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "Neural", dependencies: ["Imaging", "CBLAS"], exclude: ["README.md"], swiftSettings: optimise),
         .target(name: "Flow", dependencies: ["Imaging"], exclude: ["README.md"], swiftSettings: optimise),
         .target(name: "Faces", dependencies: ["Neural", "Imaging", "VideoIO"], exclude: ["README.md", "Swap/README.md"], swiftSettings: optimise),
-        .target(name: "Generation", dependencies: ["Neural", "Imaging", "VideoIO"], exclude: ["README.md"], swiftSettings: optimise),
+        .target(name: "Generation", dependencies: ["Neural", "Imaging", "VideoIO", "Upscale"], exclude: ["README.md"], swiftSettings: optimise),
         .target(name: "Diffusion", dependencies: ["Neural", "Imaging"], swiftSettings: optimise),
         .target(name: "Upscale", dependencies: ["Neural", "Imaging"], exclude: ["README.md"], swiftSettings: optimise),
         .target(name: "Restyle", dependencies: ["Flow", "Imaging", "VideoIO"], exclude: ["README.md"], swiftSettings: optimise),
@@ -35,12 +35,12 @@ let package = Package(
         .executableTarget(
             name: "kinema",
             dependencies: [
-                "Imaging", "VideoIO", "Neural", "Faces", "Generation", "Restyle", "Flow",
+                "Imaging", "VideoIO", "Neural", "Faces", "Generation", "Restyle", "Flow", "Upscale",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
             name: "kinema-bench",
-            dependencies: ["Imaging", "VideoIO", "Neural", "Faces", "Generation", "Restyle", "Flow"],
+            dependencies: ["Imaging", "VideoIO", "Neural", "Faces", "Generation", "Restyle", "Flow", "Upscale"],
             swiftSettings: optimise),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "VideoIOTests", dependencies: ["VideoIO", "Imaging"], resources: [.copy("Fixtures")]),

@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import Neural
+import Upscale
 
 /// Settings of a text-to-video render; the CLI maps its options onto these documented defaults.
 public struct Text2VideoConfig: Codable, Sendable, Equatable {
@@ -24,6 +25,8 @@ public struct Text2VideoConfig: Codable, Sendable, Equatable {
     public var sharpen: Float = 0.5
     /// Truncation ψ: keyframe base latents are ψ·N(0, I); below 1 trades variety for cleaner faces.
     public var truncation: Float = 0.8
+    /// How native frames are enlarged before resampling to the output size (`UpscaleMethod.default`).
+    public var upscale = UpscaleMethod.default
 
     /// Creates the default configuration.
     public init() {}
@@ -124,10 +127,11 @@ public enum Text2Video {
         let cfg = plan.config
         let schedule = LatentSchedule(storyboard: plan.storyboard, latentSize: generator.latentSize, directions: directions,
                                       truncation: cfg.truncation)
-        var up = FrameUpscaler(inWidth: generator.nativeSize.width, inHeight: generator.nativeSize.height, width: cfg.width, height: cfg.height)
-        up.sharpenAmount = cfg.sharpen
+        let enlarger = try NetworkEnlarger(method: cfg.upscale, width: generator.nativeSize.width, height: generator.nativeSize.height)
+        var up = FrameUpscaler(inWidth: enlarger.outWidth, inHeight: enlarger.outHeight, width: cfg.width, height: cfg.height)
+        up.sharpenAmount = enlarger.network == nil ? cfg.sharpen : 0  // the network's output is already sharp
         let total = plan.frameCount
-        let per = generator.nativeSize.width * generator.nativeSize.height * 3
+        let per = enlarger.outWidth * enlarger.outHeight * 3
         var start = 0
         while start < total {
             let n = min(cfg.batch, total - start)
@@ -140,6 +144,7 @@ public enum Text2Video {
                 pixels = try generator.decode(latents).flatMap(\.data)
                 try cache?.store(batch: batchIndex, pixels)
             }
+            pixels = try enlarger.enlarge(pixels, count: n)
             // Upscale the batch's frames (in parallel, one sgemm pair per frame, when Kinema owns the
             // parallelism; else one after another with OpenBLAS's threads), then emit in order.
             let frames = FrameSlots(count: n)

@@ -49,6 +49,13 @@ public final class NCNNNet: @unchecked Sendable {
     /// Number of ops after fusion (for tests and profiling).
     public var opCount: Int { model.ops.count }
 
+    /// Seconds spent per op kind ("conv 3x3 64->64 @64x64", ...) summed over `run` calls since the last reset,
+    /// when `profiling` is on (used by `kinema-bench upscale --ops`).
+    public private(set) var profile: [String: Double] = [:]
+    /// Turns per-op timing on (and clears it).
+    public func setProfiling(_ on: Bool) { lock.lock(); profiling = on; profile = [:]; lock.unlock() }
+    private var profiling = false
+
     /// Runs the net on `input` [1, H, W, C] and returns its output [1, OH, OW, OC].
     /// - Throws: `NCNNError.badInput` for a wrong shape, `.unsupported`/`.malformed` when the graph's
     ///   shapes do not fit together at this size.
@@ -65,6 +72,8 @@ public final class NCNNNet: @unchecked Sendable {
         input.data.withUnsafeBufferPointer { p.pointer(model.inputBlob).update(from: $0.baseAddress!, count: $0.count) }
         var convIndex = 0
         for op in model.ops {
+            let t0 = profiling ? DispatchTime.now().uptimeNanoseconds : 0
+            defer { if profiling { profile[describe(op, p), default: 0] += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9 } }
             switch op {
             case .input, .alias: break
             case let .conv(c):
@@ -102,5 +111,19 @@ public final class NCNNNet: @unchecked Sendable {
         let s = p.shapes[model.outputBlob]
         let out = UnsafeBufferPointer(start: p.pointer(model.outputBlob), count: s.count)
         return try Tensor(shape: [1, s.h, s.w, s.c], data: Array(out))
+    }
+
+    private func describe(_ op: NCNNModel.Op, _ p: NCNNPlan) -> String {
+        switch op {
+        case let .conv(c):
+            let s = p.shapes[c.input]
+            return "conv \(c.kernelH)x\(c.kernelW) \(c.inC)->\(c.outC) @\(s.h)x\(s.w)\(c.residual == nil ? "" : " +res")"
+        case .prelu: return "prelu"
+        case .pixelShuffle: return "pixelshuffle"
+        case .nearest: return "nearest"
+        case .sum: return "sum"
+        case .concat: return "concat"
+        case .input, .alias: return "input"
+        }
     }
 }

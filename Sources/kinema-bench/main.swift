@@ -22,6 +22,7 @@ case "restyle": exit(RestyleBench.run(rest))
 case "faces": runBench(which) { try FacesBench.run(arguments: rest) }
 case "faceswap": runBench(which) { try FaceswapBench.run(rest) }
 case "text2video": runBench(which) { try Text2VideoBench.run(rest) }
+case "upscale": runBench(which) { try UpscaleBench.run(rest) }
 default:
     FileHandle.standardError.write("kinema-bench: unknown benchmark '\(which)'\n".data(using: .utf8)!)
     exit(2)

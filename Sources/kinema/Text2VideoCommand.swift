@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Generation
 import Neural
+import Upscale
 
 /// `kinema text2video "PROMPT" -o OUT.mp4`: a temporally coherent clip from text (faces with the built-in model).
 struct Text2VideoCommand: ParsableCommand {
@@ -41,6 +42,9 @@ struct Text2VideoCommand: ParsableCommand {
     @Option(help: "JSON storyboard file with per-keyframe time, subject/seed, attributes, hold, easing and camera.")
     var storyboard: String?
 
+    @Option(help: "Frame enlargement: esrgan (Real-ESRGAN x4plus), esrgan-compact (animevideov3 x4) or lanczos (default \(UpscaleMethod.default.rawValue)).")
+    var upscale: String = UpscaleMethod.default.rawValue
+
     @Flag(help: "Transition back to the first keyframe at the end.")
     var loop = false
 
@@ -71,6 +75,7 @@ struct Text2VideoCommand: ParsableCommand {
         var cfg = Text2VideoConfig()
         cfg.width = parts[0]; cfg.height = parts[1]; cfg.fps = fps; cfg.seconds = seconds
         cfg.seed = seed; cfg.loop = loop; cfg.model = model
+        cfg.upscale = try UpscaleMethod.parse(upscale)
         guard prompt != nil || storyboard != nil else { throw CommandError("give a PROMPT or --storyboard FILE") }
         var sbData: Data?
         if let s = storyboard {

@@ -1,0 +1,45 @@
+import Foundation
+import Imaging
+import Upscale
+
+/// The learned part of text2video's enlargement: the generator's native frames go through a Real-ESRGAN
+/// network (×4) before `FrameUpscaler` resamples them to the output size with the camera. With
+/// `UpscaleMethod.lanczos` it passes frames through unchanged.
+struct NetworkEnlarger: Sendable {
+    /// The network (nil for Lanczos).
+    let network: ESRGANUpscaler?
+    /// Input and output frame sizes.
+    let inWidth: Int, inHeight: Int, outWidth: Int, outHeight: Int
+
+    /// Context pixels mirrored around a whole frame: the generator's frames have no neighbours, and a few
+    /// mirrored pixels are enough for the border (10, as ncnn uses for tiles, costs 1.7× the work at 64×64).
+    static let framePadding = 4
+
+    /// Loads the network for `method` (none for Lanczos).
+    /// - Throws: `UpscaleError.modelNotFound` when the model files are missing.
+    init(method: UpscaleMethod, width: Int, height: Int) throws {
+        inWidth = width; inHeight = height
+        if method == .lanczos {
+            network = nil
+            outWidth = width; outHeight = height
+        } else {
+            let net = try ESRGANUpscaler(method, tile: max(width, height), padding: Self.framePadding)
+            network = net
+            outWidth = width * net.scale; outHeight = height * net.scale
+        }
+    }
+
+    /// Enlarges `count` frames stored back to back (HWC floats, 0…1); returns them back to back.
+    /// - Throws: `UpscaleError.network` if the network fails.
+    func enlarge(_ pixels: [Float], count: Int) throws -> [Float] {
+        guard let network else { return pixels }
+        let per = inWidth * inHeight * 3
+        var out: [Float] = []
+        out.reserveCapacity(count * outWidth * outHeight * 3)
+        for i in 0..<count {
+            let frame = Image(width: inWidth, height: inHeight, channels: 3, data: Array(pixels[(i * per)..<((i + 1) * per)]))
+            out.append(contentsOf: try network.upscale(frame).data)
+        }
+        return out
+    }
+}

