@@ -18,6 +18,8 @@ public final class NCNNNet: @unchecked Sendable {
     public let inputChannels: Int
     /// Packed weights, biases and slopes of every convolution, in op order.
     private let packed: [(weights: [Float], bias: [Float], alpha: [Float]?)]
+    /// Zeros, as wide as the widest padded bias (the Winograd GEMMs add no bias).
+    private let zeroBias: [Float]
 
     /// Loads a model from its two files.
     /// - Throws: `NCNNError` for malformed or unsupported models, or the file-read error.
@@ -33,17 +35,24 @@ public final class NCNNNet: @unchecked Sendable {
         team = WorkerTeam(threads: threads)
         var channels: Int?
         var packed: [(weights: [Float], bias: [Float], alpha: [Float]?)] = []
+        var zeros = 16
         for op in model.ops {
             guard case let .conv(c) = op else { continue }
             if c.input == model.inputBlob, channels == nil { channels = c.inC }
             let k = c.kernelH * c.kernelW * c.inC
             let nPad = (c.outC + PackedGemm.nr - 1) / PackedGemm.nr * PackedGemm.nr
             let alpha = c.alpha.map { a in a + [Float](repeating: 0, count: nPad - a.count) }
-            packed.append((PackedGemm.pack(filter: c.filter[...], n: c.outC, k: k), PackedGemm.paddedBias(c.bias[...], n: c.outC), alpha))
+            let weights = WinogradConv.applies(kernelH: c.kernelH, kernelW: c.kernelW, strideH: c.strideH, strideW: c.strideW,
+                                               dilationH: c.dilationH, dilationW: c.dilationW, inC: c.inC, outC: c.outC)
+                ? WinogradConv.transformFilter(c.filter, outC: c.outC, inC: c.inC)
+                : PackedGemm.pack(filter: c.filter[...], n: c.outC, k: k)
+            packed.append((weights, PackedGemm.paddedBias(c.bias[...], n: c.outC), alpha))
+            zeros = max(zeros, nPad)
         }
         guard let channels else { throw NCNNError.unsupported("the input is not read by a convolution") }
         inputChannels = channels
         self.packed = packed
+        zeroBias = [Float](repeating: 0, count: zeros)
     }
 
     /// Number of ops after fusion (for tests and profiling).
@@ -77,15 +86,23 @@ public final class NCNNNet: @unchecked Sendable {
             switch op {
             case .input, .alias: break
             case let .conv(c):
-                let (kernel, packs) = (p.convKernels[convIndex], packed[convIndex])
+                let (runner, packs) = (p.convKernels[convIndex], packed[convIndex])
                 convIndex += 1
                 packs.weights.withUnsafeBufferPointer { wp in
                     packs.bias.withUnsafeBufferPointer { bp in
                         let run = { (alpha: UnsafePointer<Float>?) in
-                            kernel.run(input: p.pointer(c.input), filter: wp.baseAddress!, bias: nil,
-                                       packedWeights: wp.baseAddress!, packedBias: bp.baseAddress!, preluAlpha: alpha,
-                                       residual: c.residual.map { UnsafePointer(p.pointer($0)) },
-                                       output: p.pointer(c.output), scratch: p.scratch, team: self.team)
+                            let residual = c.residual.map { UnsafePointer(p.pointer($0)) }
+                            switch runner {
+                            case let .direct(kernel):
+                                kernel.run(input: p.pointer(c.input), filter: wp.baseAddress!, bias: nil,
+                                           packedWeights: wp.baseAddress!, packedBias: bp.baseAddress!, preluAlpha: alpha,
+                                           residual: residual, output: p.pointer(c.output), scratch: p.scratch, team: self.team)
+                            case let .winograd(w):
+                                self.zeroBias.withUnsafeBufferPointer { zp in
+                                    w.run(input: p.pointer(c.input), packedU: wp.baseAddress!, bias: bp.baseAddress!, zeroBias: zp.baseAddress!,
+                                          alpha: alpha, residual: residual, output: p.pointer(c.output), scratch: p.scratch, team: self.team)
+                                }
+                            }
                         }
                         if let a = packs.alpha { a.withUnsafeBufferPointer { run($0.baseAddress!) } } else { run(nil) }
                     }

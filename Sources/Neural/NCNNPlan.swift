@@ -2,10 +2,13 @@ import Foundation
 
 /// Shapes, conv kernels and memory of an `NCNNModel` at one input size.
 final class NCNNPlan {
+    /// How one convolution runs: Winograd F(4×4, 3×3) for 3×3 stride-1 layers with channel counts in
+    /// multiples of 8, the packed implicit-GEMM kernel otherwise.
+    enum ConvRunner { case direct(Conv2DKernel), winograd(WinogradConv) }
     struct Shape { var h = 0, w = 0, c = 0; var count: Int { h * w * c } }
     let height: Int, width: Int
     private(set) var shapes: [Shape]
-    private(set) var convKernels: [Conv2DKernel] = []
+    private(set) var convKernels: [ConvRunner] = []
     /// Per-thread im2col scratch.
     private(set) var scratch: [UnsafeMutablePointer<Float>] = []
     private var slots: [UnsafeMutablePointer<Float>] = []
@@ -41,12 +44,20 @@ final class NCNNPlan {
                 let g = ConvGeometry(batch: 1, inH: s.h, inW: s.w, inC: s.c, outH: oh, outW: ow, outC: c.outC,
                                      kernelH: c.kernelH, kernelW: c.kernelW, strideH: c.strideH, strideW: c.strideW,
                                      dilationH: c.dilationH, dilationW: c.dilationW, padTop: c.padTop, padLeft: c.padLeft)
-                var k = Conv2DKernel(geometry: g, activation: c.activation)
-                k.packed = (0, 0)
-                k.preluAlpha = c.alpha == nil ? nil : 0
-                if c.residual != nil { k.residualChannels = c.outC }
-                convKernels.append(k)
-                scratchFloats = max(scratchFloats, k.scratchFloats)
+                if WinogradConv.applies(kernelH: c.kernelH, kernelW: c.kernelW, strideH: c.strideH, strideW: c.strideW,
+                                        dilationH: c.dilationH, dilationW: c.dilationW, inC: c.inC, outC: c.outC) {
+                    let w = WinogradConv(inH: s.h, inW: s.w, inC: s.c, outH: oh, outW: ow, outC: c.outC, padTop: c.padTop,
+                                         padLeft: c.padLeft, activation: c.activation, threads: threads)
+                    convKernels.append(.winograd(w))
+                    scratchFloats = max(scratchFloats, w.scratchFloats)
+                } else {
+                    var k = Conv2DKernel(geometry: g, activation: c.activation)
+                    k.packed = (0, 0)
+                    k.preluAlpha = c.alpha == nil ? nil : 0
+                    if c.residual != nil { k.residualChannels = c.outC }
+                    convKernels.append(.direct(k))
+                    scratchFloats = max(scratchFloats, k.scratchFloats)
+                }
             case let .prelu(i, o, slopes):
                 guard slopes.count == shapes[i].c || slopes.count == 1 else { throw NCNNError.malformed("PReLU has \(slopes.count) slopes for \(shapes[i].c) channels") }
                 shapes[o] = shapes[i]
