@@ -17,7 +17,8 @@ private func flicker(_ prompt: String, seconds: Double = 3) throws -> (FlickerMe
 }
 
 /// A one-clause prompt moves (mean consecutive-frame MAD ≥ 0.3, issue 13), slowly (≤ 4, no flicker), and
-/// deterministically; "still" freezes it exactly.
+/// deterministically; "still" freezes it (to rounding: the batched generator's rows differ in the last
+/// float bit, which the upscaling network can turn into a 1-level change of a few pixels).
 @Test func oneClausePromptMovesAndStillFreezes() throws {
     let (moving, a) = try flicker("an old sailor")
     #expect(moving.meanMAD >= 0.3 && moving.meanMAD <= 4, "mean MAD \(moving.meanMAD)")
@@ -25,7 +26,7 @@ private func flicker(_ prompt: String, seconds: Double = 3) throws -> (FlickerMe
     let (_, b) = try flicker("an old sailor")
     #expect(a == b)
     let (still, _) = try flicker("an old sailor, still")
-    #expect(still.meanMAD == 0)
+    #expect(still.meanMAD < 0.01, "still: \(still.meanMAD)")
 }
 
 /// A held keyframe moves too, and a storyboard's `still` field freezes it.
