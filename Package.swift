@@ -27,6 +27,7 @@ let package = Package(
         .library(name: "Generation", targets: ["Generation"]),
         .library(name: "Restyle", targets: ["Restyle"]),
         .library(name: "Diffusion", targets: ["Diffusion"]),
+        .library(name: "Upscale", targets: ["Upscale"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -44,7 +45,7 @@ let package = Package(
         .target(name: "Upscale", dependencies: ["Neural", "Imaging"], exclude: ["README.md"], swiftSettings: optimise),
         .target(name: "Restyle", dependencies: ["Flow", "Imaging", "VideoIO"], exclude: ["README.md"], swiftSettings: optimise),
         // The umbrella (path differs from the CLI's Sources/kinema so checkouts work on case-insensitive disks).
-        .target(name: "Kinema", dependencies: ["Imaging", "VideoIO", "Neural", "Flow", "Faces", "Generation", "Restyle", "Diffusion"],
+        .target(name: "Kinema", dependencies: ["Imaging", "VideoIO", "Neural", "Flow", "Faces", "Generation", "Restyle", "Diffusion", "Upscale"],
                 path: "Sources/KinemaLibrary"),
         .target(name: "TestMedia", dependencies: ["Imaging", "VideoIO"], path: "Sources/TestMedia"),
         .executableTarget(
