@@ -14,7 +14,8 @@ struct Text2VideoCommand: ParsableCommand {
             or explicit times ("0s: a calm face | 2s: she smiles | 4s: looks up"). The subject phrase picks the seed;
             attribute words (smile, frown, open mouth, turn left/right, look up/down, brighter/darker) move along
             fitted latent directions; camera words (zoom in/out, pan left/right/up/down, rotate) move the view;
-            "slowly"/"suddenly" set easing, "hold"/"pause" hold a keyframe. Unknown words are reported, never guessed.
+            "slowly"/"suddenly" set easing, "hold"/"pause" hold a keyframe, "still" freezes it (otherwise faces
+            move gently). Unknown words, and subject words the face model cannot draw, are reported, never guessed.
             Every output is labelled as synthetic media in its metadata.
             """)
 
