@@ -83,10 +83,24 @@ struct WinogradConv: Sendable {
         }
     }
 
-    /// V = Bᵀ d B for one tile, all channels; plane ξ of the tile goes to `v + ξ·planeStride`.
+    /// V = Bᵀ d B for one tile, all channels; plane ξ of the tile goes to `v + ξ·planeStride`. Sixteen
+    /// channels per step (one zmm) when Cin allows, else eight: the transform costs about as much as the
+    /// GEMMs it feeds, so its width matters.
     private func transformInput(_ input: UnsafePointer<Float>, tile: Int, into v: UnsafeMutablePointer<Float>, planeStride: Int) {
+        if inC % 16 == 0 {
+            transformInput(input, tile: tile, into: v, planeStride: planeStride, as: SIMD16<Float>.self)
+        } else {
+            transformInput(input, tile: tile, into: v, planeStride: planeStride, as: SIMD8<Float>.self)
+        }
+    }
+
+    @inline(__always)
+    private func transformInput<V: SIMD>(_ input: UnsafePointer<Float>, tile: Int, into v: UnsafeMutablePointer<Float>,
+                                         planeStride: Int, as: V.Type) where V.Scalar == Float {
         let y0 = (tile / tilesX) * 4 - padTop, x0 = (tile % tilesX) * 4 - padLeft
-        withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 72) { buf in
+        @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+        @inline(__always) func store(_ p: UnsafeMutablePointer<Float>, _ x: V) { UnsafeMutableRawPointer(p).storeBytes(of: x, as: V.self) }
+        withUnsafeTemporaryAllocation(of: V.self, capacity: 72) { buf in
             let d = buf.baseAddress!, t = d + 36
             var c = 0
             while c < inC {
@@ -94,7 +108,7 @@ struct WinogradConv: Sendable {
                     let y = y0 + i
                     for j in 0..<6 {
                         let x = x0 + j
-                        d[i * 6 + j] = y >= 0 && y < inH && x >= 0 && x < inW ? load8(input + (y * inW + x) * inC + c) : .zero
+                        d[i * 6 + j] = y >= 0 && y < inH && x >= 0 && x < inW ? load(input + (y * inW + x) * inC + c) : V()
                     }
                 }
                 // Columns first: t = Bᵀ d, then rows: V = t B.
@@ -105,17 +119,16 @@ struct WinogradConv: Sendable {
                 for i in 0..<6 {
                     let r = Self.bt(t[i * 6], t[i * 6 + 1], t[i * 6 + 2], t[i * 6 + 3], t[i * 6 + 4], t[i * 6 + 5])
                     let o = v + i * 6 * planeStride + c
-                    store8(o, 0, r.0); store8(o + planeStride, 0, r.1); store8(o + 2 * planeStride, 0, r.2)
-                    store8(o + 3 * planeStride, 0, r.3); store8(o + 4 * planeStride, 0, r.4); store8(o + 5 * planeStride, 0, r.5)
+                    store(o, r.0); store(o + planeStride, r.1); store(o + 2 * planeStride, r.2)
+                    store(o + 3 * planeStride, r.3); store(o + 4 * planeStride, r.4); store(o + 5 * planeStride, r.5)
                 }
-                c += 8
+                c += V.scalarCount
             }
         }
     }
 
     @inline(__always)
-    private static func bt(_ d0: SIMD8<Float>, _ d1: SIMD8<Float>, _ d2: SIMD8<Float>, _ d3: SIMD8<Float>, _ d4: SIMD8<Float>,
-                           _ d5: SIMD8<Float>) -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
+    private static func bt<V: SIMD>(_ d0: V, _ d1: V, _ d2: V, _ d3: V, _ d4: V, _ d5: V) -> (V, V, V, V, V, V) where V.Scalar == Float {
         let a = d4 - 4 * d2, b = d3 - 4 * d1, p = d4 - d2, q = 2 * (d3 - d1)
         return (4 * d0 - 5 * d2 + d4, a + b, a - b, p + q, p - q, 4 * d1 - 5 * d3 + d5)
     }
