@@ -11,7 +11,7 @@ import VideoIO
 ///   CPU through `scripts/reference-esrgan.py bench`), same input, same 10-pixel tile padding, same run:
 ///   ratio = ncnn's seconds ÷ ours (> 1: Kinema ahead);
 /// - `--compare`: the three text2video upscalers on N DCGAN frames at 512×512: Laplacian variance, BlazeFace
-///   hit rate and time per frame, plus a side-by-side PNG of the centre 256x256 of each ("a young woman");
+///   hit rate and time per frame, plus the three "a young woman" frames side by side;
 /// - `--video`: end-to-end time of the 4 s 512×512 demo clip (96 frames) per upscaler.
 enum UpscaleBench {
     static func run(_ args: [String]) throws {
@@ -135,12 +135,10 @@ enum UpscaleBench {
             print(String(format: "%@: Laplacian variance %.1f (median over %d frames at 512x512), faces found %d/%d, %.1f ms/frame",
                          m.rawValue, median(sharp), samples, hits, samples, time / Double(samples) * 1000))
         }
-        // Side by side, the central 256x256 of each 512x512 frame at full resolution: Lanczos | esrgan-compact | esrgan.
-        var out = ByteImage(width: 256 * crops.count, height: 256, channels: 3)
+        // Side by side, whole 512x512 frames: Lanczos | esrgan-compact | esrgan (write a .jpg to keep it small).
+        var out = ByteImage(width: 512 * crops.count, height: 512, channels: 3)
         for (k, c) in crops.enumerated() {
-            for y in 0..<256 { for x in 0..<256 { for ch in 0..<3 {
-                out.data[(y * out.width + k * 256 + x) * 3 + ch] = c.data[((y + 128) * 512 + x + 128) * 3 + ch]
-            } } }
+            for y in 0..<512 { for x in 0..<512 { for ch in 0..<3 { out.data[(y * out.width + k * 512 + x) * 3 + ch] = c.data[(y * 512 + x) * 3 + ch] } } }
         }
         try ImageFile.write(out, to: sheet)
         print("side by side: \(sheet.path)")
