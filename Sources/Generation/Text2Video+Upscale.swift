@@ -4,7 +4,8 @@ import Upscale
 
 /// The learned part of text2video's enlargement: the generator's native frames go through a Real-ESRGAN
 /// network (×4) before `FrameUpscaler` resamples them to the output size with the camera. With
-/// `UpscaleMethod.lanczos` it passes frames through unchanged.
+/// `UpscaleMethod.lanczos`, or when the generator's frames are already as large as the output (a
+/// diffusion backend at 512×512), it passes frames through unchanged.
 struct NetworkEnlarger: Sendable {
     /// The network (nil for Lanczos).
     let network: ESRGANUpscaler?
@@ -15,11 +16,11 @@ struct NetworkEnlarger: Sendable {
     /// mirrored pixels are enough for the border (10, as ncnn uses for tiles, costs 1.7× the work at 64×64).
     static let framePadding = 4
 
-    /// Loads the network for `method` (none for Lanczos).
+    /// Loads the network for `method` (none for Lanczos, or when `width`×`height` already covers the output).
     /// - Throws: `UpscaleError.modelNotFound` when the model files are missing.
-    init(method: UpscaleMethod, width: Int, height: Int) throws {
+    init(method: UpscaleMethod, width: Int, height: Int, outputWidth: Int, outputHeight: Int) throws {
         inWidth = width; inHeight = height
-        if method == .lanczos {
+        if method == .lanczos || (width >= outputWidth && height >= outputHeight) {
             network = nil
             outWidth = width; outHeight = height
         } else {

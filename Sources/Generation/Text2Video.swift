@@ -127,7 +127,8 @@ public enum Text2Video {
         let cfg = plan.config
         let schedule = LatentSchedule(storyboard: plan.storyboard, latentSize: generator.latentSize, directions: directions,
                                       truncation: cfg.truncation)
-        let enlarger = try NetworkEnlarger(method: cfg.upscale, width: generator.nativeSize.width, height: generator.nativeSize.height)
+        let enlarger = try NetworkEnlarger(method: cfg.upscale, width: generator.nativeSize.width, height: generator.nativeSize.height,
+                                           outputWidth: cfg.width, outputHeight: cfg.height)
         var up = FrameUpscaler(inWidth: enlarger.outWidth, inHeight: enlarger.outHeight, width: cfg.width, height: cfg.height)
         up.sharpenAmount = enlarger.network == nil ? cfg.sharpen : 0  // the network's output is already sharp
         let total = plan.frameCount
@@ -145,8 +146,8 @@ public enum Text2Video {
                 try cache?.store(batch: batchIndex, pixels)
             }
             pixels = try enlarger.enlarge(pixels, count: n)
-            // Upscale the batch's frames (in parallel, one sgemm pair per frame, when Kinema owns the
-            // parallelism; else one after another with OpenBLAS's threads), then emit in order.
+            // Resample the batch's frames to the output size (in parallel when Kinema owns the
+            // parallelism; else one after another), then emit in order.
             let frames = FrameSlots(count: n)
             let first = start, upscaler = up
             pixels.withUnsafeBufferPointer { pp in
