@@ -8,7 +8,10 @@ mesa-vulkan-drivers, and PyPI opencv-python-headless) with gpuid=-1.
         inputs: a 64x64 frame of the shipped DCGAN (numpy forward pass of scripts/reference-dcgan.py,
         latent seeded 0.8*N(0, I) from numpy default_rng(13)) and a 64x64 box-filtered face crop of clips/astronaut.png
   scripts/reference-esrgan.py bench N       -> prints "compact_s <x>" and "x4plus_s <y>": median seconds per
-        64x64 frame over N runs (after one warm-up), used as the peer by `kinema-bench upscale`
+        64x64 frame over N runs (after one warm-up)
+  scripts/reference-esrgan.py serve         -> loads both models, prints "ready", then for each stdin line
+        "compact" or "x4plus" runs one frame and prints its seconds: `kinema-bench upscale` alternates single
+        frames of ours and ncnn's this way, so both see the same machine load
 """
 import os, sys, time
 import numpy as np
@@ -61,6 +64,18 @@ def main():
             for _ in range(n if model == "compact-x4" else max(1, n // 2)):
                 t = time.perf_counter(); r.process_pil(im); ts.append(time.perf_counter() - t)
             print(key, sorted(ts)[len(ts) // 2], flush=True)
+    elif sys.argv[1:2] == ["serve"]:
+        im = astronaut_crop()
+        nets = {"compact": net("compact-x4"), "x4plus": net("x4plus")}
+        for r in nets.values():
+            r.process_pil(im)
+        print("ready", flush=True)
+        for line in sys.stdin:
+            r = nets.get(line.strip())
+            if r is None:
+                break
+            t = time.perf_counter(); r.process_pil(im)
+            print(time.perf_counter() - t, flush=True)
     else:
         print(__doc__); sys.exit(2)
 

@@ -37,25 +37,36 @@ struct WinogradConv: Sendable {
     }
 
     /// U = G g Gᵀ for every (out, in) pair, packed per ξ for `PackedGemm`: 36 blocks of [Cout/16][Cin][16].
-    /// `filter` is [Cout, 3, 3, Cin].
+    /// `filter` is [Cout, 3, 3, Cin]. Done once at load (x4plus: 1.9M pairs), so it avoids any allocation per pair.
     static func transformFilter(_ filter: [Float], outC: Int, inC: Int) -> [Float] {
-        let g: [[Double]] = [[1.0 / 4, 0, 0], [-1.0 / 6, -1.0 / 6, -1.0 / 6], [-1.0 / 6, 1.0 / 6, -1.0 / 6],
-                             [1.0 / 24, 1.0 / 12, 1.0 / 6], [1.0 / 24, -1.0 / 12, 1.0 / 6], [0, 0, 1]]
-        var planes = [[Float]](repeating: [Float](repeating: 0, count: outC * inC), count: 36)
+        let g: [Float] = [1.0 / 4, 0, 0, -1.0 / 6, -1.0 / 6, -1.0 / 6, -1.0 / 6, 1.0 / 6, -1.0 / 6,
+                          1.0 / 24, 1.0 / 12, 1.0 / 6, 1.0 / 24, -1.0 / 12, 1.0 / 6, 0, 0, 1]  // G, 6×3
+        var planes = [Float](repeating: 0, count: 36 * outC * inC)
+        var tmp = [Float](repeating: 0, count: 18)
         for o in 0..<outC {
             for c in 0..<inC {
-                var k = [[Double]](repeating: [0, 0, 0], count: 3)
-                for y in 0..<3 { for x in 0..<3 { k[y][x] = Double(filter[((o * 3 + y) * 3 + x) * inC + c]) } }
+                // tmp = G·k (6×3), then U = tmp·Gᵀ (6×6).
+                for a in 0..<6 {
+                    for x in 0..<3 {
+                        var acc: Float = 0
+                        for y in 0..<3 { acc += g[a * 3 + y] * filter[((o * 3 + y) * 3 + x) * inC + c] }
+                        tmp[a * 3 + x] = acc
+                    }
+                }
                 for a in 0..<6 {
                     for b in 0..<6 {
-                        var s = 0.0
-                        for y in 0..<3 { for x in 0..<3 { s += g[a][y] * k[y][x] * g[b][x] } }
-                        planes[a * 6 + b][o * inC + c] = Float(s)
+                        let u = tmp[a * 3] * g[b * 3] + tmp[a * 3 + 1] * g[b * 3 + 1] + tmp[a * 3 + 2] * g[b * 3 + 2]
+                        planes[((a * 6 + b) * outC + o) * inC + c] = u
                     }
                 }
             }
         }
-        return planes.flatMap { PackedGemm.pack(filter: $0[...], n: outC, k: inC) }
+        var out: [Float] = []
+        for xi in 0..<36 {
+            let base = xi * outC * inC
+            out += PackedGemm.pack(filter: planes[base..<(base + outC * inC)], n: outC, k: inC)
+        }
+        return out
     }
 
     /// Runs the convolution. `packedU` from `transformFilter`, `bias` padded to 16, `zeroBias` ≥ Cout zeros.
@@ -70,9 +81,11 @@ struct WinogradConv: Sendable {
             let v = scratch[thread], mm = v + 36 * chunkTiles * inC
             for chunk in range {
                 let t0 = chunk * chunkTiles, count = min(chunkTiles, tiles - t0)
-                for t in 0..<count { transformInput(input, tile: t0 + t, into: v + t * inC, planeStride: chunkTiles * inC) }
+                // V is [tile][ξ][Cin]: each tile's transform writes one contiguous run (36 planes as separate
+                // write streams measured slower), and plane ξ's GEMM reads rows 36·Cin apart.
+                for t in 0..<count { transformInput(input, tile: t0 + t, into: v + t * 36 * inC, planeStride: inC) }
                 for xi in 0..<36 {
-                    gemm.run(rows: 0..<count, a: v + xi * chunkTiles * inC, layout: .matrix(lda: inC, k: inC),
+                    gemm.run(rows: 0..<count, a: v + xi * inC, layout: .matrix(lda: 36 * inC, k: inC),
                              packed: packedU + xi * uStride, bias: zeroBias, c: mm + xi * chunkTiles * outC)
                 }
                 for t in 0..<count {

