@@ -11,7 +11,7 @@ import VideoIO
 ///   CPU through `scripts/reference-esrgan.py serve`), same input, same 10-pixel tile padding, single frames
 ///   alternating between the two: ratio = ncnn's median seconds ÷ ours (> 1: Kinema ahead);
 /// - `--compare`: the three text2video upscalers on N DCGAN frames at 512×512: Laplacian variance, BlazeFace
-///   hit rate and time per frame, plus the three "a young woman" frames side by side;
+///   hit rate and time per frame, plus the three "an old sailor" frames side by side;
 /// - `--video`: end-to-end time of the 4 s 512×512 demo clip (96 frames) per upscaler.
 enum UpscaleBench {
     static func run(_ args: [String]) throws {
@@ -136,9 +136,9 @@ enum UpscaleBench {
 
     static func compare(samples: Int, sheet: URL) throws {
         let g = try GeneratorRegistry.load(GeneratorRegistry.defaultModel)
-        // The sheet's frame is text2video's "a young woman" keyframe (seed = FNV-1a of the subject, ψ = 0.8);
+        // The sheet's frame is text2video's "an old sailor" keyframe (seed = FNV-1a of the subject, ψ = 0.8);
         // the statistics add seeded random faces.
-        var first = SplitMix64(seed: fnv1a64("young woman"))
+        var first = SplitMix64(seed: fnv1a64("old sailor"))
         var rng = SplitMix64(seed: 2026)
         let latents = [first.normalVector(count: g.latentSize)] + (1..<samples).map { _ in rng.normalVector(count: g.latentSize) }
         let frames = try g.decode(latents.map { $0.map { $0 * 0.8 } })
