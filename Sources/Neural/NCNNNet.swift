@@ -121,8 +121,8 @@ public final class NCNNNet: @unchecked Sendable {
                 weightedSumKernel(ins.map { UnsafePointer(p.pointer($0)) }, coeffs: coeffs, count: p.shapes[o].count, p.pointer(o), team: team)
             case let .concat(ins, o):
                 let s = p.shapes[o]
-                ConcatenationKernel(outer: s.h * s.w, blocks: ins.map { p.shapes[$0].c }, activation: .none)
-                    .run(inputs: ins.map { UnsafePointer(p.pointer($0)) }, output: p.pointer(o))
+                concatChannelsKernel(ins.map { UnsafePointer(p.pointer($0)) }, channels: ins.map { p.shapes[$0].c }, pixels: s.h * s.w,
+                                     p.pointer(o), team: team)
             }
         }
         let s = p.shapes[model.outputBlob]

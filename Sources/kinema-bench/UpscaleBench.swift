@@ -48,7 +48,7 @@ enum UpscaleBench {
         for r in 0..<(rounds * 2) {
             oursC.append(try seconds { _ = try compact.upscale(input) })
             if let s = server?.run("compact") { peerC.append(s) }
-            if r % 4 == 0 {
+            if r % 2 == 0 {
                 oursP.append(try seconds { _ = try plus.upscale(input) })
                 if let s = server?.run("x4plus") { peerP.append(s) }
             }
