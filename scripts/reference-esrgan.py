@@ -10,7 +10,7 @@ mesa-vulkan-drivers, and PyPI opencv-python-headless) with gpuid=-1.
   scripts/reference-esrgan.py bench N       -> prints "compact_s <x>" and "x4plus_s <y>": median seconds per
         64x64 frame over N runs (after one warm-up)
   scripts/reference-esrgan.py serve         -> loads both models, prints "ready", then for each stdin line
-        "compact" or "x4plus" runs one frame and prints its seconds: `kinema-bench upscale` alternates single
+        "compact" or "x4plus" runs one frame and prints its wall and CPU seconds: `kinema-bench upscale` alternates single
         frames of ours and ncnn's this way, so both see the same machine load
 """
 import os, sys, time
@@ -74,8 +74,8 @@ def main():
             r = nets.get(line.strip())
             if r is None:
                 break
-            t = time.perf_counter(); r.process_pil(im)
-            print(time.perf_counter() - t, flush=True)
+            c = time.process_time(); t = time.perf_counter(); r.process_pil(im)
+            print(time.perf_counter() - t, time.process_time() - c, flush=True)
     else:
         print(__doc__); sys.exit(2)
 

