@@ -4,8 +4,8 @@ import Foundation
 ///
 /// A sum of slow sinusoids (periods 3-9 s, seeded phases) moves the latent along the fitted directions:
 /// small head turns (yaw), nods (pitch), breathing (a little mouth opening) and a faint change of
-/// expression (smile). No blink direction could be fitted (FaceMesh's eye-lid gap on 64×64 faces is
-/// below its noise), so there are no blinks. The camera drifts too: a gentle zoom breathing and a small
+/// expression (smile). There are no blinks: `scripts/fit-directions` fits no eye-lid direction (only smile,
+/// mouth-open, yaw, pitch and brightness), and none was tried in this round. The camera drifts too: a gentle zoom breathing and a small
 /// pan, which keeps the picture moving even on faces whose directions barely change the pixels.
 /// Everything is a smooth function of absolute time, so it is continuous across keyframes and the same
 /// on every run; `weight` fades it in and out where keyframes switch `still` on or off.
