@@ -28,6 +28,7 @@ let package = Package(
         .library(name: "Restyle", targets: ["Restyle"]),
         .library(name: "Diffusion", targets: ["Diffusion"]),
         .library(name: "Upscale", targets: ["Upscale"]),
+        .library(name: "Cluster", targets: ["Cluster"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -45,13 +46,14 @@ let package = Package(
         .target(name: "Upscale", dependencies: ["Neural", "Imaging"], exclude: ["README.md"], swiftSettings: optimise),
         .target(name: "Restyle", dependencies: ["Flow", "Imaging", "VideoIO"], exclude: ["README.md"], swiftSettings: optimise),
         // The umbrella (path differs from the CLI's Sources/kinema so checkouts work on case-insensitive disks).
-        .target(name: "Kinema", dependencies: ["Imaging", "VideoIO", "Neural", "Flow", "Faces", "Generation", "Restyle", "Diffusion", "Upscale"],
+        .target(name: "Kinema", dependencies: ["Imaging", "VideoIO", "Neural", "Flow", "Faces", "Generation", "Restyle", "Diffusion", "Cluster", "Upscale"],
                 path: "Sources/KinemaLibrary"),
+        .target(name: "Cluster", exclude: ["README.md"]),
         .target(name: "TestMedia", dependencies: ["Imaging", "VideoIO"], path: "Sources/TestMedia"),
         .executableTarget(
             name: "kinema",
             dependencies: [
-                "Imaging", "VideoIO", "Neural", "Faces", "Generation", "Restyle", "Flow", "Upscale",
+                "Imaging", "VideoIO", "Neural", "Faces", "Generation", "Restyle", "Flow", "Cluster", "Upscale",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -64,7 +66,7 @@ let package = Package(
         .testTarget(name: "FlowTests", dependencies: ["Flow", "Imaging", "VideoIO", "TestMedia"]),
         .testTarget(name: "FacesTests", dependencies: ["Faces", "Neural", "Imaging", "VideoIO"], exclude: ["SwapFixtures"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "Neural", "Imaging", "VideoIO", "Faces"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CLITests", dependencies: ["VideoIO", "TestMedia"]),
+        .testTarget(name: "CLITests", dependencies: ["VideoIO", "Imaging", "Generation", "TestMedia", "Cluster"]),
         .testTarget(name: "UpscaleTests", dependencies: ["Upscale", "Neural", "Imaging", "VideoIO", "Faces"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RestyleTests", dependencies: ["Restyle", "Flow", "Imaging", "VideoIO", "TestMedia"]),
     ]

@@ -31,14 +31,15 @@ struct NetworkEnlarger: Sendable {
         }
     }
 
-    /// Enlarges `count` frames stored back to back (HWC floats, 0…1); returns them back to back.
+    /// Enlarges `count` frames stored back to back (HWC floats, 0…1); returns them back to back. The first
+    /// `skip` frames (before a segment's start, never emitted) come back black instead of costing a network run.
     /// - Throws: `UpscaleError.network` if the network fails.
-    func enlarge(_ pixels: [Float], count: Int) throws -> [Float] {
+    func enlarge(_ pixels: [Float], count: Int, skip: Int = 0) throws -> [Float] {
         guard let network else { return pixels }
         let per = inWidth * inHeight * 3
-        var out: [Float] = []
+        var out = [Float](repeating: 0, count: min(skip, count) * outWidth * outHeight * 3)
         out.reserveCapacity(count * outWidth * outHeight * 3)
-        for i in 0..<count {
+        for i in min(skip, count)..<count {
             let frame = Image(width: inWidth, height: inHeight, channels: 3, data: Array(pixels[(i * per)..<((i + 1) * per)]))
             out.append(contentsOf: try network.upscale(frame).data)
         }

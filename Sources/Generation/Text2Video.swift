@@ -118,11 +118,12 @@ public enum Text2Video {
     /// Renders every frame in order and hands each to `emit`.
     ///
     /// Frames are generated in batches aligned to absolute frame indices (`config.batch`), so a resumed run
-    /// decodes exactly the same batches as an uninterrupted one. With a `cache`, native generator output is
+    /// decodes exactly the same batches as an uninterrupted one. `only` limits the frames emitted (a segment).
+    /// With a `cache`, native generator output is
     /// loaded from it when present and stored into it otherwise.
     /// - Throws: `GenerationError`, the cache's I/O errors, or whatever `emit` throws.
     public static func render(_ plan: Text2VideoPlan, generator: any LatentGenerator, directions: AttributeDirections?,
-                              cache: NativeFrameCache? = nil, progress: Progress? = nil,
+                              cache: NativeFrameCache? = nil, progress: Progress? = nil, frames only: Range<Int>? = nil,
                               emit: (_ index: Int, _ frame: ByteImage) throws -> Void) throws {
         let cfg = plan.config
         let schedule = LatentSchedule(storyboard: plan.storyboard, latentSize: generator.latentSize, directions: directions,
@@ -131,9 +132,10 @@ public enum Text2Video {
                                            outputWidth: cfg.width, outputHeight: cfg.height)
         var up = FrameUpscaler(inWidth: enlarger.outWidth, inHeight: enlarger.outHeight, width: cfg.width, height: cfg.height)
         up.sharpenAmount = enlarger.network == nil ? cfg.sharpen : 0  // the network's output is already sharp
-        let total = plan.frameCount
+        let total = min(plan.frameCount, only?.upperBound ?? plan.frameCount)
         let per = enlarger.outWidth * enlarger.outHeight * 3
-        var start = 0
+        // A segment starts at the batch holding its first frame, so every batch decodes exactly as in a full run.
+        var start = (only?.lowerBound ?? 0) / cfg.batch * cfg.batch
         while start < total {
             let n = min(cfg.batch, total - start)
             let batchIndex = start / cfg.batch
@@ -145,7 +147,7 @@ public enum Text2Video {
                 pixels = try generator.decode(latents).flatMap(\.data)
                 try cache?.store(batch: batchIndex, pixels)
             }
-            pixels = try enlarger.enlarge(pixels, count: n)
+            pixels = try enlarger.enlarge(pixels, count: n, skip: max(0, (only?.lowerBound ?? 0) - start))
             // Resample the batch's frames to the output size (in parallel when Kinema owns the
             // parallelism; else one after another), then emit in order.
             let frames = FrameSlots(count: n)
@@ -159,7 +161,7 @@ public enum Text2Video {
                 }
                 if BLASCore.ownsParallelism { DispatchQueue.concurrentPerform(iterations: n, execute: work) } else { for i in 0..<n { work(i) } }
             }
-            for i in 0..<n { try emit(start + i, frames.get(i)) }
+            for i in 0..<n where start + i >= (only?.lowerBound ?? 0) { try emit(start + i, frames.get(i)) }
             start += n
             progress?(start, total)
         }

@@ -55,9 +55,9 @@ public struct RestyleJob: Sendable {
     /// Runs `RestylePipeline.run` on the request's files.
     /// - Throws: `VideoIOError` from reading or writing, `RestyleError.emptyVideo`.
     @discardableResult
-    public func run(makeConfig: (VideoMetadata) -> VideoWriterConfig,
+    public func run(makeConfig: (VideoMetadata) -> VideoWriterConfig, segment: SegmentRequest? = nil,
                     progress: (@Sendable (RestyleProgress) -> Void)? = nil) throws -> RestyleSummary {
         try RestylePipeline.run(input: request.input, output: request.output, settings: settings, coherence: coherence,
-                                makeConfig: makeConfig, preview: request.preview, progress: progress)
+                                makeConfig: makeConfig, preview: request.preview, segment: segment, progress: progress)
     }
 }

@@ -40,6 +40,8 @@ public final class VideoReader: @unchecked Sendable {
     private var nextIndex = 0
     private var lastPts: Double = -.infinity
     private var skipBefore: Double? = nil
+    /// When set, only frames with these indices are delivered (`SegmentWindow.apply(to:)` sets it).
+    var frameWindow: Range<Int>? = nil
     private let pool = BufferPool()
 
     /// Opens `url` and its best video stream.
@@ -87,6 +89,7 @@ public final class VideoReader: @unchecked Sendable {
     ///   `.ffmpeg` on decoder failures.
     public func nextFrame() throws(VideoIOError) -> VideoFrame? {
         while true {
+            if let w = frameWindow, nextIndex >= w.upperBound { return nil }
             if decoderDone { return try finishedStream() }
             let received = avcodec_receive_frame(decoder.pointer, frame.pointer)
             // A damaged packet fails here under frame threading; note it and keep decoding.
@@ -107,6 +110,8 @@ public final class VideoReader: @unchecked Sendable {
                     skipBefore = nil
                     nextIndex = Int((pts * metadata.fps.value).rounded())
                 }
+                if let w = frameWindow, nextIndex < w.lowerBound { nextIndex += 1; continue }
+                if let w = frameWindow, nextIndex >= w.upperBound { return nil }
                 var image = try convert(frame.pointer)
                 if autoRotate && metadata.rotation != 0 {
                     let upright = rotatedCounterClockwise(image, degrees: metadata.rotation)

@@ -34,6 +34,11 @@ public final class VideoWriter: @unchecked Sendable {
     var audio: AudioTrack?
     private var closed = false
     private var lastPts: Int64?
+    /// When set, only the frames handed in at these positions (0-based, counting every call) are encoded;
+    /// the first kept one is shown at time 0 (`SegmentWindow.apply(to:)` sets it).
+    var keptFrames: Range<Int>? = nil
+    private var framesOffered = 0
+    private var keptTimeShift: Double?
 
     /// Opens the output, the encoder and (when configured) the audio source.
     ///
@@ -91,6 +96,13 @@ public final class VideoWriter: @unchecked Sendable {
         guard !closed else { throw .writerClosed }
         guard image.width == config.width, image.height == config.height else {
             throw .frameMismatch("got \(image.width)x\(image.height), writer expects \(config.width)x\(config.height)")
+        }
+        var seconds = seconds
+        if let kept = keptFrames {
+            defer { framesOffered += 1 }
+            guard kept.contains(framesOffered) else { return }
+            if keptTimeShift == nil { keptTimeShift = seconds }
+            seconds -= keptTimeShift ?? 0
         }
         do {
             try fillFrame(from: image)

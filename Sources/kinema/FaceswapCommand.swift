@@ -49,6 +49,7 @@ struct FaceswapCommand: ParsableCommand {
     @Flag(help: "Print per-frame face counts and a summary as JSON on stdout.")
     var json = false
     @OptionGroup var encoding: EncodingOptions
+    @OptionGroup var segmenting: SegmentOption
 
     func selection() throws -> FaceSelection {
         switch faces.map({ $0.lowercased() }) {
@@ -67,6 +68,7 @@ struct FaceswapCommand: ParsableCommand {
     func run() throws {
         try runCommand {
             try guardOutputs([output, preview], inputs: [source, target, reference])
+            let segment = try segmenting.request()
             var config = FaceSwapConfig()
             config.selection = try selection()
             config.options.blend = blend
@@ -78,6 +80,7 @@ struct FaceswapCommand: ParsableCommand {
             let targetURL = URL(fileURLWithPath: target), outURL = URL(fileURLWithPath: output)
             // Open the target first so an unreadable clip fails before the models load.
             let meta = try VideoReader(url: targetURL).metadata
+            try checkMemory(width: meta.width, height: meta.height, input: target, job: "faceswap", bytesPerPixel: 35, writesVideo: true)
             let mesh = try MeshFaceSource()
             let srcImage = try ImageFile.read(URL(fileURLWithPath: source))
             let face: SourceFace
@@ -104,14 +107,14 @@ struct FaceswapCommand: ParsableCommand {
             let summary = try FaceSwapPipeline.run(
                 source: face, landmarks: mesh, target: targetURL, output: outURL, config: config,
                 version: KinemaVersion.string, tags: ["kinema": tagOptions], encoder: enc,
-                previewIndices: previewAt, onPreview: { i, a, b in pairs[i] = (a, b) },
+                previewIndices: previewAt, onPreview: { i, a, b in pairs[i] = (a, b) }, segment: segment,
                 onFrame: { rep, p in
                     if json { perFrame.append(["frame": rep.index, "faces": rep.faces, "swapped": rep.swapped]) }
                     bar.update(done: p.framesDone, total: p.framesTotal)
                 })
             bar.finish()
             if let preview, !pairs.isEmpty {
-                let sheet = ContactSheet.make(pairs.keys.sorted().map { pairs[$0]! })
+                let sheet = ContactSheet.pairs(pairs.keys.sorted().map { pairs[$0]! }, rowHeight: 240)
                 try ImageFile.write(sheet, to: URL(fileURLWithPath: preview), label: FaceSwapPipeline.label(version: KinemaVersion.string))
             }
             if summary.framesWithFaces == 0 {

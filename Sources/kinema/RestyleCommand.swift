@@ -40,9 +40,12 @@ struct RestyleCommand: ParsableCommand {
 
     @OptionGroup var encoding: EncodingOptions
 
+    @OptionGroup var segmenting: SegmentOption
+
     func run() throws {
         try runCommand {
             try guardOutputs([output, preview], inputs: [input, styleImage])
+            let segment = try segmenting.request()
             let outURL = URL(fileURLWithPath: output)
             let previewURL = preview.map { URL(fileURLWithPath: $0) }
             let request = RestyleRequest(input: URL(fileURLWithPath: input), output: outURL, style: style,
@@ -51,7 +54,9 @@ struct RestyleCommand: ParsableCommand {
             // Everything that can fail on the user's inputs is checked before any output exists.
             let job = try request.prepare()
             if let p = previewURL { OutputCleanup.register(p.path) }
-            let total = (try? VideoReader(url: request.input).metadata.frameCount) ?? 0
+            let meta = try VideoReader(url: request.input).metadata
+            try checkMemory(width: meta.width, height: meta.height, input: input, job: "restyle", bytesPerPixel: 60, writesVideo: true)
+            let total = meta.frameCount
             let bar = ProgressBar(label: "restyle \(style)", total: total, quiet: encoding.quiet || json)
             defer { bar.finish() }
             let summary = try job.run(
@@ -60,6 +65,7 @@ struct RestyleCommand: ParsableCommand {
                     c.tags = ["comment": "restyled by kinema \(KinemaVersion.string) (style \(style), coherence \(coherence))"]
                     return c
                 },
+                segment: segment,
                 progress: { p in bar.update(done: p.framesDone, total: p.framesTotal) })
             if let p = previewURL { OutputCleanup.unregister(p.path) }
             bar.finish()

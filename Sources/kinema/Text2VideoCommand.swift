@@ -64,8 +64,9 @@ struct Text2VideoCommand: ParsableCommand {
     @Flag(help: "Print a JSON summary (including the flicker metric) on stdout.")
     var json = false
 
-    @Flag(help: "No progress output.")
-    var quiet = false
+    @OptionGroup var encoding: EncodingOptions
+
+    @OptionGroup var segmenting: SegmentOption
 
     func run() throws {
         reexecWithFasterBLASIfNeeded()
@@ -90,6 +91,7 @@ struct Text2VideoCommand: ParsableCommand {
             }
         }
         let plan = try Text2Video.plan(prompt: prompt, storyboardJSON: sbData, config: cfg)
+        try checkMemory(width: cfg.width, height: cfg.height, input: output, job: "text2video", bytesPerPixel: 30, writesVideo: true)
         let generator = try GeneratorRegistry.load(model)
         let directions = AttributeDirections.shipped(for: generator.name, latentSize: generator.latentSize)
         var job = Text2VideoJob(plan: plan, output: URL(fileURLWithPath: output), version: KinemaVersion.string)
@@ -97,8 +99,13 @@ struct Text2VideoCommand: ParsableCommand {
         job.framesDirectory = frames.map { URL(fileURLWithPath: $0, isDirectory: true) }
         job.preview = preview.map { URL(fileURLWithPath: $0) }
         job.resume = resume
+        job.segment = try segmenting.request()
+        job.codec = encoding.resolvedCodec(for: job.output)
+        job.crf = encoding.crf ?? job.crf
+        // text2video's own default preset is "fast"; "medium" is EncodingOptions' default, so it means "not given".
+        if encoding.preset != "medium" { job.preset = encoding.preset }
         for w in plan.warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
-        let bar = ProgressBar(label: "text2video", total: plan.frameCount, quiet: json || quiet)
+        let bar = ProgressBar(label: "text2video", total: plan.frameCount, quiet: json || encoding.quiet)
         defer { bar.finish() }
         let result = try job.run(generator: generator, directions: directions) { done, total in
             bar.update(done: done, total: total)

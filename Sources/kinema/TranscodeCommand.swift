@@ -19,16 +19,21 @@ struct TranscodeCommand: ParsableCommand {
 
     @OptionGroup var encoding: EncodingOptions
 
+    @OptionGroup var segmenting: SegmentOption
+
     /// Container tags carried over from the input (technical ones are rewritten by the muxer).
     static let keptTags: Set<String> = ["title", "comment", "artist", "album", "date", "copyright", "description"]
 
     func run() throws {
         try runCommand {
             try guardOutputs([output], inputs: [input])
+            let segment = try segmenting.request()
             let inURL = URL(fileURLWithPath: input), outURL = URL(fileURLWithPath: output)
             let reader = try VideoReader(url: inURL)
             let m = reader.metadata
             let width = size?.width ?? m.width, height = size?.height ?? m.height
+            try checkMemory(width: max(width, m.width), height: max(height, m.height), input: input, job: "transcode",
+                            bytesPerPixel: 30, writesVideo: true)
             // Always pin the output size: a stream that changes resolution midway is scaled to it.
             reader.outputSize = (width, height)
             var config = encoding.writerConfig(output: outURL, width: width, height: height, fps: m.fps)
@@ -37,7 +42,10 @@ struct TranscodeCommand: ParsableCommand {
             config.rotation = m.rotation
             config.variableFrameRate = true  // follow the source's timestamps (VFR stays VFR)
             config.tags = m.tags.filter { Self.keptTags.contains($0.key) }
+            // Transcoding keeps no state between frames: a part needs no warm-up.
+            let window = try segment?.prepare(reader: reader, config: &config, warmUp: 0, lookAhead: 0)
             let writer = try VideoWriter(url: outURL, config: config)
+            window?.apply(to: writer)
             let bar = ProgressBar(label: "transcode", total: m.frameCount, quiet: encoding.quiet)
             defer { bar.finish() }
             let result = try VideoPipeline.run(reader: reader, writer: writer, process: { $0.image },

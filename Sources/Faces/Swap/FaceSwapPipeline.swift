@@ -40,6 +40,7 @@ public enum FaceSwapPipeline {
 
     /// Swaps `source` onto the faces of `target`, writing `output`.
     /// - Parameters:
+    ///   - segment: render only this part of the frames (see `FaceSwapPipeline.warmUp`, `lookAhead`).
     ///   - tags: extra container tags (the CLI puts its options under `kinema`); `comment` is always the label.
     ///   - onFrame: called on the writing thread after each frame, in order.
     /// - Throws: `VideoIOError` for unreadable or unwritable media, landmark-model errors, `FaceSwapError`.
@@ -49,6 +50,7 @@ public enum FaceSwapPipeline {
                            config: FaceSwapConfig, version: String, tags: [String: String] = [:],
                            encoder: VideoWriterConfig? = nil, recordLandmarks: Bool = false,
                            previewIndices: Set<Int> = [], onPreview: ((Int, ByteImage, ByteImage) -> Void)? = nil,
+                           segment: SegmentRequest? = nil,
                            onFrame: ((FrameReport, FaceSwapProgress) -> Void)? = nil) throws -> FaceSwapSummary {
         let start = Date()
         let reader = try VideoReader(url: target)
@@ -61,7 +63,10 @@ public enum FaceSwapPipeline {
         wc.audioSource = meta.hasAudio ? target : nil
         wc.tags = allTags
         wc.inputs = [target]
+        let window = try segment?.prepare(reader: reader, config: &wc, warmUp: warmUp(config), lookAhead: lookAhead(config),
+                                          align: config.redetectInterval)
         let writer = try VideoWriter(url: output, config: wc)
+        window?.apply(to: writer)
         let session = FaceSwapSession(source: source, landmarks: landmarks, config: config, fps: meta.fps.value)
         session.recordLandmarks = recordLandmarks
         session.keepOriginals = previewIndices
@@ -123,6 +128,7 @@ public enum FaceSwapPipeline {
         if let e = failure.value { writer.cancel(); throw e }
         try writer.finish()
         s.tracks = ids.count
+        s.frames = writer.framesWritten  // a segment processes more frames than it writes
         s.seconds = Date().timeIntervalSince(start)
         return s
     }
