@@ -23,6 +23,7 @@ case "faces": runBench(which) { try FacesBench.run(arguments: rest) }
 case "faceswap": runBench(which) { try FaceswapBench.run(rest) }
 case "text2video": runBench(which) { try Text2VideoBench.run(rest) }
 case "diffusion": runBench(which) { try DiffusionBench.run(rest) }
+case "upscale": runBench(which) { try UpscaleBench.run(rest) }
 case "soak": runBench(which) { try SoakBench.run(rest) }
 default:
     FileHandle.standardError.write("kinema-bench: unknown benchmark '\(which)'\n".data(using: .utf8)!)
