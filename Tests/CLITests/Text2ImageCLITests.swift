@@ -78,3 +78,29 @@ private let diffusionFixtures = Media.root.appendingPathComponent("Tests/Diffusi
     let bad = try KinemaCLI.run(["text2video", "a castle", "--model", "sd", "-o", dir.appendingPathComponent("c.mp4").path])
     KinemaCLI.expectOneLineError(bad, mentioning: "--weights")
 }
+
+/// Ctrl-C during text2video --model sd leaves no MP4 but keeps the rendered frames; `--resume` continues at the
+/// first frame not yet rendered and gives the same file as an uninterrupted run.
+@Test func text2videoDiffusionResumesAfterInterrupt() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kinema-t2v-sd-resume-\(UUID().uuidString)")
+    let fm = FileManager.default
+    try fm.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? fm.removeItem(at: dir) }
+    let weights = diffusionFixtures.appendingPathComponent("sd1").path
+    func args(_ name: String) -> [String] {
+        ["text2video", "a forest then a desert", "--model", "sd", "--weights", weights, "--size", "32x32", "--steps", "4", "--guidance", "1",
+         "--seconds", "1.5", "--fps", "12", "--seed", "4", "-o", dir.appendingPathComponent(name).path, "--json"]
+    }
+    let cache = dir.appendingPathComponent(".b.mp4.kinema-sd")
+    let cut = try KinemaCLI.run(args("b.mp4")) {
+        ((try? fm.contentsOfDirectory(atPath: cache.path)) ?? []).filter { $0.hasPrefix("frame-") && $0.hasSuffix(".png") }.count >= 3
+    }
+    #expect(cut.status != 0, "the run finished before it could be interrupted")
+    #expect(!fm.fileExists(atPath: dir.appendingPathComponent("b.mp4").path))
+    let resumed = try KinemaCLI.run(args("b.mp4") + ["--resume"])
+    #expect(resumed.status == 0, "\(resumed.stderr)")
+    #expect((resumed.json?["resumedBatches"] as? Int ?? 0) >= 2)
+    let whole = try KinemaCLI.run(args("a.mp4"))
+    #expect(whole.status == 0 && whole.json?["resumedBatches"] as? Int == 0)
+    #expect(try Data(contentsOf: dir.appendingPathComponent("a.mp4")) == Data(contentsOf: dir.appendingPathComponent("b.mp4")))
+}
