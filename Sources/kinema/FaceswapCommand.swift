@@ -33,9 +33,9 @@ struct FaceswapCommand: ParsableCommand {
     @Option(help: "Blending: pyramid or poisson.")
     var blend: BlendMode = .pyramid
     @Option(help: "Inner mouth: keep (target's) or swap.")
-    var mouth: RegionPolicy = .keep
-    @Option(help: "Eye interiors: keep (target's) or swap.")
-    var eyes: RegionPolicy = .keep
+    var mouth: RegionPolicy = FaceSwapOptions().mouth
+    @Option(help: "Eye interiors: auto (source's, target's while blinking), keep (target's) or swap.")
+    var eyes: RegionPolicy = FaceSwapOptions().eyes
     @Flag(help: "Do not transfer the target's lighting onto the source face.")
     var noLighting = false
     @Option(help: "Landmark smoothing: offline (zero-phase, default), online (One-Euro) or off.")

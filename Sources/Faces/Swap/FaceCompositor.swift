@@ -25,6 +25,8 @@ public struct AppearanceState: Sendable {
     public var source: LabStats?
     /// Smoothed statistics of the target inside the statistics mask.
     public var target: LabStats?
+    /// The target skin's colour model, against which occluders are found.
+    public var skin: SkinModel?
     /// Fresh state (after a scene cut or for a new track).
     public init() {}
 }
@@ -41,6 +43,10 @@ public struct CompositeInfo: Sendable {
     public var visibleTriangles: Int
     /// The finest blend mask (0...1) on the working grid, row-major (for tests and metrics).
     public var mask: [Float]
+    /// Fraction of the face found covered by something else (0 when occlusion handling is off).
+    public var occluded: Float
+    /// Weight of the swap after the turned-head fade (1 = full swap).
+    public var strength: Float
 }
 
 /// Renders the source face onto one target face of a frame: piecewise-affine warp, colour and
@@ -102,26 +108,39 @@ public struct FaceCompositor: Sendable {
         var hard = RegionBuffer(width: area.width, height: area.height, channels: 1)
         FaceMasks.fill(&hard, polygon: FaceMasks.polygon(dst, CanonicalFace.oval, scale: 1.0, origin: area), value: 1)
         FaceMasks.intersect(&hard, FaceMasks.erode(cov, radius: 2 * s))
+        let strength = Self.yawStrength(target)
+        guard strength > 0 else { return nil }
         var holes = RegionBuffer(width: area.width, height: area.height, channels: 1)
-        if options.eyes == .keep {
-            FaceMasks.fill(&holes, polygon: FaceMasks.polygon(dst, CanonicalFace.rightEye, scale: 1.35, origin: area), value: 1)
-            FaceMasks.fill(&holes, polygon: FaceMasks.polygon(dst, CanonicalFace.leftEye, scale: 1.35, origin: area), value: 1)
+        var occRegion = hard
+        for (eye, policy) in [(CanonicalFace.rightEye, eyeHole(target, CanonicalFace.rightEye)),
+                              (CanonicalFace.leftEye, eyeHole(target, CanonicalFace.leftEye))] {
+            let poly = FaceMasks.polygon(dst, eye, scale: 1.35, origin: area)
+            if policy > 0 { FaceMasks.fill(&holes, polygon: poly, value: policy) }
+            FaceMasks.fill(&occRegion, polygon: poly, value: 0)
         }
-        if options.mouth == .keep {
-            FaceMasks.fill(&holes, polygon: FaceMasks.polygon(dst, CanonicalFace.innerLips, scale: 1.15, origin: area), value: 1)
-        }
+        let innerMouth = FaceMasks.polygon(dst, CanonicalFace.innerLips, scale: 1.15, origin: area)
+        if options.mouth != .swap { FaceMasks.fill(&holes, polygon: innerMouth, value: 1) }
+        FaceMasks.fill(&occRegion, polygon: innerMouth, value: 0)
         let holeSoft = RegionFilter.gaussian(holes, sigma: max(0.8, 0.025 * iod) * s)
 
-        if options.colorTransfer || options.lighting {
+        var occlusion: RegionBuffer?
+        if options.colorTransfer || options.lighting || options.occlusion {
             var stats = RegionBuffer(width: area.width, height: area.height, channels: 1)
             FaceMasks.fill(&stats, polygon: FaceMasks.polygon(dst, CanonicalFace.oval, scale: 0.85, origin: area), value: 1)
             FaceMasks.fill(&stats, polygon: FaceMasks.polygon(dst, CanonicalFace.outerLips, scale: 1.2, origin: area), value: 0)
             FaceMasks.fill(&stats, polygon: FaceMasks.polygon(dst, CanonicalFace.rightEye, scale: 1.7, origin: area), value: 0)
             FaceMasks.fill(&stats, polygon: FaceMasks.polygon(dst, CanonicalFace.leftEye, scale: 1.7, origin: area), value: 0)
             FaceMasks.intersect(&stats, FaceMasks.erode(cov, radius: 3 * s))
-            // Lab only where it is read: the target inside the statistics mask, the source where drawn.
-            let statsBox = FaceMasks.bounds(stats), covBox = FaceMasks.bounds(cov) ?? area
-            let tLab = FaceMasks.converting(tgt, in: statsBox ?? covBox) { $0.toLab() }
+            // Lab only where it is read: the target over the face, the source where drawn.
+            let covBox = FaceMasks.bounds(cov) ?? area
+            let tLab = FaceMasks.converting(tgt, in: covBox) { $0.toLab() }
+            if options.occlusion, let model = state.skin ?? OcclusionMask.skin(tLab, mask: stats) {
+                // Occluders keep the target's pixels and stay out of every statistic below.
+                let occ = OcclusionMask.mask(tLab, region: occRegion, model: model, sigma: max(0.7, 0.03 * iod * s))
+                for i in stats.data.indices where occ.data[i] > 0.02 { stats.data[i] = 0 }
+                state.skin = OcclusionMask.updated(model, with: OcclusionMask.skin(tLab, mask: stats), alpha: 0.1)
+                occlusion = occ
+            }
             warped = FaceMasks.converting(warped, in: covBox) { $0.toLab() }
             if options.colorTransfer, let sw = LabColor.stats(warped, mask: stats), let t = LabColor.stats(tLab, mask: stats) {
                 let a = options.colorSmoothing
@@ -135,25 +154,34 @@ public struct FaceCompositor: Sendable {
             warped = FaceMasks.converting(warped, in: covBox) { Image.fromLab($0) }
         }
 
-        let blended: RegionBuffer, soft: RegionBuffer
+        var blended: RegionBuffer, soft: RegionBuffer
         switch options.blend {
         case .pyramid:
             var m = RegionFilter.gaussian(FaceMasks.erode(hard, radius: 1.5 * feather * s), sigma: feather * s)
-            for i in m.data.indices { m.data[i] *= 1 - holeSoft.data[i] }
+            for i in m.data.indices { m.data[i] *= (1 - holeSoft.data[i]) * strength * (1 - (occlusion?.data[i] ?? 0)) }
             // Pyramid bands are counted at frame resolution: a coarser grid already stands for the finest ones.
             let skipped = Int(log2(1 / s).rounded())
             blended = PyramidBlend.blend(fg: warped, bg: tgt, mask: m, levels: max(1, options.pyramidLevels - skipped))
             soft = m
         case .poisson:
             var region = FaceMasks.erode(hard, radius: 2 * s)
-            for i in region.data.indices where holes.data[i] > 0 { region.data[i] = 0 }
+            for i in region.data.indices where holes.data[i] > 0.5 || (occlusion?.data[i] ?? 0) > 0.5 { region.data[i] = 0 }
             let cloned = Image.poissonBlended(source: warped, target: tgt, mask: region)
             // A one-pixel feather hides the sub-pixel staircase of the region edge.
             soft = RegionFilter.gaussian(region, sigma: max(0.5, s))
+            if strength < 1 { for i in soft.data.indices { soft.data[i] *= strength } }
             blended = Image.mixed(cloned, tgt, mask: soft)
         }
+        if let occ = occlusion {
+            // The coarse pyramid bands spread the face into the occluder's hole; put its pixels back exactly.
+            blended = Image.mixed(tgt, blended, mask: occ)
+            for i in soft.data.indices { soft.data[i] *= 1 - occ.data[i] }
+        }
         grid.composite(into: &frame, bg: tgt, blended: blended, mask: soft)
+        var covered: Float = 0, face: Float = 0
+        if let occ = occlusion { for i in occRegion.data.indices where occRegion.data[i] > 0 { face += 1; covered += occ.data[i] } }
         return CompositeInfo(rect: rect, gridWidth: grid.width, gridHeight: grid.height,
-                             visibleTriangles: visible.filter { $0 }.count, mask: soft.data)
+                             visibleTriangles: visible.filter { $0 }.count, mask: soft.data,
+                             occluded: face > 0 ? covered / face : 0, strength: strength)
     }
 }

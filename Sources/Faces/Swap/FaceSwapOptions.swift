@@ -12,6 +12,9 @@ public enum RegionPolicy: String, Sendable, CaseIterable, Codable {
     case keep
     /// The source's pixels are used.
     case swap
+    /// Eyes: the source's eyes while the target's are open, fading to the target's own as they close
+    /// (blinks, squints). Mouth: the same as `keep`.
+    case auto
 }
 
 /// Which target faces are replaced.
@@ -30,8 +33,10 @@ public struct FaceSwapOptions: Sendable, Equatable, Codable {
     public var blend: BlendMode = .pyramid
     /// Inner mouth policy (default `.keep`).
     public var mouth: RegionPolicy = .keep
-    /// Eye interior policy (default `.keep`).
-    public var eyes: RegionPolicy = .keep
+    /// Eye interior policy (default `.auto`: the source's eyes carry much of its identity; blinks stay the target's).
+    public var eyes: RegionPolicy = .auto
+    /// Find what covers the face (hands, objects) and keep the target's pixels there, out of the colour statistics.
+    public var occlusion = true
     /// Transfer the target's low-frequency lighting onto the source (default on).
     public var lighting = true
     /// Transfer Lab mean/std colour statistics (default on).
