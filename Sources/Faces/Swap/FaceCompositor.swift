@@ -7,6 +7,11 @@ public struct SourceFace: Sendable {
     public let image: ByteImage
     /// Landmarks with the margin ring appended, source-image pixels.
     public let points: [SIMD3<Float>]
+    /// The face cropped from the photo at successive halvings (area filter), with its landmarks in
+    /// each level's pixels: a small target face is warped from the level nearest its size, so the
+    /// source's detail is kept at the face's scale instead of aliasing out of a point-sampled warp.
+    let levels: [(image: ByteImage, points: [SIMD3<Float>])]
+
     /// Creates a source face from an image and its 468 FaceMesh landmarks.
     /// - Throws: `FaceSwapError.degenerateGeometry` when the landmarks are not 468 points, or
     ///   `FaceSwapError.invalidArgument` when the image is not RGB or smaller than 2×2.
@@ -15,7 +20,33 @@ public struct SourceFace: Sendable {
             throw FaceSwapError.invalidArgument("source image must be RGB and at least 2×2")
         }
         self.image = image
-        self.points = try CanonicalFace.extended(landmarks)
+        let pts = try CanonicalFace.extended(landmarks)
+        self.points = pts
+        var levels: [(image: ByteImage, points: [SIMD3<Float>])] = []
+        let iod = FaceCompositor.interOcular(landmarks)
+        if let r = PixelRect.bounding(pts, pad: 0.25 * max(iod, 4), clipWidth: image.width, clipHeight: image.height) {
+            var img = image.cropped(x: r.x, y: r.y, width: r.width, height: r.height)
+            var p = pts.map { SIMD3($0.x - Float(r.x), $0.y - Float(r.y), $0.z) }
+            levels.append((img, p))
+            var levelIOD = iod
+            while levelIOD >= 2 * FaceCompositor.minimumSourceIOD, img.width >= 16, img.height >= 16 {
+                let w = img.width / 2, h = img.height / 2
+                let fx = Float(w) / Float(img.width), fy = Float(h) / Float(img.height)
+                img = img.resized(width: w, height: h, filter: .area)
+                p = p.map { SIMD3(($0.x + 0.5) * fx - 0.5, ($0.y + 0.5) * fy - 0.5, $0.z * (fx + fy) / 2) }
+                levelIOD *= (fx + fy) / 2
+                levels.append((img, p))
+            }
+        }
+        self.levels = levels.isEmpty ? [(image, pts)] : levels
+    }
+
+    /// The level to warp from for a target face `iod` pixels between the eyes (in the pixels the warp
+    /// writes): the coarsest one still at least as large, so the warp never minifies by 2 or more.
+    func level(forTargetIOD iod: Float) -> (image: ByteImage, points: [SIMD3<Float>]) {
+        var best = levels[0]
+        for l in levels.dropFirst() where FaceCompositor.interOcular(Array(l.points.prefix(CanonicalFace.landmarkCount))) >= iod { best = l }
+        return best
     }
 }
 
@@ -77,6 +108,9 @@ public struct FaceCompositor: Sendable {
         return min(1, max(src, Self.minimumGridIOD) / iod)
     }
 
+    /// Smallest inter-ocular distance of a source level (coarser levels hold too little to warp from).
+    static let minimumSourceIOD: Float = 12
+
     /// Smallest inter-ocular distance, in grid pixels, the working grid may give a face.
     static let minimumGridIOD: Float = 48
 
@@ -99,7 +133,8 @@ public struct FaceCompositor: Sendable {
         let dst = grid.map(full), s = grid.scale, area = grid.bounds
         let tris = CanonicalFace.triangles
         let visible = PiecewiseAffineWarp.visibility(full, triangles: tris)
-        var (warped, cov) = PiecewiseAffineWarp.warp(source: source.image, src: source.points, dst: dst,
+        let src = source.level(forTargetIOD: iod * s)
+        var (warped, cov) = PiecewiseAffineWarp.warp(source: src.image, src: src.points, dst: dst,
                                                      triangles: tris, visible: visible, rect: area)
         let tgt = grid.sample(frame)
 
