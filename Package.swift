@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 import PackageDescription
 
 // Library modules are optimised in every configuration: the test suite runs
@@ -6,6 +6,8 @@ import PackageDescription
 // They are compiled for the CPU that builds them (like -march=native), so SIMD16 kernels get AVX-512 where the
 // CPU has it and AVX2/FMA elsewhere. To build a binary for other machines, set KINEMA_TARGET_CPU (an LLVM CPU
 // name such as haswell or znver3) when building.
+// Tools-version 6.2 is what lets other packages depend on Kinema by version although its targets use
+// unsafeFlags (SwiftPM accepts them in a versioned dependency whose own tools-version is 6.2 or later).
 let targetCPU = Context.environment["KINEMA_TARGET_CPU"] ?? "native"
 let optimise: [SwiftSetting] = [.unsafeFlags(["-O", "-target-cpu", targetCPU])]
 
@@ -15,6 +17,16 @@ let package = Package(
     products: [
         .executable(name: "kinema", targets: ["kinema"]),
         .executable(name: "kinema-bench", targets: ["kinema-bench"]),
+        // Libraries for other packages: `Kinema` re-exports every public module; one product per module for less.
+        .library(name: "Kinema", targets: ["Kinema"]),
+        .library(name: "Imaging", targets: ["Imaging"]),
+        .library(name: "VideoIO", targets: ["VideoIO"]),
+        .library(name: "Neural", targets: ["Neural"]),
+        .library(name: "Flow", targets: ["Flow"]),
+        .library(name: "Faces", targets: ["Faces"]),
+        .library(name: "Generation", targets: ["Generation"]),
+        .library(name: "Restyle", targets: ["Restyle"]),
+        .library(name: "Diffusion", targets: ["Diffusion"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -30,6 +42,9 @@ let package = Package(
         .target(name: "Generation", dependencies: ["Neural", "Imaging", "VideoIO"], exclude: ["README.md"], swiftSettings: optimise),
         .target(name: "Diffusion", dependencies: ["Neural", "Imaging"], swiftSettings: optimise),
         .target(name: "Restyle", dependencies: ["Flow", "Imaging", "VideoIO"], exclude: ["README.md"], swiftSettings: optimise),
+        // The umbrella (path differs from the CLI's Sources/kinema so checkouts work on case-insensitive disks).
+        .target(name: "Kinema", dependencies: ["Imaging", "VideoIO", "Neural", "Flow", "Faces", "Generation", "Restyle", "Diffusion"],
+                path: "Sources/KinemaLibrary"),
         .target(name: "TestMedia", dependencies: ["Imaging", "VideoIO"], path: "Sources/TestMedia"),
         .executableTarget(
             name: "kinema",

@@ -72,6 +72,15 @@ public struct CameraPose: Codable, Sendable, Equatable {
 
     /// Whether the pose leaves the frame unchanged.
     public var isIdentity: Bool { self == .identity }
+
+    /// Whether every component is finite and within `ranges` (the only poses a storyboard may hold).
+    public var isInRange: Bool {
+        zoom.isFinite && zoom >= 0.25 && zoom <= 8 && panX.isFinite && abs(panX) <= 1
+            && panY.isFinite && abs(panY) <= 1 && rotation.isFinite && abs(rotation) <= 360
+    }
+
+    /// The accepted ranges, for error messages.
+    public static let ranges = "zoom 0.25...8, pan -1...1, rotation ±360°"
 }
 
 /// One keyframe: who (seed), what (attribute amounts), when (time, hold) and how (easing into the next, camera).
@@ -153,12 +162,13 @@ public struct Storyboard: Codable, Sendable, Equatable {
                 }
                 guard v.isFinite, abs(v) <= 4 else { throw GenerationError.badStoryboard("keyframe \(i) attribute \(name) = \(v) is outside -4...4") }
             }
-            let cam = k.camera
-            guard cam.zoom.isFinite, cam.zoom >= 0.25, cam.zoom <= 8, cam.panX.isFinite, abs(cam.panX) <= 1,
-                  cam.panY.isFinite, abs(cam.panY) <= 1, cam.rotation.isFinite, abs(cam.rotation) <= 360 else {
-                throw GenerationError.badStoryboard("keyframe \(i) camera is out of range (zoom 0.25...8, pan -1...1, rotation ±360°)")
+            guard k.camera.isInRange else {
+                throw GenerationError.badStoryboard("keyframe \(i) camera is out of range (\(CameraPose.ranges))")
             }
             last = k.time
+        }
+        if let end = endCamera, !end.isInRange {
+            throw GenerationError.badStoryboard("endCamera is out of range (\(CameraPose.ranges))")
         }
     }
 

@@ -54,16 +54,24 @@ public enum ImageFile {
     }
 
     /// Encodes `image` (1, 3 or 4 channels) as PNG or JPEG, chosen by the extension
-    /// (`.png`, `.jpg`, `.jpeg`). The file appears atomically.
+    /// (`.png`, `.jpg`, `.jpeg`). The file appears atomically: it is written beside the target under a
+    /// hidden temporary name and renamed, so a failure or Ctrl-C leaves nothing.
     ///
-    /// - Parameter quality: JPEG quality 1...100 (ignored for PNG).
-    /// - Throws: `VideoIOError.unsupported` for other extensions or channel counts,
-    ///   `.outputNotWritable`, `.ffmpeg` on encoder failure.
-    public static func write(_ image: ByteImage, to url: URL, quality: Int = 92) throws(VideoIOError) {
+    /// - Parameters:
+    ///   - quality: JPEG quality 1...100 (ignored for PNG).
+    ///   - label: text stored in the file (PNG `tEXt` "Comment", JPEG `COM`), such as a synthetic-media
+    ///     notice; printable ASCII, others become `?`. Read it back with `readLabel(_:)`.
+    ///   - inputs: files the image must not overwrite (checked by file identity).
+    /// - Throws: `VideoIOError.unsupported` for other extensions or channel counts, `.outputIsInput`,
+    ///   `.outputNotWritable` (with the system's reason, e.g. a full disk), `.ffmpeg` on encoder failure.
+    public static func write(_ image: ByteImage, to url: URL, quality: Int = 92, label: String? = nil,
+                             inputs: [URL] = []) throws(VideoIOError) {
         let ext = url.pathExtension.lowercased()
         let jpeg = ext == "jpg" || ext == "jpeg"
         guard jpeg || ext == "png" else { throw .unsupported("image extension '.\(ext)' (use .png, .jpg or .jpeg)") }
-        guard image.width > 0, image.height > 0 else { throw .frameMismatch("empty image") }
+        guard image.width > 0, image.height > 0, image.data.count >= image.width * image.height * image.channels else {
+            throw .frameMismatch("empty or short image")
+        }
         let srcFormat: AVPixelFormat
         switch image.channels {
         case 1: srcFormat = AV_PIX_FMT_GRAY8
@@ -72,13 +80,23 @@ public enum ImageFile {
         default: throw .unsupported("\(image.channels)-channel image")
         }
         _ = ffmpegLogging
-        let output = try AtomicOutput(target: url, inputs: [])
-        let encoded = try encode(image, srcFormat: srcFormat, jpeg: jpeg, quality: quality)
-        guard FileManager.default.createFile(atPath: output.tempPath, contents: Data(encoded)) else {
+        let output = try AtomicOutput(target: url, inputs: inputs)
+        var encoded = try encode(image, srcFormat: srcFormat, jpeg: jpeg, quality: quality)
+        if let label { encoded = try ImageLabel.embed(label, in: encoded, jpeg: jpeg) }
+        do throws(SystemError) { try writeFile(output.tempPath, encoded) } catch {
             output.discard()
-            throw .outputNotWritable(path: url.path, reason: "cannot create a file in \(url.deletingLastPathComponent().path)")
+            throw .outputNotWritable(path: url.path, reason: error.reason)
         }
         try output.commit()
+    }
+
+    /// The label stored by `write(_:to:label:)` (or any PNG `tEXt` "Comment" / first JPEG `COM`), nil if none.
+    /// - Throws: the errors of reading a file (`.fileNotFound`, `.emptyFile`, ...).
+    public static func readLabel(_ url: URL) throws(VideoIOError) -> String? {
+        try checkReadableFile(url)
+        do { return ImageLabel.read([UInt8](try Data(contentsOf: url))) } catch {
+            throw .unrecognisedInput(path: url.path, reason: "cannot read")
+        }
     }
 
     private static func encode(_ image: ByteImage, srcFormat: AVPixelFormat, jpeg: Bool,
@@ -94,6 +112,8 @@ public enum ImageFile {
         e.pointee.pix_fmt = pixFmt
         e.pointee.time_base = AVRational(num: 1, den: 1)
         let qscale = Int32(max(1, min(31, Int((31.0 - Double(min(max(quality, 1), 100)) / 100.0 * 30.0).rounded()))))
+        // Bit-exact: no encoder-version comment (the label is the only one) and the same bytes on every run.
+        e.pointee.flags |= AV_CODEC_FLAG_BITEXACT
         if jpeg {
             e.pointee.flags |= AV_CODEC_FLAG_QSCALE
             e.pointee.global_quality = qscale * kinema_ff_qp2lambda()

@@ -16,11 +16,6 @@ func checkReadableFile(_ url: URL) throws(VideoIOError) {
     }
 }
 
-/// The canonical path of a file (symlinks resolved), used to refuse writing over an input.
-func canonicalPath(_ url: URL) -> String {
-    url.standardizedFileURL.resolvingSymlinksInPath().path
-}
-
 /// Size of a file in bytes (0 when it cannot be read).
 func fileSize(_ path: String) -> Int64 {
     (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0

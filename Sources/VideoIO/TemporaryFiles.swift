@@ -28,13 +28,6 @@ public enum TemporaryFiles {
     static func unregister(_ path: String) { lock.lock(); paths.remove(path); lock.unlock() }
 }
 
-/// Whether two paths name the same existing file (catches hard links as well as symlinks).
-func sameFile(_ a: URL, _ b: URL) -> Bool {
-    var sa = stat(), sb = stat()
-    guard stat(a.path, &sa) == 0, stat(b.path, &sb) == 0 else { return false }
-    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
-}
-
 /// A hidden temporary file beside `target`, renamed onto it by `commit()` and removed otherwise.
 final class AtomicOutput {
     let target: URL
@@ -45,10 +38,7 @@ final class AtomicOutput {
     /// target is not one of `inputs`.
     init(target: URL, inputs: [URL]) throws(VideoIOError) {
         self.target = target
-        let targetPath = canonicalPath(target)
-        for input in inputs where canonicalPath(input) == targetPath || sameFile(input, target) {
-            throw .outputIsInput(path: target.path)
-        }
+        try OutputGuard.check(outputs: [target], inputs: inputs)
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: target.path, isDirectory: &isDir), isDir.boolValue {
             throw .outputNotWritable(path: target.path, reason: "it is a directory")
@@ -84,4 +74,30 @@ final class AtomicOutput {
         unlink(tempPath)
         TemporaryFiles.unregister(tempPath)
     }
+}
+
+/// An errno captured from a failed system call, with the system's one-line reason.
+struct SystemError: Error {
+    /// The `errno` value.
+    let code: Int32
+    /// `strerror(code)`, e.g. "No space left on device".
+    var reason: String { String(cString: strerror(code)) }
+}
+
+/// Writes `bytes` to a new file at `path` (mode 0644) and flushes it to disk.
+/// - Throws: `SystemError` on any failure (the caller removes the partial file).
+func writeFile(_ path: String, _ bytes: [UInt8]) throws(SystemError) {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw SystemError(code: errno) }
+    defer { close(fd) }
+    var done = 0
+    while done < bytes.count {
+        let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, $0.count - done) }
+        if n < 0 {
+            if errno == EINTR { continue }
+            throw SystemError(code: errno)
+        }
+        done += n
+    }
+    guard fsync(fd) == 0 else { throw SystemError(code: errno) }
 }

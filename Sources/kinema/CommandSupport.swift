@@ -104,3 +104,13 @@ enum OutputCleanup {
         }
     }
 }
+
+/// Refuses, before any work, an output that is one of the inputs (same file by device+inode, through
+/// symlinks and hard links, or the same resolved path for an output that does not exist yet), an output
+/// folder that holds an input, and two outputs naming the same file. nil entries (options not given) are skipped.
+///
+///     try guardOutputs([output, preview], folders: [frames], inputs: [input, audio])
+func guardOutputs(_ outputs: [String?], folders: [String?] = [], inputs: [String?]) throws {
+    let urls = { (paths: [String?]) in paths.compactMap { $0 }.map { URL(fileURLWithPath: $0) } }
+    try OutputGuard.check(outputs: urls(outputs), folders: urls(folders), inputs: urls(inputs))
+}

@@ -40,6 +40,7 @@ struct DetectCommand: ParsableCommand {
         try runCommand {
             let url = URL(fileURLWithPath: input)
             guard (1...64).contains(threads) else { throw CommandError("--threads must be 1...64") }
+            try guardOutputs([annotate], inputs: [input])
             let detector = try FaceDetector(range: range, threads: threads)
             let landmarker = try FaceLandmarker(threads: threads)
             let tracker = FaceTracker(detector: detector, landmarker: landmarker)
@@ -70,7 +71,7 @@ struct DetectCommand: ParsableCommand {
         }
         if let annotate {
             FaceAnnotation.draw(detections: result.detections, faces: result.faces, on: &image)
-            try ImageFile.write(image, to: URL(fileURLWithPath: annotate))
+            try ImageFile.write(image, to: URL(fileURLWithPath: annotate), inputs: [url])
             if !json { print("wrote \(annotate)") }
         }
     }

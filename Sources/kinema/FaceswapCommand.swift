@@ -66,6 +66,7 @@ struct FaceswapCommand: ParsableCommand {
 
     func run() throws {
         try runCommand {
+            try guardOutputs([output, preview], inputs: [source, target, reference])
             var config = FaceSwapConfig()
             config.selection = try selection()
             config.options.blend = blend
@@ -111,7 +112,7 @@ struct FaceswapCommand: ParsableCommand {
             bar.finish()
             if let preview, !pairs.isEmpty {
                 let sheet = ContactSheet.make(pairs.keys.sorted().map { pairs[$0]! })
-                try ImageFile.write(sheet, to: URL(fileURLWithPath: preview))
+                try ImageFile.write(sheet, to: URL(fileURLWithPath: preview), label: FaceSwapPipeline.label(version: KinemaVersion.string))
             }
             if summary.framesWithFaces == 0 {
                 printNote("kinema: warning: no face found in \(target); the output is the re-encoded input")

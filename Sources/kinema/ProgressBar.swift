@@ -1,10 +1,15 @@
 import Foundation
 import VideoIO
 
-/// A one-line progress bar on stderr: `label [######----]  45/90 frames  31.2 fps  ETA 0:02`.
+/// The one progress reporter of every command, on stderr.
 ///
-/// It draws only when stderr is a terminal and `quiet` is false, at most 10 times a second, so
-/// logs and pipes stay clean. Safe to update from any thread.
+/// - On a terminal: a bar redrawn in place, at most 10 times a second:
+///   `label [######----]  45/90 frames  31.2 fps  ETA 0:02`.
+/// - On anything else (a pipe, a log file): whole lines, never `\r` or escape codes, at most one every
+///   `lineInterval` seconds and none for jobs shorter than that: `label: 45/90 frames (50%), 31.2 fps, ETA 0:02`.
+/// - Nothing with `quiet`.
+///
+/// Library code reports through its progress callbacks; only this type renders. Safe to update from any thread.
 ///
 ///     let bar = ProgressBar(label: "transcode", total: reader.metadata.frameCount, quiet: quiet)
 ///     try VideoPipeline.run(reader: r, writer: w, process: f, progress: bar.pipelineCallback)
@@ -14,6 +19,7 @@ final class ProgressBar: @unchecked Sendable {
     private let lock = NSLock()
     private let label: String
     private let enabled: Bool
+    private let terminal: Bool
     private let start = Date()
     private var total: Int
     private var lastDraw = Date.distantPast
@@ -23,8 +29,12 @@ final class ProgressBar: @unchecked Sendable {
     init(label: String, total: Int, quiet: Bool = false) {
         self.label = label
         self.total = total
-        enabled = !quiet && isatty(STDERR_FILENO) == 1
+        terminal = isatty(STDERR_FILENO) == 1
+        enabled = !quiet
     }
+
+    /// Seconds between progress lines when stderr is not a terminal.
+    static let lineInterval = 5.0
 
     /// Reports `done` units finished (and optionally a corrected total).
     func update(done: Int, total newTotal: Int? = nil) {
@@ -32,7 +42,12 @@ final class ProgressBar: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         if let newTotal { total = newTotal }
         let now = Date()
-        guard now.timeIntervalSince(lastDraw) >= 0.1 || done >= total else { return }
+        if terminal {
+            guard now.timeIntervalSince(lastDraw) >= 0.1 || done >= total else { return }
+        } else {
+            let since = lastDraw == .distantPast ? now.timeIntervalSince(start) : now.timeIntervalSince(lastDraw)
+            guard since >= Self.lineInterval, done < total || total <= 0 else { return }
+        }
         lastDraw = now
         draw(done: done, elapsed: now.timeIntervalSince(start))
     }
@@ -44,7 +59,7 @@ final class ProgressBar: @unchecked Sendable {
 
     /// Clears the bar's line (call once the work is done or failed).
     func finish() {
-        guard enabled else { return }
+        guard enabled, terminal else { return }
         lock.lock(); defer { lock.unlock() }
         if drawn { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
         drawn = false
@@ -55,12 +70,20 @@ final class ProgressBar: @unchecked Sendable {
         let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 0
         let filled = Int(fraction * Double(width))
         let fps = elapsed > 0 ? Double(done) / elapsed : 0
-        var line = "\r\u{1B}[2K\(label) [" + String(repeating: "#", count: filled)
-            + String(repeating: "-", count: width - filled) + "] \(done)/\(total) frames"
-        line += String(format: "  %.1f fps", fps)
-        if fps > 0, total > done { line += "  ETA " + Self.clock(Double(total - done) / fps) }
+        let eta = fps > 0 && total > done ? Self.clock(Double(total - done) / fps) : nil
+        var line: String
+        if terminal {
+            line = "\r\u{1B}[2K\(label) [" + String(repeating: "#", count: filled)
+                + String(repeating: "-", count: width - filled) + "] \(done)/\(total) frames"
+            line += String(format: "  %.1f fps", fps)
+            if let eta { line += "  ETA " + eta }
+        } else {
+            line = "\(label): \(done)/\(total) frames (\(Int(fraction * 100))%)" + String(format: ", %.1f fps", fps)
+            if let eta { line += ", ETA " + eta }
+            line += "\n"
+        }
         FileHandle.standardError.write(Data(line.utf8))
-        drawn = true
+        drawn = terminal
     }
 
     /// Formats seconds as m:ss (or h:mm:ss).

@@ -42,6 +42,7 @@ struct RestyleCommand: ParsableCommand {
 
     func run() throws {
         try runCommand {
+            try guardOutputs([output, preview], inputs: [input, styleImage])
             let outURL = URL(fileURLWithPath: output)
             let previewURL = preview.map { URL(fileURLWithPath: $0) }
             let request = RestyleRequest(input: URL(fileURLWithPath: input), output: outURL, style: style,

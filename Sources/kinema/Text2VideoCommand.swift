@@ -59,6 +59,9 @@ struct Text2VideoCommand: ParsableCommand {
     @Flag(help: "Print a JSON summary (including the flicker metric) on stdout.")
     var json = false
 
+    @Flag(help: "No progress output.")
+    var quiet = false
+
     func run() throws {
         reexecWithFasterBLASIfNeeded()
         BLASCore.useOwnParallelism()
@@ -72,6 +75,8 @@ struct Text2VideoCommand: ParsableCommand {
         cfg.width = parts[0]; cfg.height = parts[1]; cfg.fps = fps; cfg.seconds = seconds
         cfg.seed = seed; cfg.loop = loop; cfg.model = model
         guard prompt != nil || storyboard != nil else { throw CommandError("give a PROMPT or --storyboard FILE") }
+        try guardOutputs([output, preview], folders: [frames, NativeFrameCache.directory(for: URL(fileURLWithPath: output)).path],
+                         inputs: [storyboard, audio])
         var sbData: Data?
         if let s = storyboard {
             do { sbData = try Data(contentsOf: URL(fileURLWithPath: s)) } catch {
@@ -87,11 +92,12 @@ struct Text2VideoCommand: ParsableCommand {
         job.preview = preview.map { URL(fileURLWithPath: $0) }
         job.resume = resume
         for w in plan.warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
-        let quiet = json
+        let bar = ProgressBar(label: "text2video", total: plan.frameCount, quiet: json || quiet)
+        defer { bar.finish() }
         let result = try job.run(generator: generator, directions: directions) { done, total in
-            if !quiet { FileHandle.standardError.write(Data("\rtext2video: \(done)/\(total) frames".utf8)) }
+            bar.update(done: done, total: total)
         }
-        if !quiet { FileHandle.standardError.write(Data("\n".utf8)) }
+        bar.finish()
         for w in result.warnings where !plan.warnings.contains(w) { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
         if json {
             try printJSON(result, pretty: true)

@@ -24,6 +24,7 @@ struct TranscodeCommand: ParsableCommand {
 
     func run() throws {
         try runCommand {
+            try guardOutputs([output], inputs: [input])
             let inURL = URL(fileURLWithPath: input), outURL = URL(fileURLWithPath: output)
             let reader = try VideoReader(url: inURL)
             let m = reader.metadata
