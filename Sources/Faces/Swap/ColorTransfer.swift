@@ -32,12 +32,14 @@ enum LabColor {
     }
 
     /// Maps Lab samples so `from` statistics become `to`: chroma per channel (x − μs)·σt/σs + μt, the
-    /// gain clamped to 0.5...2 so a bad frame's statistics cannot blow up the colours; lightness only
+    /// gain clamped to 0.5...1.25 so a bad frame's statistics cannot blow up the colours; lightness only
     /// by its mean. The source's lightness contrast is its skin texture and much of its identity
     /// (dlib distance 0.556 → 0.536 on the development set when kept); the target's shading comes
     /// through `LightingTransfer` instead.
     static func transfer(_ lab: inout RegionBuffer, where mask: RegionBuffer, from: LabStats, to: LabStats) {
-        var gain = pointwiseMin(pointwiseMax(to.std / from.std, SIMD3(repeating: 0.5)), SIMD3(repeating: 2))
+        // Chroma gain above 1.25 pushes the eye whites and lips far past the skin's colour (a blue
+        // sclera under a teal side light), so chroma spread is only ever widened a little.
+        var gain = pointwiseMin(pointwiseMax(to.std / from.std, SIMD3(repeating: 0.5)), SIMD3(repeating: 1.25))
         gain.x = 1
         lab.data.withUnsafeMutableBufferPointer { d in
             for p in 0..<(lab.width * lab.height) where mask.data[p] > 0 {
