@@ -47,4 +47,18 @@ enum LabColor {
             }
         }
     }
+
+    /// 1 where a Lab pixel lies within 2.5 spreads of the skin statistics in lightness and chroma
+    /// (and is not occluded), else 0: where a Poisson seam may be trusted to tell the skin's colour.
+    static func skinLike(_ lab: RegionBuffer, stats: LabStats, occlusion: RegionBuffer?) -> RegionBuffer {
+        var out = RegionBuffer(width: lab.width, height: lab.height, channels: 1)
+        for p in 0..<(lab.width * lab.height) {
+            let v = SIMD3(lab.data[3 * p], lab.data[3 * p + 1], lab.data[3 * p + 2])
+            let d = v - stats.mean
+            let z = SIMD3(Swift.abs(d.x), Swift.abs(d.y), Swift.abs(d.z)) / pointwiseMax(stats.std, SIMD3(repeating: 2))
+            let occluded = (occlusion?.data[p] ?? 0) > 0.5
+            out.data[p] = z.max() <= 2.5 && !occluded ? 1 : 0
+        }
+        return out
+    }
 }

@@ -159,6 +159,7 @@ public struct FaceCompositor: Sendable {
         let holeSoft = RegionFilter.gaussian(holes, sigma: max(0.8, 0.025 * iod) * s)
 
         var occlusion: RegionBuffer?
+        var skinTrust: RegionBuffer?
         if options.colorTransfer || options.lighting || options.occlusion {
             var stats = RegionBuffer(width: area.width, height: area.height, channels: 1)
             FaceMasks.fill(&stats, polygon: FaceMasks.polygon(dst, CanonicalFace.oval, scale: 0.85, origin: area), value: 1)
@@ -175,6 +176,9 @@ public struct FaceCompositor: Sendable {
                 for i in stats.data.indices where occ.data[i] > 0.02 { stats.data[i] = 0 }
                 state.skin = OcclusionMask.updated(model, with: OcclusionMask.skin(tLab, mask: stats), alpha: 0.1)
                 occlusion = occ
+            }
+            if options.blend == .poisson, let t = LabColor.stats(tLab, mask: stats) {
+                skinTrust = LabColor.skinLike(tLab, stats: t, occlusion: occlusion)
             }
             warped = FaceMasks.converting(warped, in: covBox) { $0.toLab() }
             if options.colorTransfer, let sw = LabColor.stats(warped, mask: stats), let t = LabColor.stats(tLab, mask: stats) {
@@ -199,13 +203,18 @@ public struct FaceCompositor: Sendable {
             blended = PyramidBlend.blend(fg: warped, bg: tgt, mask: m, levels: max(1, options.pyramidLevels - skipped))
             soft = m
         case .poisson:
+            // Seamless cloning as source + membrane: the correction that makes the source meet the
+            // target at the seam is harmonic inside the region, so it is solved on a coarse grid and
+            // interpolated. The region has no holes: a kept eye or mouth as a boundary would pull its
+            // dark or red interior into the skin around it (the old dark blotch); they are cut in
+            // afterwards with their feathered mask, as in the pyramid blend.
             var region = FaceMasks.erode(hard, radius: 2 * s)
-            for i in region.data.indices where holes.data[i] > 0.5 || (occlusion?.data[i] ?? 0) > 0.5 { region.data[i] = 0 }
-            let cloned = Image.poissonBlended(source: warped, target: tgt, mask: region)
-            // A one-pixel feather hides the sub-pixel staircase of the region edge.
-            soft = RegionFilter.gaussian(region, sigma: max(0.5, s))
-            if strength < 1 { for i in soft.data.indices { soft.data[i] *= strength } }
-            blended = Image.mixed(cloned, tgt, mask: soft)
+            if let occ = occlusion { for i in region.data.indices where occ.data[i] > 0.5 { region.data[i] = 0 } }
+            let cloned = PoissonMembrane.clone(source: warped, target: tgt, region: region, trust: skinTrust)
+            var m = RegionFilter.gaussian(region, sigma: max(0.7, 0.5 * feather * s))
+            for i in m.data.indices { m.data[i] *= (1 - holeSoft.data[i]) * strength }
+            blended = Image.mixed(cloned, tgt, mask: m)
+            soft = m
         }
         if let occ = occlusion {
             // The coarse pyramid bands spread the face into the occluder's hole; put its pixels back exactly.

@@ -64,7 +64,11 @@ enum OcclusionMask {
         var soft = RegionFilter.gaussian(occ, sigma: sigma)
         // A blob survives, isolated specks (a few pixels of texture) fade below the cut.
         for i in soft.data.indices { soft.data[i] = min(max((soft.data[i] - 0.2) / 0.3, 0), 1) }
-        return soft
+        // Then the blob grows by about `sigma` so its own soft edge is covered too: the occluder's
+        // outline stays exactly the target's, and the face meets it with a short feather outside it.
+        var grown = RegionFilter.gaussian(soft, sigma: sigma)
+        for i in grown.data.indices { grown.data[i] = min(max(grown.data[i] * 2.5, soft.data[i]), 1) }
+        return grown
     }
 
     /// The model moved towards this frame's skin (only frames where little is covered update it).
