@@ -129,8 +129,11 @@ import VideoIO
         var state = AppearanceState()
         #expect(try compositor.render(into: &frame, target: Self.turned(lm, toYaw: 60), state: &state) == nil)
         #expect(frame.data == photo.data)
-        // At 40° the swap is still there but weaker than frontal.
-        let info = try #require(try compositor.render(into: &frame, target: Self.turned(lm, toYaw: 40), state: &state))
+        // At 38° the swap is still there but weaker than frontal.
+        let info = try #require(try compositor.render(into: &frame, target: Self.turned(lm, toYaw: 38), state: &state))
         #expect(info.strength > 0 && info.strength < 1)
+        // A source photo turned like the target keeps the swap whole (the fade follows the yaw difference).
+        #expect(FaceCompositor.yawStrength(Self.turned(lm, toYaw: 40), sourceYaw: 40) == 1)
+        #expect(FaceCompositor.yawStrength(Self.turned(lm, toYaw: 75), sourceYaw: 75) == 0)
     }
 }

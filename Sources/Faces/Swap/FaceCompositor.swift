@@ -143,7 +143,7 @@ public struct FaceCompositor: Sendable {
         var hard = RegionBuffer(width: area.width, height: area.height, channels: 1)
         FaceMasks.fill(&hard, polygon: FaceMasks.polygon(dst, CanonicalFace.oval, scale: 1.0, origin: area), value: 1)
         FaceMasks.intersect(&hard, FaceMasks.erode(cov, radius: 2 * s))
-        let strength = Self.yawStrength(target)
+        let strength = Self.yawStrength(target, sourceYaw: Self.yawDegrees(source.points))
         guard strength > 0 else { return nil }
         var holes = RegionBuffer(width: area.width, height: area.height, channels: 1)
         var occRegion = hard
