@@ -58,6 +58,8 @@ public struct AppearanceState: Sendable {
     public var target: LabStats?
     /// The target skin's colour model, against which occluders are found.
     public var skin: SkinModel?
+    /// How much of each eye (right, left) looks unlike skin when it is open, along the track.
+    public var eyeOpen: SIMD2<Float>?
     /// Fresh state (after a scene cut or for a new track).
     public init() {}
 }
@@ -154,16 +156,12 @@ public struct FaceCompositor: Sendable {
         guard strength > 0 else { return nil }
         var holes = RegionBuffer(width: area.width, height: area.height, channels: 1)
         var occRegion = hard
-        for (eye, policy) in [(CanonicalFace.rightEye, eyeHole(target, CanonicalFace.rightEye)),
-                              (CanonicalFace.leftEye, eyeHole(target, CanonicalFace.leftEye))] {
-            let poly = FaceMasks.polygon(dst, eye, scale: 1.35, origin: area)
-            if policy > 0 { FaceMasks.fill(&holes, polygon: poly, value: policy) }
-            FaceMasks.fill(&occRegion, polygon: poly, value: 0)
-        }
+        let eyes = [CanonicalFace.rightEye, CanonicalFace.leftEye]
+        var eyeKeep = eyes.map { eyeHole(target, $0) }
+        for eye in eyes { FaceMasks.fill(&occRegion, polygon: FaceMasks.polygon(dst, eye, scale: 1.35, origin: area), value: 0) }
         let innerMouth = FaceMasks.polygon(dst, CanonicalFace.innerLips, scale: 1.15, origin: area)
         if options.mouth != .swap { FaceMasks.fill(&holes, polygon: innerMouth, value: 1) }
         FaceMasks.fill(&occRegion, polygon: innerMouth, value: 0)
-        let holeSoft = RegionFilter.gaussian(holes, sigma: max(0.8, 0.025 * iod) * s)
 
         var occlusion: RegionBuffer?
         var skinTrust: RegionBuffer?
@@ -184,6 +182,13 @@ public struct FaceCompositor: Sendable {
                 state.skin = OcclusionMask.updated(model, with: OcclusionMask.skin(tLab, mask: stats), alpha: 0.1)
                 occlusion = occ
             }
+            if options.eyes == .auto, let model = state.skin {
+                // FaceMesh barely closes its lids on a blink seen from above; the eye's own pixels do:
+                // an open eye shows sclera and iris, far from the skin's colour, a closed one shows lid.
+                let seen = eyes.map { EyeAppearance.visibleFraction(tLab, polygon: FaceMasks.polygon(dst, $0, scale: 1.0, origin: area), skin: model) }
+                state.eyeOpen = EyeAppearance.updatedReference(state.eyeOpen, seen: SIMD2(seen[0], seen[1]))
+                for k in 0..<2 { eyeKeep[k] = max(eyeKeep[k], EyeAppearance.closedness(seen[k], reference: state.eyeOpen![k])) }
+            }
             if options.blend == .poisson, let t = LabColor.stats(tLab, mask: stats) {
                 skinTrust = LabColor.skinLike(tLab, stats: t, occlusion: occlusion)
             }
@@ -199,6 +204,11 @@ public struct FaceCompositor: Sendable {
             }
             warped = FaceMasks.converting(warped, in: covBox) { Image.fromLab($0) }
         }
+
+        for (k, eye) in eyes.enumerated() where eyeKeep[k] > 0 {
+            FaceMasks.fill(&holes, polygon: FaceMasks.polygon(dst, eye, scale: 1.35, origin: area), value: eyeKeep[k])
+        }
+        let holeSoft = RegionFilter.gaussian(holes, sigma: max(0.8, 0.025 * iod) * s)
 
         var blended: RegionBuffer, soft: RegionBuffer
         switch options.blend {
