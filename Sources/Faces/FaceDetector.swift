@@ -10,6 +10,9 @@ public enum FaceDetectorRange: String, Sendable, CaseIterable, Codable {
     case full
     /// Short range first; full range only when short range finds nothing.
     case auto
+    /// Both models, their detections merged by weighted NMS: group photos, where short range finds the
+    /// large faces and full range the small or downward-looking ones.
+    case both
 }
 
 /// The fixed parameters of one BlazeFace model (MediaPipe's graph options).
@@ -32,9 +35,10 @@ public struct BlazeFaceConfig: Sendable {
     /// `face_detection_short_range.tflite`: score ≥ 0.5, NMS IoU 0.3 (MediaPipe's values).
     public static let shortRange = BlazeFaceConfig(
         modelName: "face_detection_short_range.tflite", anchors: .shortRange, scoreThreshold: 0.5)
-    /// `face_detection_full_range.tflite`: score ≥ 0.6, NMS IoU 0.3 (MediaPipe's values).
+    /// `face_detection_full_range.tflite`: score ≥ 0.5, NMS IoU 0.3 (MediaPipe's `min_score_thresh`, so a
+    /// face looking down in a group photo, which MediaPipe finds at 0.565, is kept).
     public static let fullRange = BlazeFaceConfig(
-        modelName: "face_detection_full_range.tflite", anchors: .fullRange, scoreThreshold: 0.6)
+        modelName: "face_detection_full_range.tflite", anchors: .fullRange, scoreThreshold: 0.5)
 }
 
 /// One loaded BlazeFace model: letterbox, run, decode, suppress.
@@ -154,7 +158,8 @@ public final class FaceDetector: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         if range != .full {
             let found = try model(full: false).detect(rgb)
-            if range == .short || !found.isEmpty { return found }
+            if range == .short || (range == .auto && !found.isEmpty) { return found }
+            if range == .both { return Self.merge(found, try model(full: true).detect(rgb)) }
         }
         return try model(full: true).detect(rgb)
     }
@@ -180,9 +185,15 @@ public final class FaceDetector: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         if range != .full {
             let found = try model(full: false).detect(image)
-            if range == .short || !found.isEmpty { return found }
+            if range == .short || (range == .auto && !found.isEmpty) { return found }
+            if range == .both { return Self.merge(found, try model(full: true).detect(image)) }
         }
         return try model(full: true).detect(image)
+    }
+
+    /// One list from both models' detections: a face both found becomes one score-weighted detection.
+    static func merge(_ short: [FaceDetection], _ full: [FaceDetection]) -> [FaceDetection] {
+        WeightedNMS.apply(short + full, iouThreshold: BlazeFaceConfig.shortRange.iouThreshold)
     }
 
     /// Drops alpha or expands grey so the models always see RGB.

@@ -1,6 +1,7 @@
 // kinema-bench faceswap: swap fps on a 1280×720 face clip against a plain transcode of the same
 // clip in the same run (the peer: decode → RGB → encode with identical settings), plus the peak
 // RSS of the swap on the clip and on the clip looped 4× (each in its own child process).
+// `--identity` instead judges identity with dlib's recogniser (FaceswapIdentityBench).
 import Faces
 import Foundation
 import Imaging
@@ -89,6 +90,7 @@ enum FaceswapBench {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kinema-bench-faceswap-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
+        if args.contains("--identity") { try FaceswapIdentityBench.run(args, dir: dir); return }
         let clip = dir.appendingPathComponent("face720.mp4"), clip4 = dir.appendingPathComponent("face720x4.mp4")
         try make720(loops: 1, to: clip)
         try make720(loops: 4, to: clip4)

@@ -18,13 +18,13 @@ struct FaceswapCommand: ParsableCommand {
         discussion: "Every output carries the MP4 comment 'synthetic media: face replaced by kinema <version>' and a "
             + "'kinema' tag with the options used; --watermark also draws a visible mark.")
 
-    @Option(help: "Photo of the source face (PNG or JPEG).")
-    var source: String
-    @Option(help: "Clip whose faces are replaced.")
+    @Option(help: "Photo of the source face (PNG or JPEG); repeat with more photos of the same person in other head poses.")
+    var source: [String]
+    @Option(help: "Clip (or PNG/JPEG photo) whose faces are replaced.")
     var target: String
-    @Option(name: .shortAndLong, help: "Output video.")
+    @Option(name: .shortAndLong, help: "Output video (or .png/.jpg when the target is a photo).")
     var output: String
-    @Option(help: "Which face of the source photo to use, 0-based from the left.")
+    @Option(help: "Which face of each source photo to use, 0-based from the left.")
     var sourceFace = 0
     @Option(parsing: .upToNextOption, help: "Target faces to replace: all, largest, or index N.")
     var faces: [String] = ["all"]
@@ -33,9 +33,9 @@ struct FaceswapCommand: ParsableCommand {
     @Option(help: "Blending: pyramid or poisson.")
     var blend: BlendMode = .pyramid
     @Option(help: "Inner mouth: keep (target's) or swap.")
-    var mouth: RegionPolicy = .keep
-    @Option(help: "Eye interiors: keep (target's) or swap.")
-    var eyes: RegionPolicy = .keep
+    var mouth: RegionPolicy = FaceSwapOptions().mouth
+    @Option(help: "Eye interiors: auto (source's, target's while blinking), keep (target's) or swap.")
+    var eyes: RegionPolicy = FaceSwapOptions().eyes
     @Flag(help: "Do not transfer the target's lighting onto the source face.")
     var noLighting = false
     @Option(help: "Landmark smoothing: offline (zero-phase, default), online (One-Euro) or off.")
@@ -67,7 +67,8 @@ struct FaceswapCommand: ParsableCommand {
 
     func run() throws {
         try runCommand {
-            try guardOutputs([output, preview], inputs: [source, target, reference])
+            try guardOutputs([output, preview], inputs: source + [target, reference])
+            guard !source.isEmpty else { throw CommandError("--source is required") }
             let segment = try segmenting.request()
             var config = FaceSwapConfig()
             config.selection = try selection()
@@ -78,14 +79,21 @@ struct FaceswapCommand: ParsableCommand {
             config.smoothing.mode = smoothing
             config.watermark = watermark ? watermarkCorner : nil
             let targetURL = URL(fileURLWithPath: target), outURL = URL(fileURLWithPath: output)
+            let still = FaceSwapPipeline.isStillImage(targetURL)
+            if still != FaceSwapPipeline.isStillImage(outURL) {
+                throw CommandError(still ? "the target is a photo: give -o a .png or .jpg name"
+                                         : "the target is a clip: give -o a video name (.mp4, .mkv, .mov, .webm)")
+            }
             // Open the target first so an unreadable clip fails before the models load.
-            let meta = try VideoReader(url: targetURL).metadata
-            try checkMemory(width: meta.width, height: meta.height, input: target, job: "faceswap", bytesPerPixel: 35, writesVideo: true)
+            let meta = still ? nil : try VideoReader(url: targetURL).metadata
+            if let meta { try checkMemory(width: meta.width, height: meta.height, input: target, job: "faceswap", bytesPerPixel: 35, writesVideo: true) }
             let mesh = try MeshFaceSource()
-            let srcImage = try ImageFile.read(URL(fileURLWithPath: source))
-            let face: SourceFace
-            do { face = try SourceFace.detect(in: srcImage, using: mesh, index: sourceFace) } catch let e as FaceSwapError {
-                throw CommandError("\(source): \(e)")
+            var sourceFaces: [SourceFace] = []
+            for path in source {
+                let srcImage = try ImageFile.read(URL(fileURLWithPath: path))
+                do { sourceFaces.append(try SourceFace.detect(in: srcImage, using: mesh, index: sourceFace)) } catch let e as FaceSwapError {
+                    throw CommandError("\(path): \(e)")
+                }
             }
             if let reference {
                 let img = try ImageFile.read(URL(fileURLWithPath: reference))
@@ -94,22 +102,29 @@ struct FaceswapCommand: ParsableCommand {
                 }
                 config.reference = FaceDescriptor(image: SourceFace.rgb(img), landmarks: lm.points)
             }
+            if still {
+                try swapPhoto(sources: sourceFaces, mesh: mesh, target: targetURL, output: outURL, config: config)
+                return
+            }
+            guard let meta else { return }
             var tagOptions = "blend=\(blend.rawValue) mouth=\(mouth.rawValue) eyes=\(eyes.rawValue)"
             tagOptions += " lighting=\(!noLighting) smoothing=\(smoothing.rawValue) faces=\(faces.joined(separator: ":"))"
             tagOptions += " source-face=\(sourceFace) watermark=\(watermark)" + (reference != nil ? " reference=1" : "")
             let n = max(meta.frameCount, 1)
             let previewAt: Set<Int> = preview == nil ? [] : Set([0, n / 3, 2 * n / 3, n - 1])
             var pairs: [Int: (ByteImage, ByteImage)] = [:]
-            var perFrame: [[String: Int]] = []
+            var perFrame: [[String: Any]] = []
             let bar = ProgressBar(label: "faceswap", total: meta.frameCount, quiet: encoding.quiet || json)
             var enc = encoding.writerConfig(output: outURL, width: meta.width, height: meta.height, fps: meta.fps)
             if encoding.preset == "medium" { enc.preset = "veryfast" }
             let summary = try FaceSwapPipeline.run(
-                source: face, landmarks: mesh, target: targetURL, output: outURL, config: config,
+                sources: sourceFaces, landmarks: mesh, target: targetURL, output: outURL, config: config,
                 version: KinemaVersion.string, tags: ["kinema": tagOptions], encoder: enc,
                 previewIndices: previewAt, onPreview: { i, a, b in pairs[i] = (a, b) }, segment: segment,
                 onFrame: { rep, p in
-                    if json { perFrame.append(["frame": rep.index, "faces": rep.faces, "swapped": rep.swapped]) }
+                    if json {
+                        perFrame.append(["frame": rep.index, "faces": rep.faces, "swapped": rep.swapped, "sources": rep.sources])
+                    }
                     bar.update(done: p.framesDone, total: p.framesTotal)
                 })
             bar.finish()
@@ -135,6 +150,28 @@ struct FaceswapCommand: ParsableCommand {
                 print(String(format: "wrote %@: %d frames, faces in %d, swapped in %d (%.1f s, %.1f fps)",
                              output, summary.frames, summary.framesWithFaces, summary.framesSwapped, summary.seconds, summary.fps))
             }
+        }
+    }
+
+    /// `--target photo.jpg -o out.png`: one still through the same pipeline, written labelled.
+    func swapPhoto(sources: [SourceFace], mesh: MeshFaceSource, target: URL, output: URL, config: FaceSwapConfig) throws {
+        let start = Date()
+        let rep = try FaceSwapPipeline.swapStill(sources: sources, landmarks: mesh, target: target, output: output,
+                                                 config: config, version: KinemaVersion.string)
+        if rep.faces == 0 {
+            printNote("kinema: warning: no face found in \(self.target); the output is the input re-encoded")
+        } else if rep.swapped == 0 {
+            printNote("kinema: warning: faces were found but none matched --faces/--reference; nothing was replaced")
+        }
+        if json {
+            let obj: [String: Any] = [
+                "output": self.output, "frames": 1, "faces": rep.faces, "swapped": rep.swapped, "sources": rep.sources,
+                "seconds": Date().timeIntervalSince(start), "label": FaceSwapPipeline.label(version: KinemaVersion.string),
+            ]
+            let data = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            print("wrote \(self.output): \(rep.faces) face(s) found, \(rep.swapped) swapped")
         }
     }
 }

@@ -5,16 +5,18 @@ import VideoIO
 @testable import Faces
 
 /// `--reference`: with two real people in the frame, only the one who looks like the reference
-/// photo is replaced, on every frame, under one track id.
+/// photo is replaced, on every frame, under one track id. Each reference is a different photo of
+/// that person from the one in the frames (dlib's johns: two photos each of John Salley and John Shimkus).
 @Suite(.serialized) struct SwapReferenceTests {
-    /// Frames holding two people side by side on a grey gutter: the astronaut of face_audio.mp4
-    /// (moving, left) and the DCGAN face (still, right).
+    /// Frames holding two people side by side on a grey gutter: John Salley (photo 1, drifting a few
+    /// pixels per frame, left) and John Shimkus (photo 1, still, right).
     static let frames: Result<[ByteImage], Error> = Result {
-        let dcgan = try ImageFile.read(SwapMedia.sourcePhoto)
-        return try SwapMedia.frames(SwapMedia.clip("face_audio.mp4")).prefix(8).map { f in
+        let left = Image(try ImageFile.read(SwapMedia.clip("john-salley-1.png")))
+        let right = Image(try ImageFile.read(SwapMedia.clip("john-shimkus-1.png")))
+        return (0..<8).map { i in
             var wide = Image(width: 600, height: 256, channels: 3, fill: 0.5)
-            wide.paste(Image(f), x: 0, y: 0)
-            wide.paste(Image(dcgan), x: 344, y: 0)
+            wide.paste(left, x: 4 + 2 * i, y: i)
+            wide.paste(right, x: 344, y: 0)
             return ByteImage(wide)
         }
     }
@@ -51,20 +53,19 @@ import VideoIO
     @Test func referencePicksThePersonItShows() throws {
         let input = try Self.frames.get()
         #expect(try SwapMedia.mesh.get().detectFaces(in: input[0]).count == 2)
-        // Reference: the astronaut's portrait (a different picture from the clip's frames).
-        // The DCGAN face replaces the astronaut; the DCGAN person on the right is untouched.
-        let astro = try Self.run(source: SwapMedia.sourcePhoto, reference: SwapMedia.clip("astronaut.png"))
-        // Reference: the DCGAN face. The astronaut replaces it; the astronaut on the left is untouched.
-        let gan = try Self.run(source: SwapMedia.clip("astronaut.png"), reference: SwapMedia.sourcePhoto)
-        #expect(astro.count == input.count && gan.count == input.count)
-        for (name, run, wantLeft) in [("astronaut", astro, true), ("dcgan", gan, false)] {
+        // Reference: another photo of John Salley. The DCGAN face replaces him; John Shimkus is untouched.
+        let salley = try Self.run(source: SwapMedia.sourcePhoto, reference: SwapMedia.clip("john-salley-2.png"))
+        // Reference: another photo of John Shimkus. He is replaced; John Salley is untouched.
+        let shimkus = try Self.run(source: SwapMedia.sourcePhoto, reference: SwapMedia.clip("john-shimkus-2.png"))
+        #expect(salley.count == input.count && shimkus.count == input.count)
+        for (name, run, wantLeft) in [("salley", salley, true), ("shimkus", shimkus, false)] {
             let ids = Set(run.flatMap(\.ids))
             print("swap reference \(name): changed pixels left/right per frame \(run.map { "\($0.left)/\($0.right)" }), ids \(ids)")
             #expect(ids.count == 1)
             for r in run {
                 #expect(r.ids.count == 1)
                 let (hit, miss) = wantLeft ? (r.left, r.right) : (r.right, r.left)
-                #expect(hit > 5000)
+                #expect(hit > 3000)
                 #expect(miss == 0)
             }
         }

@@ -7,6 +7,11 @@ public struct SourceFace: Sendable {
     public let image: ByteImage
     /// Landmarks with the margin ring appended, source-image pixels.
     public let points: [SIMD3<Float>]
+    /// The face cropped from the photo at successive halvings (area filter), with its landmarks in
+    /// each level's pixels: a small target face is warped from the level nearest its size, so the
+    /// source's detail is kept at the face's scale instead of aliasing out of a point-sampled warp.
+    let levels: [(image: ByteImage, points: [SIMD3<Float>])]
+
     /// Creates a source face from an image and its 468 FaceMesh landmarks.
     /// - Throws: `FaceSwapError.degenerateGeometry` when the landmarks are not 468 points, or
     ///   `FaceSwapError.invalidArgument` when the image is not RGB or smaller than 2×2.
@@ -15,7 +20,33 @@ public struct SourceFace: Sendable {
             throw FaceSwapError.invalidArgument("source image must be RGB and at least 2×2")
         }
         self.image = image
-        self.points = try CanonicalFace.extended(landmarks)
+        let pts = try CanonicalFace.extended(landmarks)
+        self.points = pts
+        var levels: [(image: ByteImage, points: [SIMD3<Float>])] = []
+        let iod = FaceCompositor.interOcular(landmarks)
+        if let r = PixelRect.bounding(pts, pad: 0.25 * max(iod, 4), clipWidth: image.width, clipHeight: image.height) {
+            var img = image.cropped(x: r.x, y: r.y, width: r.width, height: r.height)
+            var p = pts.map { SIMD3($0.x - Float(r.x), $0.y - Float(r.y), $0.z) }
+            levels.append((img, p))
+            var levelIOD = iod
+            while levelIOD >= 2 * FaceCompositor.minimumSourceIOD, img.width >= 16, img.height >= 16 {
+                let w = img.width / 2, h = img.height / 2
+                let fx = Float(w) / Float(img.width), fy = Float(h) / Float(img.height)
+                img = img.resized(width: w, height: h, filter: .area)
+                p = p.map { SIMD3(($0.x + 0.5) * fx - 0.5, ($0.y + 0.5) * fy - 0.5, $0.z * (fx + fy) / 2) }
+                levelIOD *= (fx + fy) / 2
+                levels.append((img, p))
+            }
+        }
+        self.levels = levels.isEmpty ? [(image, pts)] : levels
+    }
+
+    /// The level to warp from for a target face `iod` pixels between the eyes (in the pixels the warp
+    /// writes): the coarsest one still at least as large, so the warp never minifies by 2 or more.
+    func level(forTargetIOD iod: Float) -> (image: ByteImage, points: [SIMD3<Float>]) {
+        var best = levels[0]
+        for l in levels.dropFirst() where FaceCompositor.interOcular(Array(l.points.prefix(CanonicalFace.landmarkCount))) >= iod { best = l }
+        return best
     }
 }
 
@@ -25,6 +56,10 @@ public struct AppearanceState: Sendable {
     public var source: LabStats?
     /// Smoothed statistics of the target inside the statistics mask.
     public var target: LabStats?
+    /// The target skin's colour model, against which occluders are found.
+    public var skin: SkinModel?
+    /// How much of each eye (right, left) looks unlike skin when it is open, along the track.
+    public var eyeOpen: SIMD2<Float>?
     /// Fresh state (after a scene cut or for a new track).
     public init() {}
 }
@@ -41,6 +76,10 @@ public struct CompositeInfo: Sendable {
     public var visibleTriangles: Int
     /// The finest blend mask (0...1) on the working grid, row-major (for tests and metrics).
     public var mask: [Float]
+    /// Fraction of the face found covered by something else (0 when occlusion handling is off).
+    public var occluded: Float
+    /// Weight of the swap after the turned-head fade (1 = full swap).
+    public var strength: Float
 }
 
 /// Renders the source face onto one target face of a frame: piecewise-affine warp, colour and
@@ -71,6 +110,9 @@ public struct FaceCompositor: Sendable {
         return min(1, max(src, Self.minimumGridIOD) / iod)
     }
 
+    /// Smallest inter-ocular distance of a source level (coarser levels hold too little to warp from).
+    static let minimumSourceIOD: Float = 12
+
     /// Smallest inter-ocular distance, in grid pixels, the working grid may give a face.
     static let minimumGridIOD: Float = 48
 
@@ -92,8 +134,16 @@ public struct FaceCompositor: Sendable {
         // Everything below is in grid pixels: landmarks, lengths and the region itself.
         let dst = grid.map(full), s = grid.scale, area = grid.bounds
         let tris = CanonicalFace.triangles
-        let visible = PiecewiseAffineWarp.visibility(full, triangles: tris)
-        var (warped, cov) = PiecewiseAffineWarp.warp(source: source.image, src: source.points, dst: dst,
+        let src = source.level(forTargetIOD: iod * s)
+        // A triangle the source photo does not hold (its face cut off at the photo's edge) is not drawn:
+        // the target shows there instead of the photo's edge pixels smeared across the face.
+        let w = Float(src.image.width - 1), h = Float(src.image.height - 1)
+        let inPhoto = { (p: SIMD3<Float>) in p.x >= -0.5 && p.y >= -0.5 && p.x <= w + 0.5 && p.y <= h + 0.5 }
+        var visible = PiecewiseAffineWarp.visibility(full, triangles: tris)
+        for (k, t) in tris.enumerated() where visible[k] {
+            visible[k] = inPhoto(src.points[t.a]) && inPhoto(src.points[t.b]) && inPhoto(src.points[t.c])
+        }
+        var (warped, cov) = PiecewiseAffineWarp.warp(source: src.image, src: src.points, dst: dst,
                                                      triangles: tris, visible: visible, rect: area)
         let tgt = grid.sample(frame)
 
@@ -102,26 +152,46 @@ public struct FaceCompositor: Sendable {
         var hard = RegionBuffer(width: area.width, height: area.height, channels: 1)
         FaceMasks.fill(&hard, polygon: FaceMasks.polygon(dst, CanonicalFace.oval, scale: 1.0, origin: area), value: 1)
         FaceMasks.intersect(&hard, FaceMasks.erode(cov, radius: 2 * s))
+        let strength = Self.yawStrength(target, sourceYaw: Self.yawDegrees(source.points))
+        guard strength > 0 else { return nil }
         var holes = RegionBuffer(width: area.width, height: area.height, channels: 1)
-        if options.eyes == .keep {
-            FaceMasks.fill(&holes, polygon: FaceMasks.polygon(dst, CanonicalFace.rightEye, scale: 1.35, origin: area), value: 1)
-            FaceMasks.fill(&holes, polygon: FaceMasks.polygon(dst, CanonicalFace.leftEye, scale: 1.35, origin: area), value: 1)
-        }
-        if options.mouth == .keep {
-            FaceMasks.fill(&holes, polygon: FaceMasks.polygon(dst, CanonicalFace.innerLips, scale: 1.15, origin: area), value: 1)
-        }
-        let holeSoft = RegionFilter.gaussian(holes, sigma: max(0.8, 0.025 * iod) * s)
+        var occRegion = hard
+        let eyes = [CanonicalFace.rightEye, CanonicalFace.leftEye]
+        var eyeKeep = eyes.map { eyeHole(target, $0) }
+        for eye in eyes { FaceMasks.fill(&occRegion, polygon: FaceMasks.polygon(dst, eye, scale: 1.35, origin: area), value: 0) }
+        let innerMouth = FaceMasks.polygon(dst, CanonicalFace.innerLips, scale: 1.15, origin: area)
+        if options.mouth != .swap { FaceMasks.fill(&holes, polygon: innerMouth, value: 1) }
+        FaceMasks.fill(&occRegion, polygon: innerMouth, value: 0)
 
-        if options.colorTransfer || options.lighting {
+        var occlusion: RegionBuffer?
+        var skinTrust: RegionBuffer?
+        if options.colorTransfer || options.lighting || options.occlusion {
             var stats = RegionBuffer(width: area.width, height: area.height, channels: 1)
             FaceMasks.fill(&stats, polygon: FaceMasks.polygon(dst, CanonicalFace.oval, scale: 0.85, origin: area), value: 1)
             FaceMasks.fill(&stats, polygon: FaceMasks.polygon(dst, CanonicalFace.outerLips, scale: 1.2, origin: area), value: 0)
             FaceMasks.fill(&stats, polygon: FaceMasks.polygon(dst, CanonicalFace.rightEye, scale: 1.7, origin: area), value: 0)
             FaceMasks.fill(&stats, polygon: FaceMasks.polygon(dst, CanonicalFace.leftEye, scale: 1.7, origin: area), value: 0)
             FaceMasks.intersect(&stats, FaceMasks.erode(cov, radius: 3 * s))
-            // Lab only where it is read: the target inside the statistics mask, the source where drawn.
-            let statsBox = FaceMasks.bounds(stats), covBox = FaceMasks.bounds(cov) ?? area
-            let tLab = FaceMasks.converting(tgt, in: statsBox ?? covBox) { $0.toLab() }
+            // Lab only where it is read: the target over the face, the source where drawn.
+            let covBox = FaceMasks.bounds(cov) ?? area
+            let tLab = FaceMasks.converting(tgt, in: covBox) { $0.toLab() }
+            if options.occlusion, let model = state.skin ?? OcclusionMask.skin(tLab, mask: stats) {
+                // Occluders keep the target's pixels and stay out of every statistic below.
+                let occ = OcclusionMask.mask(tLab, region: occRegion, model: model, sigma: max(0.7, 0.03 * iod * s))
+                for i in stats.data.indices where occ.data[i] > 0.02 { stats.data[i] = 0 }
+                state.skin = OcclusionMask.updated(model, with: OcclusionMask.skin(tLab, mask: stats), alpha: 0.1)
+                occlusion = occ
+            }
+            if options.eyes == .auto, let model = state.skin {
+                // FaceMesh barely closes its lids on a blink seen from above; the eye's own pixels do:
+                // an open eye shows sclera and iris, far from the skin's colour, a closed one shows lid.
+                let seen = eyes.map { EyeAppearance.visibleFraction(tLab, polygon: FaceMasks.polygon(dst, $0, scale: 1.0, origin: area), skin: model) }
+                state.eyeOpen = EyeAppearance.updatedReference(state.eyeOpen, seen: SIMD2(seen[0], seen[1]))
+                for k in 0..<2 { eyeKeep[k] = max(eyeKeep[k], EyeAppearance.closedness(seen[k], reference: state.eyeOpen![k])) }
+            }
+            if options.blend == .poisson, let t = LabColor.stats(tLab, mask: stats) {
+                skinTrust = LabColor.skinLike(tLab, stats: t, occlusion: occlusion)
+            }
             warped = FaceMasks.converting(warped, in: covBox) { $0.toLab() }
             if options.colorTransfer, let sw = LabColor.stats(warped, mask: stats), let t = LabColor.stats(tLab, mask: stats) {
                 let a = options.colorSmoothing
@@ -135,25 +205,44 @@ public struct FaceCompositor: Sendable {
             warped = FaceMasks.converting(warped, in: covBox) { Image.fromLab($0) }
         }
 
-        let blended: RegionBuffer, soft: RegionBuffer
+        for (k, eye) in eyes.enumerated() where eyeKeep[k] > 0 {
+            FaceMasks.fill(&holes, polygon: FaceMasks.polygon(dst, eye, scale: 1.35, origin: area), value: eyeKeep[k])
+        }
+        let holeSoft = RegionFilter.gaussian(holes, sigma: max(0.8, 0.025 * iod) * s)
+
+        var blended: RegionBuffer, soft: RegionBuffer
         switch options.blend {
         case .pyramid:
             var m = RegionFilter.gaussian(FaceMasks.erode(hard, radius: 1.5 * feather * s), sigma: feather * s)
-            for i in m.data.indices { m.data[i] *= 1 - holeSoft.data[i] }
+            for i in m.data.indices { m.data[i] *= (1 - holeSoft.data[i]) * strength * (1 - (occlusion?.data[i] ?? 0)) }
             // Pyramid bands are counted at frame resolution: a coarser grid already stands for the finest ones.
             let skipped = Int(log2(1 / s).rounded())
             blended = PyramidBlend.blend(fg: warped, bg: tgt, mask: m, levels: max(1, options.pyramidLevels - skipped))
             soft = m
         case .poisson:
+            // Seamless cloning as source + membrane: the correction that makes the source meet the
+            // target at the seam is harmonic inside the region, so it is solved on a coarse grid and
+            // interpolated. The region has no holes: a kept eye or mouth as a boundary would pull its
+            // dark or red interior into the skin around it (the old dark blotch); they are cut in
+            // afterwards with their feathered mask, as in the pyramid blend.
             var region = FaceMasks.erode(hard, radius: 2 * s)
-            for i in region.data.indices where holes.data[i] > 0 { region.data[i] = 0 }
-            let cloned = Image.poissonBlended(source: warped, target: tgt, mask: region)
-            // A one-pixel feather hides the sub-pixel staircase of the region edge.
-            soft = RegionFilter.gaussian(region, sigma: max(0.5, s))
-            blended = Image.mixed(cloned, tgt, mask: soft)
+            if let occ = occlusion { for i in region.data.indices where occ.data[i] > 0.5 { region.data[i] = 0 } }
+            let cloned = PoissonMembrane.clone(source: warped, target: tgt, region: region, trust: skinTrust)
+            var m = RegionFilter.gaussian(region, sigma: max(0.7, 0.5 * feather * s))
+            for i in m.data.indices { m.data[i] *= (1 - holeSoft.data[i]) * strength }
+            blended = Image.mixed(cloned, tgt, mask: m)
+            soft = m
+        }
+        if let occ = occlusion {
+            // The coarse pyramid bands spread the face into the occluder's hole; put its pixels back exactly.
+            blended = Image.mixed(tgt, blended, mask: occ)
+            for i in soft.data.indices { soft.data[i] *= 1 - occ.data[i] }
         }
         grid.composite(into: &frame, bg: tgt, blended: blended, mask: soft)
+        var covered: Float = 0, face: Float = 0
+        if let occ = occlusion { for i in occRegion.data.indices where occRegion.data[i] > 0 { face += 1; covered += occ.data[i] } }
         return CompositeInfo(rect: rect, gridWidth: grid.width, gridHeight: grid.height,
-                             visibleTriangles: visible.filter { $0 }.count, mask: soft.data)
+                             visibleTriangles: visible.filter { $0 }.count, mask: soft.data,
+                             occluded: face > 0 ? covered / face : 0, strength: strength)
     }
 }

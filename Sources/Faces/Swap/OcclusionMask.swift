@@ -1,0 +1,80 @@
+/// The tracked face's skin colour model: robust (median / MAD) chroma of the target's own skin,
+/// carried along the track so that an object covering much of the face in one frame is still judged
+/// against what the skin looked like before it arrived.
+public struct SkinModel: Sendable, Equatable {
+    /// Median a*, b* of the skin.
+    public var chroma: SIMD2<Float>
+    /// Robust spread of a*, b* (1.4826 × MAD, floored).
+    public var spread: SIMD2<Float>
+    /// Creates a model.
+    public init(chroma: SIMD2<Float>, spread: SIMD2<Float>) { self.chroma = chroma; self.spread = spread }
+}
+
+/// Finds what covers the target face (hands holding objects, microphones, coloured objects, hair of another
+/// colour): pixels whose chroma lies far from the tracked skin model. Those pixels keep the target's own
+/// values in the composite and are left out of every colour and lighting statistic.
+///
+/// Only chroma is judged: lightness changes with shading (side light, shadows) and would flag shadowed skin.
+/// Redder-than-skin chroma (lips, flushed cheeks) is tolerated more, so the lips are never taken for an occluder.
+enum OcclusionMask {
+    /// Smallest robust spread of a chroma channel (Lab units): video noise and skin variation.
+    static let minimumSpread: Float = 3
+    /// Distance (in spreads) where a pixel starts to count as occluding, and where it fully does.
+    static let ramp: (Float, Float) = (4.5, 7)
+
+    /// Robust chroma of the Lab pixels under `mask` (> 0.5); nil with fewer than 32 samples.
+    static func skin(_ lab: RegionBuffer, mask: RegionBuffer) -> SkinModel? {
+        var a: [Float] = [], b: [Float] = []
+        let n = lab.width * lab.height
+        // A few thousand samples are plenty for a median; stride through larger regions.
+        var count = 0
+        for p in 0..<n where mask.data[p] > 0.5 { count += 1 }
+        guard count >= 32 else { return nil }
+        let step = max(1, count / 4096)
+        var k = 0
+        a.reserveCapacity(count / step + 1); b.reserveCapacity(count / step + 1)
+        for p in 0..<n where mask.data[p] > 0.5 {
+            if k % step == 0 { a.append(lab.data[3 * p + 1]); b.append(lab.data[3 * p + 2]) }
+            k += 1
+        }
+        let ma = median(&a), mb = median(&b)
+        var da = a.map { abs($0 - ma) }, db = b.map { abs($0 - mb) }
+        let sa = max(1.4826 * median(&da), minimumSpread), sb = max(1.4826 * median(&db), minimumSpread)
+        return SkinModel(chroma: SIMD2(ma, mb), spread: SIMD2(sa, sb))
+    }
+
+    static func median(_ v: inout [Float]) -> Float {
+        v.sort()
+        return v.isEmpty ? 0 : v[v.count / 2]
+    }
+
+    /// Occlusion (0...1) of every pixel of `lab` where `region` > 0, judged against `model`;
+    /// smoothed a little (`sigma`) so the result is a clean soft mask, then re-thresholded so speckle
+    /// on skin texture does not survive.
+    static func mask(_ lab: RegionBuffer, region: RegionBuffer, model: SkinModel, sigma: Float) -> RegionBuffer {
+        var occ = RegionBuffer(width: lab.width, height: lab.height, channels: 1)
+        let (r0, r1) = ramp
+        for p in 0..<(lab.width * lab.height) where region.data[p] > 0 {
+            var da = (lab.data[3 * p + 1] - model.chroma.x) / model.spread.x
+            let db = (lab.data[3 * p + 2] - model.chroma.y) / model.spread.y
+            if da > 0 { da *= 0.5 }   // lips and blush are redder than the skin median
+            let d = (da * da + db * db).squareRoot()
+            occ.data[p] = min(max((d - r0) / (r1 - r0), 0), 1)
+        }
+        var soft = RegionFilter.gaussian(occ, sigma: sigma)
+        // A blob survives, isolated specks (a few pixels of texture) fade below the cut.
+        for i in soft.data.indices { soft.data[i] = min(max((soft.data[i] - 0.2) / 0.3, 0), 1) }
+        // Then the blob grows by about `sigma` so its own soft edge is covered too: the occluder's
+        // outline stays exactly the target's, and the face meets it with a short feather outside it.
+        var grown = RegionFilter.gaussian(soft, sigma: sigma)
+        for i in grown.data.indices { grown.data[i] = min(max(grown.data[i] * 2.5, soft.data[i]), 1) }
+        return grown
+    }
+
+    /// The model moved towards this frame's skin (only frames where little is covered update it).
+    static func updated(_ model: SkinModel?, with frame: SkinModel?, alpha: Float) -> SkinModel? {
+        guard let f = frame else { return model }
+        guard let m = model else { return f }
+        return SkinModel(chroma: m.chroma + (f.chroma - m.chroma) * alpha, spread: m.spread + (f.spread - m.spread) * alpha)
+    }
+}
