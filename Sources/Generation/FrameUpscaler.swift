@@ -1,12 +1,12 @@
 import Foundation
 import Imaging
-import Neural
 
 /// Upscales native generator frames (e.g. 64×64) to the output size with Lanczos-3, a mild separable
-/// unsharp mask, and the camera's zoom and pan, as two small GEMMs per frame.
+/// unsharp mask, and the camera's zoom and pan, as one banded matrix per axis.
 ///
 /// Resampling, sharpening and an axis-aligned crop are all linear and separable, so each axis becomes one
-/// matrix: `out[H, W·3] = Ay[H, h] × (in[h, w·3] × (Ax ⊗ I₃)ᵀ)`, with `Ax = Sx·Ux` (unsharp × Lanczos).
+/// matrix: `out[H, W·3] = Ay[H, h] × (in[h, w·3] × (Ax ⊗ I₃)ᵀ)`, with `Ax = Sx·Ux` (unsharp × Lanczos),
+/// applied over each row's nonzero span only.
 /// Sampling the native frame directly through the camera avoids resampling twice. Rotation, which is
 /// not separable, is applied afterwards with a bilinear warp about the frame centre.
 public struct FrameUpscaler: Sendable {
@@ -31,19 +31,58 @@ public struct FrameUpscaler: Sendable {
     /// Resamples one RGB frame (HWC floats in 0...1, `inWidth`×`inHeight`) through `camera`, and quantises to bytes.
     public func render(_ frame: UnsafeBufferPointer<Float>, camera: CameraPose) -> ByteImage {
         precondition(frame.count == inWidth * inHeight * 3)
-        let ax = axisMatrix(out: width, in: inWidth, zoom: camera.zoom, pan: camera.panX)
-        let ay = axisMatrix(out: height, in: inHeight, zoom: camera.zoom, pan: camera.panY)
-        // Kx = Ax ⊗ I3 as [W·3, w·3] so the horizontal pass keeps channels interleaved.
-        var kx = [Float](repeating: 0, count: width * 3 * inWidth * 3)
-        for x in 0..<width { for j in 0..<inWidth { let v = ax[x * inWidth + j]; if v != 0 { for c in 0..<3 { kx[(x * 3 + c) * inWidth * 3 + j * 3 + c] = v } } } }
-        var tmp = [Float](repeating: 0, count: inHeight * width * 3)
-        var out = [Float](repeating: 0, count: height * width * 3)
-        // tmp[h, W·3] = in[h, w·3] × Kxᵀ
-        Matmul.multiply(frame.baseAddress!, kx, into: &tmp, m: inHeight, n: width * 3, k: inWidth * 3, transposeB: true)
-        // out[H, W·3] = Ay[H, h] × tmp[h, W·3]
-        Matmul.multiply(ay, tmp, into: &out, m: height, n: width * 3, k: inHeight)
+        let ax = Band(axisMatrix(out: width, in: inWidth, zoom: camera.zoom, pan: camera.panX), out: width, in: inWidth)
+        let ay = Band(axisMatrix(out: height, in: inHeight, zoom: camera.zoom, pan: camera.panY), out: height, in: inHeight)
+        let w3 = width * 3, iw3 = inWidth * 3
+        // Each output pixel reads only a short run of input pixels (Lanczos-3 plus the unsharp halo, ~8-12 taps),
+        // so the two passes walk those runs instead of multiplying dense matrices (a 256→512 frame was
+        // 0.5 G multiply-adds as two sgemm calls, ~100× the taps).
+        var tmp = [Float](repeating: 0, count: inHeight * w3)
+        var out = [Float](repeating: 0, count: height * w3)
+        tmp.withUnsafeMutableBufferPointer { tp in
+            // tmp[y, x, c] = Σ_j ax[x, j] · in[y, j, c]
+            for y in 0..<inHeight {
+                let src = frame.baseAddress! + y * iw3, dst = tp.baseAddress! + y * w3
+                for x in 0..<width {
+                    var r: Float = 0, g: Float = 0, b: Float = 0
+                    for j in ax.lo[x]..<ax.hi[x] {
+                        let wgt = ax.weights[x * inWidth + j], p = src + j * 3
+                        r += wgt * p[0]; g += wgt * p[1]; b += wgt * p[2]
+                    }
+                    dst[x * 3] = r; dst[x * 3 + 1] = g; dst[x * 3 + 2] = b
+                }
+            }
+            out.withUnsafeMutableBufferPointer { op in
+                // out[Y, :] = Σ_i ay[Y, i] · tmp[i, :], whole rows at a time (vectorised along the row).
+                for yo in 0..<height {
+                    let dst = op.baseAddress! + yo * w3
+                    for i in ay.lo[yo]..<ay.hi[yo] {
+                        let wgt = ay.weights[yo * inHeight + i], src = UnsafePointer(tp.baseAddress! + i * w3)
+                        var k = 0
+                        while k + 8 <= w3 { store8(dst + k, 0, load8(dst + k) + wgt * load8(src + k)); k += 8 }
+                        while k < w3 { dst[k] += wgt * src[k]; k += 1 }
+                    }
+                }
+            }
+        }
         if camera.rotation != 0 { out = rotated(out, degrees: camera.rotation) }
         return ByteImage(Image(width: width, height: height, channels: 3, data: out))
+    }
+
+    /// An [out, in] resampling matrix with each row's nonzero span [lo, hi).
+    private struct Band {
+        let weights: [Float]
+        var lo: [Int], hi: [Int]
+        init(_ m: [Float], out: Int, in n: Int) {
+            weights = m
+            lo = Array(repeating: 0, count: out); hi = Array(repeating: 0, count: out)
+            for x in 0..<out {
+                var a = 0, b = n
+                while a < n && m[x * n + a] == 0 { a += 1 }
+                while b > a && m[x * n + b - 1] == 0 { b -= 1 }
+                lo[x] = a; hi[x] = b
+            }
+        }
     }
 
     /// [out, in] matrix: Lanczos-3 sampling through zoom/pan, then a separable unsharp mask.

@@ -11,6 +11,8 @@ public struct LatentSchedule: Sendable {
     /// Attribute directions (nil: attributes have no effect).
     public let directions: AttributeDirections?
     private let bases: [[Float]]
+    /// Slow natural motion added everywhere except at `still` keyframes.
+    public let idle: IdleMotion
 
     /// Attribute names used by the storyboard that have no direction (callers should report them).
     public var unsupportedAttributes: [String] {
@@ -27,6 +29,16 @@ public struct LatentSchedule: Sendable {
             var rng = SplitMix64(seed: kf.seed)
             return rng.normalVector(count: latentSize).map { $0 * truncation }
         }
+        idle = IdleMotion(seed: storyboard.keyframes.first?.seed ?? 0, latentSize: latentSize)
+    }
+
+    /// How much idle motion plays at time t: 1 between moving keyframes, 0 at a `still` one, blended in between.
+    public func idleWeight(at t: Double) -> Double {
+        let (i, j, p) = segment(at: t)
+        let kfs = storyboard.keyframes
+        guard !kfs.isEmpty else { return 0 }
+        let a: Double = kfs[i].still ? 0 : 1, b: Double = kfs[j].still ? 0 : 1
+        return a + (b - a) * p
     }
 
     /// The segment containing time t: (from keyframe, to keyframe, eased progress).
@@ -49,6 +61,7 @@ public struct LatentSchedule: Sendable {
     public func latent(at t: Double) -> [Float] {
         let (i, j, p) = segment(at: t)
         var z = i == j ? bases[i] : Interpolation.slerp(bases[i], bases[j], p)
+        idle.addDrift(to: &z, at: t, weight: Float(idleWeight(at: t)), directions: directions)
         guard let dirs = directions else { return z }
         let a = storyboard.keyframes[i].attributes, b = storyboard.keyframes[j].attributes
         for (name, dir) in dirs.attributes {
@@ -61,8 +74,13 @@ public struct LatentSchedule: Sendable {
         return z
     }
 
-    /// The camera pose at time t.
+    /// The camera pose at time t: the storyboard's camera track plus the idle drift.
     public func camera(at t: Double) -> CameraPose {
+        idle.drifted(trackCamera(at: t), at: t, weight: idleWeight(at: t))
+    }
+
+    /// The camera pose at time t from the keyframes alone.
+    func trackCamera(at t: Double) -> CameraPose {
         let kfs = storyboard.keyframes
         // Camera track: keyframe poses, then the end pose (explicit, or the first's when looping).
         var track = kfs.map { ($0.time, $0.camera, $0.easing) }

@@ -81,6 +81,7 @@ public enum PromptParser {
             let segment = max(next - times[ci], 0)
             var kf = Keyframe(time: times[ci], subject: subject, seed: currentSeed, attributes: attrs,
                               hold: segment * (effects.hold ? 0.5 : 0.2), easing: .easeInOut, camera: camera)
+            kf.still = effects.still
             if let e = effects.easing, !keyframes.isEmpty { keyframes[keyframes.count - 1].easing = e } else if let e = effects.easing { kf.easing = e }
             keyframes.append(kf)
         }
@@ -108,6 +109,7 @@ struct ClauseEffects {
     var panX = 0.0, panY = 0.0, rotation = 0.0
     var easing: Easing?
     var hold = false
+    var still = false
 
     func camera(from c: CameraPose) -> CameraPose {
         CameraPose(zoom: min(max(c.zoom * zoom, 1), 4), panX: min(max(c.panX + panX, -0.5), 0.5),

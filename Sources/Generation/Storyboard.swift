@@ -99,15 +99,17 @@ public struct Keyframe: Codable, Sendable, Equatable {
     public var easing: Easing
     /// Camera pose reached at this keyframe.
     public var camera: CameraPose
+    /// Freeze the frame at this keyframe: no idle motion (`IdleMotion`) while it holds. Default false.
+    public var still: Bool
 
     /// Creates a keyframe.
     public init(time: Double, subject: String = "", seed: UInt64, attributes: [String: Float] = [:], hold: Double = 0,
-                easing: Easing = .easeInOut, camera: CameraPose = .identity) {
+                easing: Easing = .easeInOut, camera: CameraPose = .identity, still: Bool = false) {
         self.time = time; self.subject = subject; self.seed = seed; self.attributes = attributes
-        self.hold = hold; self.easing = easing; self.camera = camera
+        self.hold = hold; self.easing = easing; self.camera = camera; self.still = still
     }
 
-    enum CodingKeys: String, CodingKey { case time, subject, seed, attributes, hold, easing, camera }
+    enum CodingKeys: String, CodingKey { case time, subject, seed, attributes, hold, easing, camera, still }
 
     /// Decodes with defaults for every field but `time` (a missing seed comes from the subject).
     public init(from decoder: Decoder) throws {
@@ -119,6 +121,7 @@ public struct Keyframe: Codable, Sendable, Equatable {
         hold = try c.decodeIfPresent(Double.self, forKey: .hold) ?? 0
         easing = try c.decodeIfPresent(Easing.self, forKey: .easing) ?? .easeInOut
         camera = try c.decodeIfPresent(CameraPose.self, forKey: .camera) ?? .identity
+        still = try c.decodeIfPresent(Bool.self, forKey: .still) ?? false
     }
 }
 
@@ -173,7 +176,7 @@ public struct Storyboard: Codable, Sendable, Equatable {
     }
 
     /// Parses a JSON storyboard: `{"duration": 6, "loop": false, "keyframes": [{"time": 0, "subject": "...",
-    /// "seed": 42, "attributes": {"smile": 1}, "hold": 0.5, "easing": "smoothstep", "camera": {"zoom": 1.2}}]}`.
+    /// "seed": 42, "attributes": {"smile": 1}, "hold": 0.5, "easing": "smoothstep", "camera": {"zoom": 1.2}, "still": false}]}`.
     /// `duration` defaults to the last keyframe's time + 1 s.
     /// - Throws: `GenerationError.badStoryboard` with the decoder's reason, or a validation error.
     public static func fromJSON(_ data: Data) throws -> Storyboard {

@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import Neural
+import Upscale
 
 /// Settings of a text-to-video render; the CLI maps its options onto these documented defaults.
 public struct Text2VideoConfig: Codable, Sendable, Equatable {
@@ -24,6 +25,8 @@ public struct Text2VideoConfig: Codable, Sendable, Equatable {
     public var sharpen: Float = 0.5
     /// Truncation ψ: keyframe base latents are ψ·N(0, I); below 1 trades variety for cleaner faces.
     public var truncation: Float = 0.8
+    /// How native frames are enlarged before resampling to the output size (`UpscaleMethod.default`).
+    public var upscale = UpscaleMethod.default
 
     /// Creates the default configuration.
     public init() {}
@@ -101,6 +104,9 @@ public enum Text2Video {
         }
         var warnings: [String] = []
         if !ignored.isEmpty { warnings.append("ignored: " + ignored.joined(separator: ", ")) }
+        let offSubject = SubjectVocabulary.offSubjectWords(model: config.model, subjects: subjects)
+        if let w = SubjectVocabulary.warning(model: config.model, ignoring: offSubject) { warnings.append(w) }
+        for w in offSubject where !ignored.contains(w) { ignored.append(w) }
         let plan = Text2VideoPlan(storyboard: sb, ignored: ignored, subjects: subjects, warnings: warnings, config: config)
         guard plan.frameCount <= 36_000 else { throw GenerationError.badSetting("\(plan.frameCount) frames is too many (at most 36000)") }
         return plan
@@ -122,10 +128,12 @@ public enum Text2Video {
         let cfg = plan.config
         let schedule = LatentSchedule(storyboard: plan.storyboard, latentSize: generator.latentSize, directions: directions,
                                       truncation: cfg.truncation)
-        var up = FrameUpscaler(inWidth: generator.nativeSize.width, inHeight: generator.nativeSize.height, width: cfg.width, height: cfg.height)
-        up.sharpenAmount = cfg.sharpen
+        let enlarger = try NetworkEnlarger(method: cfg.upscale, width: generator.nativeSize.width, height: generator.nativeSize.height,
+                                           outputWidth: cfg.width, outputHeight: cfg.height)
+        var up = FrameUpscaler(inWidth: enlarger.outWidth, inHeight: enlarger.outHeight, width: cfg.width, height: cfg.height)
+        up.sharpenAmount = enlarger.network == nil ? cfg.sharpen : 0  // the network's output is already sharp
         let total = min(plan.frameCount, only?.upperBound ?? plan.frameCount)
-        let per = generator.nativeSize.width * generator.nativeSize.height * 3
+        let per = enlarger.outWidth * enlarger.outHeight * 3
         // A segment starts at the batch holding its first frame, so every batch decodes exactly as in a full run.
         var start = (only?.lowerBound ?? 0) / cfg.batch * cfg.batch
         while start < total {
@@ -139,8 +147,9 @@ public enum Text2Video {
                 pixels = try generator.decode(latents).flatMap(\.data)
                 try cache?.store(batch: batchIndex, pixels)
             }
-            // Upscale the batch's frames (in parallel, one sgemm pair per frame, when Kinema owns the
-            // parallelism; else one after another with OpenBLAS's threads), then emit in order.
+            pixels = try enlarger.enlarge(pixels, count: n, skip: max(0, (only?.lowerBound ?? 0) - start))
+            // Resample the batch's frames to the output size (in parallel when Kinema owns the
+            // parallelism; else one after another), then emit in order.
             let frames = FrameSlots(count: n)
             let first = start, upscaler = up
             pixels.withUnsafeBufferPointer { pp in

@@ -12,6 +12,7 @@ enum Vocabulary {
         case modifier(Float)
         case easing(Easing)
         case hold
+        case still                   // no idle motion at this keyframe
         case newSubject
         case filler                  // understood but carries no effect ("turns", "looks", "mouth")
     }
@@ -24,7 +25,7 @@ enum Vocabulary {
         add(["smiling", "grinning", "laughing", "happy", "cheerful", "joyful"], .attribute(.smile, 1), verb: false)
         add(["frown", "frowns", "frowned", "sulks", "pouts"], .attribute(.smile, -1), verb: true)
         add(["frowning", "sad", "unhappy", "grumpy", "sulking"], .attribute(.smile, -1), verb: false)
-        add(["neutral", "calm", "serious", "expressionless", "relaxed", "still"], .neutral, verb: false)
+        add(["neutral", "calm", "serious", "expressionless", "relaxed"], .neutral, verb: false)
         add(["open", "opens", "opened", "gasp", "gasps", "gasped", "shout", "shouts", "yells", "yell", "speaks", "talks", "sings", "yawns"],
             .attribute(.mouthOpen, 1), verb: true)
         add(["surprised", "shocked", "astonished", "amazed", "gasping", "shouting", "singing", "talking", "yawning"],
@@ -49,7 +50,8 @@ enum Vocabulary {
         add(["gently", "smoothly", "gradually", "slowly"], .easing(.easeInOut), verb: false)
         add(["suddenly", "quickly", "abruptly", "steadily"], .easing(.linear), verb: false)
         add(["naturally", "smoothstep"], .easing(.smoothstep), verb: false)
-        add(["hold", "holds", "holding", "pause", "pauses", "pausing", "stays", "remains", "lingers", "freeze"], .hold, verb: true)
+        add(["hold", "holds", "holding", "pause", "pauses", "pausing", "stays", "remains", "lingers"], .hold, verb: true)
+        add(["still", "motionless", "frozen", "freeze", "freezes", "static", "unmoving"], .still, verb: false)
         add(["morphs", "morph", "transforms", "changes", "into"], .newSubject, verb: true)
         return t
     }()
@@ -122,6 +124,7 @@ enum Vocabulary {
             case let .modifier(m): modifier = m
             case let .easing(e): fx.easing = e
             case .hold: fx.hold = true
+            case .still: fx.still = true
             case .newSubject, .filler: break
             }
         }

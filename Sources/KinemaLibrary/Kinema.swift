@@ -8,4 +8,5 @@
 @_exported import Imaging
 @_exported import Neural
 @_exported import Restyle
+@_exported import Upscale
 @_exported import VideoIO

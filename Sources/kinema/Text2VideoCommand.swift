@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Generation
 import Neural
+import Upscale
 
 /// `kinema text2video "PROMPT" -o OUT.mp4`: a temporally coherent clip from text (faces with the built-in model).
 struct Text2VideoCommand: ParsableCommand {
@@ -13,7 +14,8 @@ struct Text2VideoCommand: ParsableCommand {
             or explicit times ("0s: a calm face | 2s: she smiles | 4s: looks up"). The subject phrase picks the seed;
             attribute words (smile, frown, open mouth, turn left/right, look up/down, brighter/darker) move along
             fitted latent directions; camera words (zoom in/out, pan left/right/up/down, rotate) move the view;
-            "slowly"/"suddenly" set easing, "hold"/"pause" hold a keyframe. Unknown words are reported, never guessed.
+            "slowly"/"suddenly" set easing, "hold"/"pause" hold a keyframe, "still" freezes it (otherwise faces
+            move gently). Unknown words, and subject words the face model cannot draw, are reported, never guessed.
             Every output is labelled as synthetic media in its metadata.
             """)
 
@@ -41,6 +43,9 @@ struct Text2VideoCommand: ParsableCommand {
     @Option(help: "JSON storyboard file with per-keyframe time, subject/seed, attributes, hold, easing and camera.")
     var storyboard: String?
 
+    @Option(help: "Frame enlargement: esrgan (Real-ESRGAN x4plus), esrgan-compact (animevideov3 x4) or lanczos (default \(UpscaleMethod.default.rawValue)).")
+    var upscale: String = UpscaleMethod.default.rawValue
+
     @Flag(help: "Transition back to the first keyframe at the end.")
     var loop = false
 
@@ -63,6 +68,9 @@ struct Text2VideoCommand: ParsableCommand {
 
     @OptionGroup var segmenting: SegmentOption
 
+    @OptionGroup(title: "Stable Diffusion (--model sd)")
+    var diffusion: DiffusionVideoOptions
+
     func run() throws {
         reexecWithFasterBLASIfNeeded()
         BLASCore.useOwnParallelism()
@@ -70,11 +78,13 @@ struct Text2VideoCommand: ParsableCommand {
     }
 
     private func generate() throws {
+        if model == "sd" { return try generateWithDiffusion() }
         let parts = size.lowercased().split(separator: "x").compactMap { Int($0) }
         guard parts.count == 2 else { throw CommandError("--size must look like 512x512") }
         var cfg = Text2VideoConfig()
         cfg.width = parts[0]; cfg.height = parts[1]; cfg.fps = fps; cfg.seconds = seconds
         cfg.seed = seed; cfg.loop = loop; cfg.model = model
+        cfg.upscale = try UpscaleMethod.parse(upscale)
         guard prompt != nil || storyboard != nil else { throw CommandError("give a PROMPT or --storyboard FILE") }
         try guardOutputs([output, preview], folders: [frames, NativeFrameCache.directory(for: URL(fileURLWithPath: output)).path],
                          inputs: [storyboard, audio])
