@@ -9,7 +9,7 @@ import VideoIO
 
 /// Faces stay faces: on a real face photo (clips/astronaut.png) at 512×512 and cut down to the
 /// 176×144 of a small real clip, Kinema's BlazeFace finds a face (score ≥ 0.5) in the output of
-/// anime, toon, oil and two painting styles wherever it finds one in the input, and the output's face
+/// anime, toon, oil, two painting styles and neural (video settings) wherever it finds one in the input, and the output's face
 /// box overlaps the input's (IoU ≥ 0.4): the look did not move or erase it. (Independent check with
 /// OpenCV's detector over more photos: scripts/face-survival.py.)
 @Test func looksKeepFacesAtAnySize() throws {
@@ -22,6 +22,7 @@ import VideoIO
     }
     let crop = ByteImage(width: 440, height: 360, channels: 3, data: rows).resized(width: 176, height: 144, filter: .area)
     let detector = try FaceDetector(range: .auto, threads: 2)
+    let coffee = RGBPlanes.from(try ImageFile.read(Media.url("coffee.png")))
     func best(_ img: ByteImage) throws -> FaceDetection? { try detector.detect(img).filter { $0.score >= 0.5 }.max { $0.score < $1.score } }
     func iou(_ a: FaceDetection, _ b: FaceDetection) -> Float {
         let x0 = max(a.box.x, b.box.x), y0 = max(a.box.y, b.box.y)
@@ -31,9 +32,9 @@ import VideoIO
     }
     for image in [photo, crop] {
         let input = try #require(try best(image), "no face in the \(image.width)x\(image.height) input")
-        for look in ["anime", "toon", "oil", "painting:1", "painting:17"] {
+        for look in ["anime", "toon", "oil", "painting:1", "painting:17", "neural"] {
             let spec = try StyleSpec(parsing: look)
-            var settings = StyleSettings(style: spec.style)
+            var settings = StyleSettings(style: spec.style, styleImage: spec.style == .neural ? coffee : nil)
             settings.paintingWeights = spec.paintingWeights
             let out = TemporalCoherence(stylizer: try settings.makeStylizer(), parameters: CoherenceParameters(coherence: 0)).process(image)
             let face = try best(out)
