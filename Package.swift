@@ -41,10 +41,10 @@ let package = Package(
         .target(name: "Neural", dependencies: ["Imaging", "CBLAS"], exclude: ["README.md"], swiftSettings: optimise),
         .target(name: "Flow", dependencies: ["Imaging"], exclude: ["README.md"], swiftSettings: optimise),
         .target(name: "Faces", dependencies: ["Neural", "Imaging", "VideoIO"], exclude: ["README.md", "Swap/README.md"], swiftSettings: optimise),
-        .target(name: "Generation", dependencies: ["Neural", "Imaging", "VideoIO", "Upscale"], exclude: ["README.md"], swiftSettings: optimise),
-        .target(name: "Diffusion", dependencies: ["Neural", "Imaging"], swiftSettings: optimise),
+        .target(name: "Generation", dependencies: ["Neural", "Imaging", "VideoIO", "Diffusion", "Flow", "Upscale"], exclude: ["README.md"], swiftSettings: optimise),
+        .target(name: "Diffusion", dependencies: ["Neural", "Imaging", "CBLAS"], exclude: ["README.md"], swiftSettings: optimise),
         .target(name: "Upscale", dependencies: ["Neural", "Imaging"], exclude: ["README.md"], swiftSettings: optimise),
-        .target(name: "Restyle", dependencies: ["Flow", "Imaging", "VideoIO"], exclude: ["README.md"], swiftSettings: optimise),
+        .target(name: "Restyle", dependencies: ["Flow", "Imaging", "VideoIO", "Neural", "Faces"], exclude: ["README.md"], swiftSettings: optimise),
         // The umbrella (path differs from the CLI's Sources/kinema so checkouts work on case-insensitive disks).
         .target(name: "Kinema", dependencies: ["Imaging", "VideoIO", "Neural", "Flow", "Faces", "Generation", "Restyle", "Diffusion", "Cluster", "Upscale"],
                 path: "Sources/KinemaLibrary"),
@@ -53,12 +53,12 @@ let package = Package(
         .executableTarget(
             name: "kinema",
             dependencies: [
-                "Imaging", "VideoIO", "Neural", "Faces", "Generation", "Restyle", "Flow", "Cluster", "Upscale",
+                "Imaging", "VideoIO", "Neural", "Faces", "Generation", "Restyle", "Flow", "Cluster", "Diffusion", "Upscale",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
             name: "kinema-bench",
-            dependencies: ["Imaging", "VideoIO", "Neural", "Faces", "Generation", "Restyle", "Flow", "Upscale"],
+            dependencies: ["Imaging", "VideoIO", "Neural", "Faces", "Generation", "Restyle", "Flow", "Diffusion", "Upscale"],
             swiftSettings: optimise),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "VideoIOTests", dependencies: ["VideoIO", "Imaging"], resources: [.copy("Fixtures")]),
@@ -67,7 +67,8 @@ let package = Package(
         .testTarget(name: "FacesTests", dependencies: ["Faces", "Neural", "Imaging", "VideoIO"], exclude: ["SwapFixtures"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "Neural", "Imaging", "VideoIO", "Faces"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["VideoIO", "Imaging", "Generation", "TestMedia", "Cluster"]),
+        .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Neural", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "UpscaleTests", dependencies: ["Upscale", "Neural", "Imaging", "VideoIO", "Faces"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "RestyleTests", dependencies: ["Restyle", "Flow", "Imaging", "VideoIO", "TestMedia"]),
+        .testTarget(name: "RestyleTests", dependencies: ["Restyle", "Flow", "Imaging", "VideoIO", "TestMedia", "Neural", "Faces"], resources: [.copy("Fixtures")]),
     ]
 )

@@ -4,6 +4,7 @@ import VideoIO
 
 /// The per-frame PNGs of a text2video run (`--frames DIR`): each one is registered as incomplete output
 /// until the whole run succeeds, so a failure or Ctrl-C removes them (and the folder, if the run created it).
+/// Same-named frames of an earlier run in that folder are replaced as they are written, so they go too.
 final class FrameFiles {
     private let directory: URL?
     private var written: [String] = []

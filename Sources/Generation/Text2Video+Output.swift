@@ -76,20 +76,21 @@ public struct Text2VideoJob: Sendable {
             throw VideoIOError.outputNotWritable(path: output.path, reason: "folder \(folder.path) does not exist")
         }
         let cache = try NativeFrameCache(output: output, plan: plan, resume: resume)
-        let frames = FrameFiles(directory: framesDirectory)
+        let frameFiles = FrameFiles(directory: framesDirectory)
         do {
-            let result = try run(generator: generator, directions: directions, cache: cache, frames: frames, progress: progress)
-            frames.keep()
+            let result = try run(generator: generator, directions: directions, cache: cache, frameFiles: frameFiles,
+                                 progress: progress)
+            frameFiles.keep()
             return result
         } catch {
-            frames.discard()
+            frameFiles.discard()
             try? cache.remove()
             throw error
         }
     }
 
     private func run(generator: any LatentGenerator, directions: AttributeDirections?, cache: NativeFrameCache,
-                     frames: FrameFiles, progress: Text2Video.Progress?) throws -> Text2VideoResult {
+                     frameFiles: FrameFiles, progress: Text2Video.Progress?) throws -> Text2VideoResult {
         let start = Date()
         let cfg = plan.config
         let resumed = cache.completedBatches
@@ -97,7 +98,7 @@ public struct Text2VideoJob: Sendable {
         let schedule = LatentSchedule(storyboard: plan.storyboard, latentSize: generator.latentSize, directions: directions)
         let missing = schedule.unsupportedAttributes
         if !missing.isEmpty { warnings.append("no latent direction for: \(missing.joined(separator: ", ")) (ignored)") }
-        try frames.createDirectory()
+        try frameFiles.createDirectory()
         var wc = VideoWriterConfig(width: cfg.width, height: cfg.height, fps: Rational(cfg.fps, 1), codec: codec, crf: crf,
                                    preset: preset, audioSource: audio, audioDuration: audio == nil ? nil : plan.storyboard.duration,
                                    tags: tags)
@@ -113,7 +114,7 @@ public struct Text2VideoJob: Sendable {
                                   frames: only) { i, frame in
                 try writer.write(frame)
                 try flicker.add(frame)
-                try frames.write(frame, index: i, label: tags["comment"])
+                try frameFiles.write(frame, index: i, label: tags["comment"])
                 if preview != nil, previewIndices.contains(i) { thumbs[i] = Self.thumbnail(frame, maxSide: 192) }
             }
         }

@@ -3,11 +3,13 @@ import Foundation
 /// A parsed `.safetensors` file: an 8-byte little-endian header length, a JSON
 /// header describing each tensor (dtype, shape, data offsets), then raw data.
 ///
+/// Files are memory-mapped (`init(contentsOf:)`), so a multi-gigabyte checkpoint costs only the pages
+/// a network touches, and fp16/bf16 tensors stay in their stored form until converted on request.
 /// Every length and offset is checked before use; a malformed or truncated file
 /// throws `SafeTensorsError` and never traps. Tensors are converted to `Float`
-/// on request (`F32`, `F16` and `BF16` are supported).
+/// on request (`F32`, `F16` and `BF16`); integer and other tensors are listed but not converted.
 public struct SafeTensors: Sendable {
-    /// The element types this reader understands.
+    /// The element types this reader knows the size of.
     public enum DType: String, Sendable {
         /// IEEE 754 binary32.
         case f32 = "F32"
@@ -15,9 +17,25 @@ public struct SafeTensors: Sendable {
         case f16 = "F16"
         /// bfloat16 (the top 16 bits of a binary32).
         case bf16 = "BF16"
+        /// IEEE 754 binary64 (listed, not converted).
+        case f64 = "F64"
+        /// Signed integers (listed, not converted; checkpoints carry `position_ids` as I64).
+        case i64 = "I64", i32 = "I32", i16 = "I16", i8 = "I8"
+        /// Unsigned integers and booleans (listed, not converted).
+        case u64 = "U64", u32 = "U32", u16 = "U16", u8 = "U8", bool = "BOOL"
 
         /// Bytes per element.
-        public var byteSize: Int { self == .f32 ? 4 : 2 }
+        public var byteSize: Int {
+            switch self {
+            case .f64, .i64, .u64: return 8
+            case .f32, .i32, .u32: return 4
+            case .f16, .bf16, .i16, .u16: return 2
+            case .i8, .u8, .bool: return 1
+            }
+        }
+
+        /// Whether `floats` can convert this type.
+        public var isFloat: Bool { self == .f32 || self == .f16 || self == .bf16 }
     }
 
     /// One tensor's description from the header.
@@ -39,21 +57,26 @@ public struct SafeTensors: Sendable {
     public let entries: [String: Entry]
     /// The optional `__metadata__` string map.
     public let metadata: [String: String]
-    private let payload: [UInt8]
+    private let storage: ByteStorage
+    private let dataStart: Int
 
     /// Tensor names, sorted.
     public var names: [String] { entries.keys.sorted() }
 
-    /// Reads and validates a file.
-    /// - Throws: `SafeTensorsError` for malformed content, or a Foundation error if the file cannot be read.
+    /// Memory-maps and validates a file.
+    /// - Throws: `SafeTensorsError` for malformed content, or `SafeTensorsError.io` if the file cannot be opened or mapped.
     public init(contentsOf url: URL) throws {
-        let data = try Data(contentsOf: url)
-        try self.init(bytes: [UInt8](data))
+        try self.init(storage: ByteStorage(mapping: url))
     }
 
     /// Parses and validates an in-memory file.
     /// - Throws: `SafeTensorsError` describing the first problem found.
     public init(bytes: [UInt8]) throws {
+        try self.init(storage: ByteStorage(copying: bytes))
+    }
+
+    private init(storage: ByteStorage) throws {
+        let bytes = storage.buffer
         guard bytes.count >= 8 else { throw SafeTensorsError.truncated("file is \(bytes.count) bytes, shorter than the 8-byte header length") }
         var n: UInt64 = 0
         for i in 0..<8 { n |= UInt64(bytes[i]) << (8 * UInt64(i)) }
@@ -63,15 +86,15 @@ public struct SafeTensors: Sendable {
         guard bytes.count - 8 >= headerLength else {
             throw SafeTensorsError.truncated("header length \(headerLength) runs past the end of the \(bytes.count)-byte file")
         }
-        let headerBytes = bytes[8..<(8 + headerLength)]
+        let headerData = Data(bytes[8..<(8 + headerLength)])
         let object: Any
         do {
-            object = try JSONSerialization.jsonObject(with: Data(headerBytes), options: [])
+            object = try JSONSerialization.jsonObject(with: headerData, options: [])
         } catch {
             throw SafeTensorsError.badHeader("header is not valid JSON")
         }
         guard let dict = object as? [String: Any] else { throw SafeTensorsError.badHeader("header is not a JSON object") }
-        let payload = Array(bytes[(8 + headerLength)...])
+        let dataCount = bytes.count - 8 - headerLength
 
         var entries: [String: Entry] = [:]
         var metadata: [String: String] = [:]
@@ -84,44 +107,42 @@ public struct SafeTensors: Sendable {
                 }
                 continue
             }
-            entries[name] = try Self.parseEntry(name: name, value: value, dataCount: payload.count)
+            entries[name] = try Self.parseEntry(name: name, value: value, dataCount: dataCount)
         }
-        try Self.checkLayout(entries, dataCount: payload.count)
+        try Self.checkLayout(entries, dataCount: dataCount)
         self.entries = entries
         self.metadata = metadata
-        self.payload = payload
+        self.storage = storage
+        self.dataStart = 8 + headerLength
+    }
+
+    /// Lends a tensor's stored bytes (little-endian, in `entries[name].dtype`) without copying them.
+    /// - Throws: `SafeTensorsError.missingTensor` if there is no such tensor, or what `body` throws.
+    public func withRawBytes<R>(_ name: String, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        guard let e = entries[name] else { throw SafeTensorsError.missingTensor(name) }
+        let all = storage.buffer
+        return try body(UnsafeRawBufferPointer(rebasing: all[(dataStart + e.range.lowerBound)..<(dataStart + e.range.upperBound)]))
     }
 
     /// Returns a tensor's values converted to `Float`, in stored (row-major) order.
-    /// - Throws: `SafeTensorsError.missingTensor` if there is no such tensor.
+    /// - Throws: `SafeTensorsError.missingTensor` if there is no such tensor, `.unsupportedDType` for a non-float one.
     public func floats(_ name: String) throws -> [Float] {
         guard let e = entries[name] else { throw SafeTensorsError.missingTensor(name) }
+        guard e.dtype.isFloat else { throw SafeTensorsError.unsupportedDType(name, e.dtype.rawValue) }
         let count = e.count
-        var out = [Float](repeating: 0, count: count)
-        payload.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                let base = e.range.lowerBound
+        return try withRawBytes(name) { src in
+            [Float](unsafeUninitializedCapacity: count) { dst, initialised in
+                guard count > 0, let base = src.baseAddress else { return }
                 switch e.dtype {
                 case .f32:
-                    for i in 0..<count {
-                        let o = base + 4 * i
-                        let bits = UInt32(src[o]) | UInt32(src[o + 1]) << 8 | UInt32(src[o + 2]) << 16 | UInt32(src[o + 3]) << 24
-                        dst[i] = Float(bitPattern: bits)
-                    }
-                case .f16:
-                    for i in 0..<count {
-                        let o = base + 2 * i
-                        dst[i] = SafeTensors.halfToFloat(UInt16(src[o]) | UInt16(src[o + 1]) << 8)
-                    }
-                case .bf16:
-                    for i in 0..<count {
-                        let o = base + 2 * i
-                        dst[i] = Float(bitPattern: (UInt32(src[o]) | UInt32(src[o + 1]) << 8) << 16)
-                    }
+                    // Stored little-endian, as every platform Kinema targets is.
+                    UnsafeMutableRawPointer(dst.baseAddress!).copyMemory(from: base, byteCount: 4 * count)
+                case .f16: HalfPrecision.float16ToFloat(base, dst.baseAddress!, count: count)
+                default: HalfPrecision.bfloat16ToFloat(base, dst.baseAddress!, count: count)
                 }
+                initialised = count
             }
         }
-        return out
     }
 
     /// Returns a tensor as a `Tensor` with the stored shape.
@@ -192,6 +213,8 @@ public enum SafeTensorsError: Error, Equatable, CustomStringConvertible {
     case badLayout(String)
     /// A requested tensor is absent.
     case missingTensor(String)
+    /// The file could not be opened or mapped.
+    case io(String)
 
     public var description: String {
         switch self {
@@ -201,25 +224,7 @@ public enum SafeTensorsError: Error, Equatable, CustomStringConvertible {
         case let .unsupportedDType(n, d): return "safetensors: tensor '\(n)' has unsupported dtype \(d)"
         case let .badLayout(m): return "safetensors: \(m)"
         case let .missingTensor(n): return "safetensors: no tensor named '\(n)'"
+        case let .io(m): return "safetensors: \(m)"
         }
     }
-}
-
-extension SafeTensors {
-/// Converts IEEE binary16 bits to Float without relying on platform `Float16` support.
-@inline(__always)
-static func halfToFloat(_ h: UInt16) -> Float {
-    let sign = UInt32(h & 0x8000) << 16
-    let exp = Int((h >> 10) & 0x1F)
-    let mant = UInt32(h & 0x3FF)
-    if exp == 0 {
-        // Zero or subnormal: mant * 2^-24.
-        let v = Float(mant) * Float(bitPattern: 0x3380_0000)
-        return sign != 0 ? -v : v
-    }
-    if exp == 31 {
-        return Float(bitPattern: sign | 0x7F80_0000 | (mant << 13))
-    }
-    return Float(bitPattern: sign | UInt32(exp + 112) << 23 | (mant << 13))
-}
 }

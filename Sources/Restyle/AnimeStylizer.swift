@@ -40,8 +40,10 @@ public struct AnimeParameters: Sendable, Equatable {
 public struct AnimeStylizer: Stylizer {
     /// The look's parameters.
     public var parameters: AnimeParameters
-    /// Processed at half size.
+    /// Processed at half size (frames of 640 pixels and more).
     public var reduction: Int { 2 }
+    /// Small frames (long side under 640) are processed at full size, so faces keep their pixels.
+    public func reduction(forWidth width: Int, height: Int) -> Int { SmallFrames.reduction(width, height) }
 
     /// Creates the styliser.
     public init(parameters: AnimeParameters = .anime) { self.parameters = parameters }
@@ -49,7 +51,8 @@ public struct AnimeStylizer: Stylizer {
     /// Stylises one frame.
     public func stylize(_ rgb: [Plane]) -> [Plane] {
         let p = parameters
-        let smooth = GuidedFilter.smooth(rgb, radius: p.smoothRadius, eps: p.smoothEps, iterations: p.smoothIterations)
+        let radius = SmallFrames.scaled(p.smoothRadius, rgb)
+        let smooth = GuidedFilter.smooth(rgb, radius: radius, eps: p.smoothEps, iterations: p.smoothIterations)
         let ink = p.lines.lines(RGBPlanes.luma(smooth))
         let dq = 1 / Float(max(2, p.levels)), phi = p.sharpness / dq, sat = p.saturation, ls = p.lineStrength
         return ink.data.withUnsafeBufferPointer { inkp in

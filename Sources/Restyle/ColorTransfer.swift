@@ -13,7 +13,7 @@ public struct ColorStatistics: Sendable, Equatable {
         var s = SIMD3<Double>.zero, s2 = SIMD3<Double>.zero, m = 0
         var i = 0
         while i < n {
-            let v = LabColor.lab(r: rgb[0].data[i], g: rgb[1].data[i], b: rgb[2].data[i])
+            let v = RGBPlanes.lab(SIMD3(rgb[0].data[i], rgb[1].data[i], rgb[2].data[i]))
             let d = SIMD3<Double>(Double(v.x), Double(v.y), Double(v.z))
             s += d; s2 += d * d; m += 1; i += step
         }
@@ -39,6 +39,8 @@ public struct ColorTransferStylizer: Stylizer {
 
     /// Same working size as the wrapped styliser.
     public var reduction: Int { base.reduction }
+    /// Same working size as the wrapped styliser.
+    public func reduction(forWidth width: Int, height: Int) -> Int { base.reduction(forWidth: width, height: height) }
 
     /// Transfers colour, then stylises.
     public func stylize(_ rgb: [Plane]) -> [Plane] { base.stylize(Self.transfer(rgb, to: reference, strength: strength)) }
@@ -48,13 +50,13 @@ public struct ColorTransferStylizer: Stylizer {
         let src = ColorStatistics(of: rgb)
         var scale = SIMD3<Float>(repeating: 1)
         for c in 0..<3 { scale[c] = min(ref.std[c] / max(src.std[c], 1e-3), 4) }
-        let lab = LabColor.toLab(rgb)
+        let lab = RGBPlanes.toLab(rgb)
         let moved = mapRGB(lab) { l, a, b, _ in
             let v = SIMD3(l, a, b)
             let t = (v - src.mean) * scale + ref.mean
             let o = v + strength * (t - v)
             return (min(max(o.x, 0), 100), o.y, o.z)
         }
-        return LabColor.fromLab(moved)
+        return RGBPlanes.fromLab(moved)
     }
 }

@@ -28,8 +28,10 @@ public struct OilParameters: Sendable, Equatable {
 public struct OilStylizer: Stylizer {
     /// The look's parameters.
     public var parameters: OilParameters
-    /// Processed at half size.
+    /// Processed at half size (frames of 640 pixels and more).
     public var reduction: Int { 2 }
+    /// Small frames (long side under 640) are processed at full size, so faces keep their pixels.
+    public func reduction(forWidth width: Int, height: Int) -> Int { SmallFrames.reduction(width, height) }
 
     /// Creates the styliser.
     public init(parameters: OilParameters = OilParameters()) { self.parameters = parameters }
@@ -69,7 +71,7 @@ public struct OilStylizer: Stylizer {
         var o0 = Plane(width: w, height: h), o1 = o0, o2 = o0
         let n8 = Float.pi / 8
         let eta = (p.zeta + cos(n8)) / (sin(n8) * sin(n8))
-        let zeta = p.zeta, halfQ = p.q / 2, radius = p.radius, alpha = p.alpha
+        let zeta = p.zeta, halfQ = p.q / 2, radius = max(2, p.radius * SmallFrames.scale(rgb)), alpha = p.alpha
         let s2 = Float(0.5).squareRoot()
         rgb[0].data.withUnsafeBufferPointer { R in rgb[1].data.withUnsafeBufferPointer { G in rgb[2].data.withUnsafeBufferPointer { B in
         o0.data.withUnsafeMutableBufferPointer { OR in o1.data.withUnsafeMutableBufferPointer { OG in

@@ -29,7 +29,7 @@ public struct Palette: Sendable, Equatable {
     public var lab: [SIMD3<Float>]
 
     /// A palette from sRGB colours.
-    public init(srgb: [SIMD3<Float>]) { lab = srgb.map { LabColor.lab(r: $0.x, g: $0.y, b: $0.z) } }
+    public init(srgb: [SIMD3<Float>]) { lab = srgb.map { RGBPlanes.lab($0) } }
 
     /// A preset palette.
     public init(preset: PalettePreset) { self.init(srgb: preset.colors) }
@@ -43,13 +43,13 @@ public struct Palette: Sendable, Equatable {
         pts.reserveCapacity(n / step + 1)
         var i = 0
         while i < n {
-            pts.append(LabColor.lab(r: rgb[0].data[i], g: rgb[1].data[i], b: rgb[2].data[i])); i += step
+            pts.append(RGBPlanes.lab(SIMD3(rgb[0].data[i], rgb[1].data[i], rgb[2].data[i]))); i += step
         }
         lab = KMeans.cluster(pts, k: count, iterations: 25)
     }
 
     /// Sorted by lightness, as sRGB (for reports and previews).
-    public var srgb: [SIMD3<Float>] { lab.sorted { $0.x < $1.x }.map { LabColor.rgb($0) } }
+    public var srgb: [SIMD3<Float>] { lab.sorted { $0.x < $1.x }.map { RGBPlanes.rgb(lab: $0) } }
 }
 
 /// Lloyd's k-means on 3-vectors.
@@ -121,7 +121,7 @@ public struct PaletteStylizer: Stylizer {
         let p = parameters
         let smooth = GuidedFilter.smooth(rgb, radius: p.smoothRadius, eps: p.smoothEps, iterations: 1)
         let ink = XDoG().lines(RGBPlanes.luma(smooth))
-        let lab = LabColor.toLab(smooth)
+        let lab = RGBPlanes.toLab(smooth)
         let cols = palette.lab
         let lmin = cols.map(\.x).min() ?? 0, lmax = cols.map(\.x).max() ?? 100
         let inv2s2 = 1 / (2 * p.softness * p.softness), ls = p.lineStrength
@@ -142,6 +142,6 @@ public struct PaletteStylizer: Stylizer {
                 }
             }
         }
-        return LabColor.fromLab(mapped)
+        return RGBPlanes.fromLab(mapped)
     }
 }

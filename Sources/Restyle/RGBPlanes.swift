@@ -195,3 +195,27 @@ func mapRGB8(_ p: [Plane], _ f8: (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, Int)
         }
     }
 }
+
+extension RGBPlanes {
+    /// sRGB planes (0…1) to CIE L, a, b planes, with Imaging's conversion (the one Lab in the repo).
+    public static func toLab(_ rgb: [Plane]) -> [Plane] { Array(Plane.planes(of: image(rgb).toLab()).prefix(3)) }
+
+    /// L, a, b planes to sRGB planes, clamped to 0…1.
+    public static func fromLab(_ lab: [Plane]) -> [Plane] {
+        let rgb = Plane.planes(of: Image.fromLab(image(lab)))
+        return mapRGB8(Array(rgb.prefix(3)), { r, g, b, _ in (clamp01(r), clamp01(g), clamp01(b)) },
+                       { r, g, b, _ in (min(max(r, 0), 1), min(max(g, 0), 1), min(max(b, 0), 1)) })
+    }
+
+    /// One sRGB triple (0…1) to Lab.
+    public static func lab(_ rgb: SIMD3<Float>) -> SIMD3<Float> { ColorSpace.srgbToLab(rgb) }
+
+    /// One Lab triple to sRGB, clamped to 0…1.
+    public static func rgb(lab: SIMD3<Float>) -> SIMD3<Float> {
+        ColorSpace.labToSrgb(lab).clamped(lowerBound: .zero, upperBound: .one)
+    }
+}
+
+@inline(__always) private func clamp01(_ v: SIMD8<Float>) -> SIMD8<Float> {
+    v.replacing(with: 0, where: v .< 0).replacing(with: 1, where: v .> 1)
+}

@@ -14,6 +14,16 @@ public enum RestyleError: Error, Equatable, CustomStringConvertible {
     case unknownPalette(String)
     /// The input file does not exist.
     case noSuchInput(path: String)
+    /// A `--style` value with bad painting syntax, style number or weights.
+    case badStyleSpec(String, reason: String)
+    /// `--style neural` without `--style-image`.
+    case neuralNeedsStyleImage
+    /// A style picture too large to decode safely.
+    case styleImageTooLarge(path: String, width: Int, height: Int)
+    /// A `--mix` value outside 0…1.
+    case badMix(Float)
+    /// A photo input with a non-image output, or an output that would overwrite the input.
+    case badOutput(path: String, reason: String)
 
     /// A one-line, human-readable message.
     public var description: String {
@@ -27,6 +37,12 @@ public enum RestyleError: Error, Equatable, CustomStringConvertible {
         case .unknownPalette(let s):
             return "unknown palette '\(s)'; choose one of \(PalettePreset.allCases.map(\.rawValue).joined(separator: ", "))"
         case .noSuchInput(let p): return "no such file: \(p)"
+        case .badStyleSpec(let s, let r): return "bad style '\(s)': \(r)"
+        case .neuralNeedsStyleImage: return "--style neural needs --style-image PICTURE (the picture whose style to copy)"
+        case .styleImageTooLarge(let p, let w, let h):
+            return "style image \(p) is too large (\(w)x\(h)); at most \(RestylePipeline.maxStyleImagePixels / 1_000_000) megapixels"
+        case .badMix(let m): return "mix must be between 0 and 1, got \(m)"
+        case .badOutput(let p, let r): return "cannot write \(p): \(r)"
         }
     }
 }

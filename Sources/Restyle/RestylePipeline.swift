@@ -35,9 +35,15 @@ public struct RestyleProgress: Sendable {
 /// frame rate, duration and audio. Decode, stylise and encode run as overlapping stages
 /// (`VideoPipeline`); the stylise stage is sequential because coherence needs frames in order.
 public enum RestylePipeline {
+    /// Largest style picture accepted (pixels), checked from the file header before decoding.
+    public static let maxStyleImagePixels = 50_000_000
+
     /// Loads a style image as RGB planes (capped at 1024 pixels on the long side).
-    /// - Throws: `RestyleError.badStyleImage` or `.styleImageTooSmall`.
+    /// - Throws: `RestyleError.badStyleImage`, `.styleImageTooSmall` or `.styleImageTooLarge`.
     public static func loadStyleImage(_ url: URL) throws -> [Plane] {
+        if let (w, h) = ImageHeader.size(of: url), w * h > maxStyleImagePixels {
+            throw RestyleError.styleImageTooLarge(path: url.path, width: w, height: h)
+        }
         let bytes: ByteImage
         do { bytes = try ImageFile.read(url) } catch {
             throw RestyleError.badStyleImage(path: url.path, reason: String(describing: error))
@@ -67,6 +73,8 @@ public enum RestylePipeline {
                            segment: SegmentRequest? = nil,
                            progress: (@Sendable (RestyleProgress) -> Void)? = nil) throws -> RestyleSummary {
         guard (0...1).contains(coherence.coherence) else { throw RestyleError.badCoherence(coherence.coherence) }
+        // An input without a decodable frame fails before the writer exists, so no empty file is committed.
+        guard try VideoReader(url: input).nextFrame() != nil else { throw RestyleError.emptyVideo(path: input.path) }
         let reader = try VideoReader(url: input)
         let m = reader.metadata
         var config = makeConfig(m)
@@ -78,11 +86,12 @@ public enum RestylePipeline {
         let window = try segment?.prepare(reader: reader, config: &config, warmUp: warmUp(coherence), lookAhead: 0)
         let writer = try VideoWriter(url: output, config: config)
         window?.apply(to: writer)
-        let engine = EngineBox(TemporalCoherence(stylizer: settings.makeStylizer(), parameters: coherence))
+        let engine = EngineBox(TemporalCoherence(stylizer: try settings.makeStylizer(), parameters: coherence))
+        let mix = settings.mix
         let total = max(1, m.frameCount)
         let sampleAt: Set<Int> = preview == nil ? [] : [0, total / 2, max(0, total - 2)]
         let result = try VideoPipeline.run(reader: reader, writer: writer, workers: 1, process: { frame in
-            let out = engine.engine.process(frame.image)
+            let out = RestylePhoto.blend(look: engine.engine.process(frame.image), original: frame.image, mix: mix)
             if sampleAt.contains(frame.index) { engine.keep(before: frame.image, after: out) }
             return out
         }, progress: progress.map { cb in { @Sendable p in cb(RestyleProgress(framesDone: p.framesDone, framesTotal: p.framesTotal, elapsed: p.elapsed)) } })

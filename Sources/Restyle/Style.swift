@@ -12,4 +12,8 @@ public enum Style: String, Sendable, CaseIterable, Codable {
     case watercolor
     /// Colours mapped onto a small palette.
     case palette
+    /// One of 26 learned painting styles, or a blend of them (`painting:K`, `painting:3=0.5,12=0.5`).
+    case painting
+    /// Any picture as a style (`--style neural --style-image PICTURE`, Ghiasi et al. 2017).
+    case neural
 }

@@ -9,6 +9,14 @@ public protocol Stylizer: Sendable {
     var reduction: Int { get }
     /// Stylises one frame at working size.
     func stylize(_ rgb: [Plane]) -> [Plane]
+    /// The reduction for a frame of this size (default: `reduction`); learned stylisers choose it
+    /// from the frame size so their cost stays bounded.
+    func reduction(forWidth width: Int, height: Int) -> Int
+}
+
+extension Stylizer {
+    /// The fixed `reduction`.
+    public func reduction(forWidth width: Int, height: Int) -> Int { reduction }
 }
 
 /// Which styliser to build, with its options.
@@ -19,6 +27,12 @@ public struct StyleSettings: Sendable {
     public var styleImage: [Plane]?
     /// Palette preset for `.palette` when there is no style image.
     public var palettePreset: PalettePreset
+    /// For `.painting`: weights of the 26 learned styles (summing to 1; empty = style 1).
+    public var paintingWeights: [Float] = []
+    /// 0…1: how much of the look is mixed over the original at full size (1 = the look alone).
+    public var mix: Float = 1
+    /// Long side of the learned looks' working size (`PaintingStylizer.maxWorkingSide`); photos use more.
+    public var learnedWorkingSide = 480
     /// Forces full-resolution processing even for styles that default to half size.
     public var fullResolution: Bool
 
@@ -30,7 +44,8 @@ public struct StyleSettings: Sendable {
     }
 
     /// Builds the styliser, including colour transfer when a style image is set.
-    public func makeStylizer() -> any Stylizer {
+    /// - Throws: `ModelLocatorError` or `ONNXError` when a learned look's model cannot be loaded.
+    public func makeStylizer() throws -> any Stylizer {
         var base: any Stylizer
         switch style {
         case .anime: base = AnimeStylizer(parameters: .anime)
@@ -41,6 +56,14 @@ public struct StyleSettings: Sendable {
         case .palette:
             let palette = styleImage.map { Palette(kMeansOf: $0, count: 8) } ?? Palette(preset: palettePreset)
             base = PaletteStylizer(palette: palette)
+        case .neural:
+            guard let styleImage else { throw RestyleError.neuralNeedsStyleImage }
+            return try NeuralStylizer(network: try ArbitraryStyleNetwork.shared(), style: styleImage,
+                                  maxWorkingSide: learnedWorkingSide)
+        case .painting:
+            base = PaintingStylizer(network: try PaintingNetwork.shared(),
+                                    weights: StyleSpec(style: .painting, paintingWeights: paintingWeights).paintingWeights,
+                                    maxWorkingSide: learnedWorkingSide)
         }
         if fullResolution { base = FullResolution(base: base) }
         if let ref = styleImage, style != .palette {

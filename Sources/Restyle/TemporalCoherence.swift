@@ -79,7 +79,8 @@ public final class TemporalCoherence {
     /// Same as `process` but returns working-size planes (before upsampling).
     public func processPlanes(_ frame: ByteImage) -> [Plane] {
         report.frames += 1
-        let rgb = RGBPlanes.from(frame, factor: stylizer.reduction)
+        let reduction = stylizer.reduction(forWidth: frame.width, height: frame.height)
+        let rgb = RGBPlanes.from(frame, factor: reduction)
         let c = parameters.coherence
         if c <= 0 { return stylizer.stylize(rgb) }
 
@@ -88,7 +89,7 @@ public final class TemporalCoherence {
         // Flow runs on the input's luma at 1/flowFactor size; reuse the working planes when they match.
         var luma: Plane
         var f: Int
-        if stylizer.reduction <= flowFactor { luma = RGBPlanes.luma(rgb); f = stylizer.reduction }
+        if reduction <= flowFactor && reduction & (reduction - 1) == 0 { luma = RGBPlanes.luma(rgb); f = reduction }
         else { luma = Plane(luminanceOf: frame); f = 1 }
         while f < flowFactor { luma = luma.halved(); f *= 2 }
         defer { prevLuma = luma }

@@ -28,6 +28,8 @@ public struct WatercolorStylizer: Stylizer {
     public var parameters: WatercolorParameters
     /// Processed at half size.
     public var reduction: Int { 2 }
+    /// Small frames (long side under 640) are processed at full size, so faces keep their pixels.
+    public func reduction(forWidth width: Int, height: Int) -> Int { SmallFrames.reduction(width, height) }
 
     /// Creates the styliser.
     public init(parameters: WatercolorParameters = WatercolorParameters()) { self.parameters = parameters }
@@ -35,7 +37,8 @@ public struct WatercolorStylizer: Stylizer {
     /// Stylises one frame.
     public func stylize(_ rgb: [Plane]) -> [Plane] {
         let p = parameters
-        let smooth = GuidedFilter.smooth(rgb, radius: p.smoothRadius, eps: p.smoothEps, iterations: p.smoothIterations)
+        let smooth = GuidedFilter.smooth(rgb, radius: SmallFrames.scaled(p.smoothRadius, rgb), eps: p.smoothEps,
+                                         iterations: p.smoothIterations)
         let luma = RGBPlanes.luma(smooth)
         // Wash borders: band-pass magnitude of the smoothed luma.
         let edge = luma.gaussianBlurred(sigma: 1).gradients()

@@ -1,4 +1,4 @@
-// kinema-bench restyle [--preset P] [--no-rss]
+// kinema-bench restyle [--preset P] [--no-rss] [--style S] [--networks]
 //
 // 1. Throughput: `anime` with temporal coherence on clips/bigbuckbunny.mp4 (1280x720, 64 frames)
 //    through RestylePipeline (decode, stylise, encode overlapping), against a plain transcode of the
@@ -35,6 +35,7 @@ enum RestyleBench {
 
     static func run(_ args: [String]) -> Int32 {
         var preset = "veryfast", rss = true, flowTiming = true, engineOnly = false, stageFrames = 16
+        var networks = false, rounds = 3, style = "anime"
         var i = 0
         while i < args.count {
             switch args[i] {
@@ -43,16 +44,20 @@ enum RestyleBench {
             case "--no-flow": flowTiming = false
             case "--stage": engineOnly = true
             case "--stage-frames" where i + 1 < args.count: stageFrames = Int(args[i + 1]) ?? 16; i += 1
+            case "--networks": networks = true
+            case "--style" where i + 1 < args.count: style = args[i + 1]; i += 1
+            case "--rounds" where i + 1 < args.count: rounds = max(1, Int(args[i + 1]) ?? 3); i += 1
             default:
-                FileHandle.standardError.write(Data("usage: kinema-bench restyle [--preset P] [--no-rss] [--no-flow] [--stage [--stage-frames N]]\n".utf8))
+                FileHandle.standardError.write(Data("usage: kinema-bench restyle [--preset P] [--no-rss] [--no-flow] [--stage [--stage-frames N]] [--style S] [--networks [--rounds N]]\n".utf8))
                 return 2
             }
             i += 1
         }
         do {
             if engineOnly { try stage(frames: stageFrames); return 0 }
+            if networks { try RestyleNetworkBench.run(rounds: rounds); return 0 }
             print("restyle benchmark: \(ProcessInfo.processInfo.activeProcessorCount) cores, libx264 preset \(preset)")
-            try throughput(preset: preset)
+            try throughput(preset: preset, style: style)
             if flowTiming { try flow() }
             if rss { try memory() }
             return 0
@@ -68,7 +73,16 @@ enum RestyleBench {
         return d
     }
 
-    static func throughput(preset: String) throws {
+    /// `--style` value: a look name or painting:K; `neural` takes clips/coffee.png as its style picture.
+    static func settings(_ style: String) throws -> StyleSettings {
+        let spec = try StyleSpec(parsing: style)
+        var s = StyleSettings(style: spec.style)
+        s.paintingWeights = spec.paintingWeights
+        if spec.style == .neural { s.styleImage = try RestylePipeline.loadStyleImage(clip("coffee.png")) }
+        return s
+    }
+
+    static func throughput(preset: String, style: String) throws {
         let dir = try scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
         let input = clip("bigbuckbunny.mp4")
@@ -83,12 +97,13 @@ enum RestyleBench {
         let plain = try VideoPipeline.run(reader: reader, writer: writer, process: { $0.image })
         let plainFps = Double(plain.frames) / (now() - t), plainCPU = (cpuMs() - c) / Double(plain.frames)
         t = now(); c = cpuMs()
-        let s = try RestylePipeline.run(input: input, output: dir.appendingPathComponent("anime.mp4"),
-                                        settings: StyleSettings(style: .anime), coherence: CoherenceParameters(),
-                                        makeConfig: cfg)
+        let look = try settings(style)
+        let s = try RestylePipeline.run(input: input, output: dir.appendingPathComponent("restyled.mp4"),
+                                        settings: look, coherence: CoherenceParameters(), makeConfig: cfg)
         let fps = Double(s.frames) / (now() - t), cpu = (cpuMs() - c) / Double(s.frames)
-        print(String(format: "restyle anime + coherence %dx%d (%d frames): %.1f fps (target >= 12), CPU %.1f ms/frame",
-                     m.width, m.height, s.frames, fps, cpu))
+        let learned = look.style == .painting || look.style == .neural
+        print(String(format: "restyle %@ + coherence %dx%d (%d frames): %.1f fps (target >= %d), CPU %.1f ms/frame",
+                     style, m.width, m.height, s.frames, fps, learned ? 8 : 12, cpu))
         print(String(format: "plain transcode, same run:          %.1f fps, CPU %.1f ms/frame", plainFps, plainCPU))
         print(String(format: "ratio restyle/transcode: %.2f (fps)", fps / plainFps))
     }
@@ -101,7 +116,7 @@ enum RestyleBench {
         while frames.count < count, let f = try reader.nextFrame() { frames.append(f.image) }
         var cpu: [Double] = [], wall: [Double] = []
         for _ in 0..<(count < 16 ? 1 : 6) {
-            let engine = TemporalCoherence(stylizer: StyleSettings(style: .anime).makeStylizer())
+            let engine = TemporalCoherence(stylizer: try StyleSettings(style: .anime).makeStylizer())
             let t = now(), c = cpuMs()
             for f in frames { _ = engine.process(f) }
             let n = Double(frames.count)

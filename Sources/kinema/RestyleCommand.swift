@@ -12,21 +12,25 @@ extension PalettePreset: ExpressibleByArgument {}
 struct RestyleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "restyle",
-        abstract: "Restyle a video (anime, toon, oil, sketch, watercolor, palette) without flicker.")
+        abstract: "Restyle a video or photo (anime, toon, oil, sketch, watercolor, palette, 26 learned paintings) without flicker.",
+        discussion: PaintingCatalogue.helpText)
 
-    @Argument(help: "Input video.")
+    @Argument(help: "Input video, or a photo (.png, .jpg).")
     var input: String
 
-    @Option(name: .shortAndLong, help: "Output file (.mp4, .mov, .mkv or .webm).")
+    @Option(name: .shortAndLong, help: "Output file (.mp4, .mov, .mkv or .webm; .png or .jpg for a photo).")
     var output: String
 
-    @Option(help: "Look: \(Style.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "Look: \(Style.allCases.filter { $0 != .painting }.map(\.rawValue).joined(separator: ", ")), painting:K (K = 1...26, listed above) or a blend painting:3=0.5,12=0.5.")
     var style: String
+
+    @Option(help: "Mix the look over the original, 0...1 (1 = the look alone).")
+    var mix: Float = 1
 
     @Option(help: "Temporal coherence 0...1 (0 = independent frames; default 0.9).")
     var coherence: Float = CoherenceParameters().coherence
 
-    @Option(help: "Reference picture: colour/tone transfer, and the palette for --style palette.")
+    @Option(help: "Reference picture: the style itself for --style neural; otherwise colour/tone transfer, and the palette for --style palette.")
     var styleImage: String?
 
     @Option(help: "Palette preset for --style palette without --style-image: \(PalettePreset.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -50,7 +54,7 @@ struct RestyleCommand: ParsableCommand {
             let previewURL = preview.map { URL(fileURLWithPath: $0) }
             let request = RestyleRequest(input: URL(fileURLWithPath: input), output: outURL, style: style,
                                          coherence: coherence, styleImage: styleImage.map { URL(fileURLWithPath: $0) },
-                                         palette: palette, preview: previewURL)
+                                         palette: palette, preview: previewURL, mix: mix)
             // Everything that can fail on the user's inputs is checked before any output exists.
             let job = try request.prepare()
             if let p = previewURL { OutputCleanup.register(p.path) }

@@ -68,6 +68,9 @@ struct Text2VideoCommand: ParsableCommand {
 
     @OptionGroup var segmenting: SegmentOption
 
+    @OptionGroup(title: "Stable Diffusion (--model sd)")
+    var diffusion: DiffusionVideoOptions
+
     func run() throws {
         reexecWithFasterBLASIfNeeded()
         BLASCore.useOwnParallelism()
@@ -75,6 +78,7 @@ struct Text2VideoCommand: ParsableCommand {
     }
 
     private func generate() throws {
+        if model == "sd" { return try generateWithDiffusion() }
         let parts = size.lowercased().split(separator: "x").compactMap { Int($0) }
         guard parts.count == 2 else { throw CommandError("--size must look like 512x512") }
         var cfg = Text2VideoConfig()

@@ -66,6 +66,7 @@ import VideoIO
                 Case(args: ["faceswap", "--source", photo.path, "--target", f.path, "-o", out, "--preset", "ultrafast"],
                      outputs: ["out.mp4"]),
                 Case(args: ["metrics", "flicker", f.path]),
+                Case(args: ["concat", Media.url("rotated90.mp4").path, f.path, "-o", out], outputs: ["out.mp4"]),
             ]
         }
     }

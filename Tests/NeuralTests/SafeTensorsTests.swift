@@ -51,7 +51,7 @@ private func sampleFile() -> [UInt8] {
         (#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#, 8), // overlap
         (#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#, 8),            // hole
         (#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, 8),            // trailing bytes
-        (#"{"a":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}"#, 8),            // unsupported dtype
+        (#"{"a":{"dtype":"Q4","shape":[1],"data_offsets":[0,8]}}"#, 8),             // unknown dtype
         (#"{"a":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}"#, 4),           // negative dim
         (#"{"a":{"dtype":"F32","shape":[4611686018427387904,4],"data_offsets":[0,4]}}"#, 4), // overflow
         (#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[8,4]}}"#, 8),            // reversed
@@ -125,4 +125,31 @@ private func sampleFile() -> [UInt8] {
         f += header
         #expect(throws: SafeTensorsError.self) { try SafeTensors(bytes: f) }
     }
+}
+
+/// Files are memory-mapped: a file on disk reads the same as its bytes, integer tensors are listed but
+/// not converted, fp16 stays in stored form through `withRawBytes`, and a truncated file is refused.
+@Test func safetensorsMapsFiles() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("st-map-\(UInt32.random(in: 0...UInt32.max))")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let url = dir.appendingPathComponent("a.safetensors")
+    try Data(sampleFile()).write(to: url)
+    let st = try SafeTensors(contentsOf: url)
+    #expect(try st.floats("h") == [1, -2, 65504, Float(bitPattern: 0x3380_0000)])
+    let raw = try st.withRawBytes("h") { Array($0) }
+    #expect(raw.count == 8 && raw[0] == 0x00 && raw[1] == 0x3C)
+    let cut = dir.appendingPathComponent("cut.safetensors")
+    try Data(sampleFile().dropLast(3)).write(to: cut)
+    #expect(throws: SafeTensorsError.self) { try SafeTensors(contentsOf: cut) }
+    #expect(throws: SafeTensorsError.self) { try SafeTensors(contentsOf: dir.appendingPathComponent("none.safetensors")) }
+    #expect(throws: SafeTensorsError.self) { try SafeTensors(contentsOf: dir) }
+    let ints = try SafeTensors(bytes: {
+        let h = Array(#"{"p":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}"#.utf8)
+        var out: [UInt8] = []
+        for i in 0..<8 { out.append(UInt8((UInt64(h.count) >> (8 * UInt64(i))) & 0xFF)) }
+        return out + h + [UInt8](repeating: 0, count: 8)
+    }())
+    #expect(ints.entries["p"]?.dtype == .i64)
+    #expect(throws: SafeTensorsError.unsupportedDType("p", "I64")) { try ints.floats("p") }
 }

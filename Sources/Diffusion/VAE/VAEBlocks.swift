@@ -1,0 +1,89 @@
+import Neural
+
+/// The VAE mid block's single-head spatial self-attention (diffusers `Attention` built from the old
+/// `AttentionBlock`): GroupNorm → q, k, v (with biases) over the HW tokens → to_out → + input.
+struct VAEAttention: Sendable {
+    let norm: GroupNorm
+    let toQ: Linear, toK: Linear, toV: Linear, toOut: Linear
+    let channels: Int
+
+    /// - Throws: `DiffusionError` for a missing or misshapen tensor.
+    init(_ s: Scope, channels: Int, groups: Int) throws {
+        norm = try GroupNorm(s("group_norm"), channels: channels, groups: groups, eps: 1e-6)
+        toQ = try Linear(s("to_q"), in: channels, out: channels)
+        toK = try Linear(s("to_k"), in: channels, out: channels)
+        toV = try Linear(s("to_v"), in: channels, out: channels)
+        toOut = try Linear(s("to_out.0"), in: channels, out: channels)
+        self.channels = channels
+    }
+
+    /// x [N, C, H, W] → same shape. Scores are computed in query chunks (bounded memory at 4096+ tokens).
+    func callAsFunction(_ x: Tensor, threads: ComputeThreads) throws -> Tensor {
+        let n = x.shape[0], c = channels, hw = x.shape[2] * x.shape[3]
+        let normed = try norm(x, silu: false, threads: threads)
+        // q | k | v side by side per token: [N·HW, 3C].
+        var qkv = [Float](repeating: 0, count: n * hw * 3 * c)
+        var o = [Float](repeating: 0, count: n * hw * c)
+        try normed.data.withUnsafeBufferPointer { xp in
+            try qkv.withUnsafeMutableBufferPointer { qp in
+                for (i, proj) in [toQ, toK, toV].enumerated() {
+                    // Each projection fills its third of every row (via one sample-sized buffer).
+                    var part = [Float](repeating: 0, count: hw * c)
+                    for s in 0..<n {
+                        try part.withUnsafeMutableBufferPointer { pp in
+                            try proj.apply(xp.baseAddress! + s * c * hw, rows: hw, xTransposed: true, out: pp.baseAddress!,
+                                           accumulate: false, threads: threads)
+                        }
+                        part.withUnsafeBufferPointer { pp in
+                            for t in 0..<hw {
+                                (qp.baseAddress! + (s * hw + t) * 3 * c + i * c).update(from: pp.baseAddress! + t * c, count: c)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        qkv.withUnsafeBufferPointer { qp in
+            o.withUnsafeMutableBufferPointer { op in
+                let base = qp.baseAddress!
+                DenseKernels.attention(q: base, qStride: 3 * c, k: base + c, v: base + 2 * c, kvStride: 3 * c,
+                                       out: op.baseAddress!, outStride: c, batch: n, tq: hw, tk: hw, heads: 1,
+                                       headDim: c, scale: 1 / Float(c).squareRoot(), threads: threads)
+            }
+        }
+        var out = x
+        let w = try toOut.weight.load(), b = try toOut.bias?.load() ?? [Float](repeating: 0, count: c)
+        out.data.withUnsafeMutableBufferPointer { outp in
+            for s in 0..<n { for ch in 0..<c { let p = outp.baseAddress! + (s * c + ch) * hw; for i in 0..<hw { p[i] += b[ch] } } }
+            w.withUnsafeBufferPointer { wp in
+                o.withUnsafeBufferPointer { op in
+                    for s in 0..<n {
+                        DenseKernels.gemm(m: c, n: hw, k: c, a: MatrixOperand(wp.baseAddress!, rowStride: c),
+                                          b: MatrixOperand(op.baseAddress! + s * hw * c, rowStride: 1, colStride: c),
+                                          c: outp.baseAddress! + s * c * hw, ldc: hw, accumulate: true, threads: threads)
+                    }
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// `UNetMidBlock2D` of the VAE: ResNet → attention → ResNet (no time embedding).
+struct VAEMidBlock: Sendable {
+    let resnets: [ResnetBlock2D]
+    let attention: VAEAttention?
+
+    /// - Throws: `DiffusionError` for a missing or misshapen tensor.
+    init(_ s: Scope, channels: Int, groups: Int, attention: Bool) throws {
+        resnets = try (0..<2).map { try ResnetBlock2D(s("resnets.\($0)"), in: channels, out: channels, temb: 0, groups: groups, eps: 1e-6) }
+        self.attention = attention ? try VAEAttention(s("attentions.0"), channels: channels, groups: groups) : nil
+    }
+
+    /// x [N, C, H, W] → same shape.
+    func callAsFunction(_ x: Tensor, threads: ComputeThreads) throws -> Tensor {
+        var h = try resnets[0](x, siluTemb: nil, threads: threads)
+        if let attention { h = try attention(h, threads: threads) }
+        return try resnets[1](h, siluTemb: nil, threads: threads)
+    }
+}

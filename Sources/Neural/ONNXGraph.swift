@@ -1,0 +1,150 @@
+/// A small interpreter for ONNX graphs of the ops the Magenta arbitrary-style networks use (exported
+/// from int8 TFLite with tf2onnx): Conv (group 1 or depthwise), QuantizeLinear, DequantizeLinear,
+/// Add, Sub, Mul, Div, Relu, Clip, Sqrt, Reciprocal, Sigmoid, GlobalAveragePool, Reshape,
+/// Transpose, Pad (reflect, constant), Resize (nearest, asymmetric, floor, integer scales) and
+/// Identity. Tensors are row-major float arrays (`Tensor`, NCHW where ONNX says so); quantised
+/// values are integers held in floats.
+///
+/// At load time every node whose inputs are all constants is evaluated once (so the int8 weights
+/// are dequantised once), convolutions with constant weights are repacked for Neural's GEMM, and
+/// any op outside the list above throws `ONNXError.unsupported`. Running checks every shape and
+/// throws `ONNXError.missing` on a mismatch; nothing traps on a malformed file.
+public final class ONNXGraph: @unchecked Sendable {
+    // Invariant behind @unchecked: every stored property is immutable after init; `run` only reads
+    // them (the ComputeTeam it is given serialises its own use).
+    struct Step {
+        let node: ONNXNode
+        let conv: ConvPlan?
+    }
+
+    /// A convolution with constant weights, repacked once.
+    struct ConvPlan {
+        let dense: ConstantConv2D?
+        let depthwise: (weights: [Float], channels: Int)?
+        let bias: [Float]?
+        let kernel: Int, stride: Int
+        let pads: [Int]  // top, left, bottom, right
+    }
+
+    let steps: [Step]
+    let constants: [String: Tensor]
+    /// Names of the graph inputs the caller must provide.
+    public let inputNames: [String]
+    /// Names of the graph outputs.
+    public let outputNames: [String]
+
+    static let supported: Set<String> = ["Conv", "QuantizeLinear", "DequantizeLinear", "Add", "Sub", "Mul", "Div", "Relu",
+                                          "Clip", "Sqrt", "Reciprocal", "Sigmoid", "GlobalAveragePool", "Reshape",
+                                          "Transpose", "Pad", "Resize", "Identity", "Constant"]
+
+    /// Plans the graph of `model`.
+    /// - Throws: `ONNXError.unsupported` for an op outside the list, `.missing` for dangling inputs
+    ///   or bad constant shapes.
+    public init(model: ONNXModel) throws {
+        var consts: [String: Tensor] = [:]
+        var dtypes: [String: ONNXTensor.DataType] = [:]
+        for (name, t) in model.initializers {
+            consts[name] = try Tensor(shape: t.dims, data: t.floats)
+            dtypes[name] = t.dataType
+        }
+        var known = Set(model.inputs).union(consts.keys)
+        var steps: [Step] = []
+        for node in model.nodes {
+            guard Self.supported.contains(node.opType) else { throw ONNXError.unsupported("op \(node.opType)") }
+            for i in node.inputs where !i.isEmpty && !known.contains(i) {
+                throw ONNXError.missing("tensor '\(i)' read by \(node.opType) '\(node.name)' before it is made")
+            }
+            known.formUnion(node.outputs)
+            if node.opType == "Constant" {
+                guard case .tensor(let t)? = node.attributes["value"], let out = node.outputs.first else {
+                    throw ONNXError.unsupported("Constant '\(node.name)' without a tensor value")
+                }
+                consts[out] = try Tensor(shape: t.dims, data: t.floats)
+                dtypes[out] = t.dataType
+                continue
+            }
+            // QuantizeLinear's output type is its zero point's (int8 unless given as uint8).
+            if node.opType == "QuantizeLinear", let out = node.outputs.first {
+                dtypes[out] = node.inputs.count > 2 ? (dtypes[node.inputs[2]] ?? .int8) : .uint8
+            }
+            if node.inputs.allSatisfy({ $0.isEmpty || consts[$0] != nil }) {
+                let args = node.inputs.map { $0.isEmpty ? nil : consts[$0] }
+                let outs = try ONNXOps.evaluate(node, args, conv: nil, saturation: Self.saturation(node, dtypes), team: nil)
+                for (name, t) in zip(node.outputs, outs) { consts[name] = t }
+                continue
+            }
+            var plan: ConvPlan?
+            if node.opType == "Conv" {
+                guard node.inputs.count >= 2, let w = consts[node.inputs[1]] else {
+                    throw ONNXError.unsupported("Conv '\(node.name)' with run-time weights")
+                }
+                plan = try Self.planConv(node, weights: w, bias: node.inputs.count > 2 ? consts[node.inputs[2]] : nil)
+            }
+            steps.append(Step(node: node, conv: plan))
+        }
+        self.steps = steps
+        self.constants = consts
+        self.inputNames = model.inputs
+        self.outputNames = model.outputs
+        self.saturations = Dictionary(uniqueKeysWithValues: steps.compactMap { s in
+            s.node.opType == "QuantizeLinear" ? (s.node.outputs[0], Self.saturation(s.node, dtypes)!) : nil
+        })
+    }
+
+    private let saturations: [String: ClosedRange<Float>]
+
+    static func saturation(_ node: ONNXNode, _ dtypes: [String: ONNXTensor.DataType]) -> ClosedRange<Float>? {
+        guard node.opType == "QuantizeLinear" else { return nil }
+        let t = node.inputs.count > 2 ? (dtypes[node.inputs[2]] ?? .int8) : .uint8
+        return t == .uint8 ? 0...255 : -128...127
+    }
+
+    static func planConv(_ node: ONNXNode, weights w: Tensor, bias: Tensor?) throws -> ConvPlan {
+        guard w.shape.count == 4, w.shape[2] == w.shape[3] else { throw ONNXError.missing("Conv '\(node.name)' weights [O, I, k, k]") }
+        let k = w.shape[2], group = node.int("group", default: 1)
+        let strides = node.ints("strides", default: [1, 1]), dil = node.ints("dilations", default: [1, 1])
+        var pads = node.ints("pads", default: [0, 0, 0, 0])
+        guard strides.count == 2, strides[0] == strides[1], dil == [1, 1], pads.count == 4, pads.allSatisfy({ (0...64).contains($0) }),
+              node.string("auto_pad", default: "NOTSET") == "NOTSET" else {
+            throw ONNXError.unsupported("Conv '\(node.name)' geometry strides \(strides) dilations \(dil) pads \(pads)")
+        }
+        pads = [pads[0], pads[1], pads[2], pads[3]]  // ONNX: top, left, bottom, right
+        let o = w.shape[0], i = w.shape[1]
+        if let bias, bias.count != o { throw ONNXError.missing("Conv '\(node.name)' bias of \(o) values") }
+        if group == 1 {
+            let dense = try ConstantConv2D(weightsOIHW: w.data, outChannels: o, inChannels: i, kernel: k, stride: strides[0],
+                                           bias: bias?.data)
+            return ConvPlan(dense: dense, depthwise: nil, bias: nil, kernel: k, stride: strides[0], pads: pads)
+        }
+        guard group == o, i == 1 else { throw ONNXError.unsupported("grouped Conv '\(node.name)' (group \(group))") }
+        return ConvPlan(dense: nil, depthwise: (w.data, o), bias: bias?.data, kernel: k, stride: strides[0], pads: pads)
+    }
+
+    /// Runs the graph; `keeping` names intermediate tensors to return as well (for parity checks).
+    /// - Throws: `ONNXError.missing` for absent inputs or shapes the ops cannot take.
+    public func run(_ inputs: [String: Tensor], team: ComputeTeam, keeping: Set<String> = []) throws -> [String: Tensor] {
+        var values = constants
+        for name in inputNames {
+            guard let t = inputs[name] else { throw ONNXError.missing("input '\(name)'") }
+            values[name] = t
+        }
+        // Tensors are released after their last reader so peak memory stays a few activations.
+        var remaining: [String: Int] = [:]
+        for s in steps { for i in s.node.inputs where constants[i] == nil { remaining[i, default: 0] += 1 } }
+        for step in steps {
+            let args = step.node.inputs.map { $0.isEmpty ? nil : values[$0] }
+            let outs = try ONNXOps.evaluate(step.node, args, conv: step.conv, saturation: saturations[step.node.outputs[0]], team: team)
+            for i in step.node.inputs where constants[i] == nil {
+                remaining[i, default: 0] -= 1
+                if remaining[i] == 0 && !outputNames.contains(i) && !keeping.contains(i) { values[i] = nil }
+            }
+            for (name, t) in zip(step.node.outputs, outs) { values[name] = t }
+        }
+        var result: [String: Tensor] = [:]
+        for name in outputNames + keeping {
+            guard let t = values[name] else { throw ONNXError.missing("output '\(name)'") }
+            result[name] = t
+        }
+        return result
+    }
+}

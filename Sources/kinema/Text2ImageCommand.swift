@@ -1,0 +1,82 @@
+import ArgumentParser
+import Diffusion
+import Foundation
+import Neural
+import VideoIO
+
+/// `kinema text2image PROMPT --model sd --weights PATH -o OUT.png`: one image from the user's Stable Diffusion weights.
+struct Text2ImageCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "text2image",
+        abstract: "Generate an image with the Stable Diffusion weights you bring (SD 1.5, SD 2.1, SD-Turbo), on the CPU.",
+        discussion: """
+            --weights is a diffusers pipeline folder (model_index.json, unet/, vae/, text_encoder/, tokenizer/, scheduler/)
+            or one original-layout .safetensors checkpoint. Pickle checkpoints (.ckpt, .pt, .bin) are refused: convert
+            them to safetensors first. Absent options take the family's defaults (SD 1.x/2.x: the checkpoint's scheduler,
+            50 steps, guidance 7.5; SD-Turbo: 1 step, guidance 0). The image carries a synthetic-media label.
+            """)
+
+    @Argument(help: "The prompt, given to the text encoder as written.")
+    var prompt: String
+
+    @Option(help: "Model family (only 'sd' generates images).")
+    var model: String = "sd"
+
+    @Option(name: .shortAndLong, help: "Output image (.png, .jpg).")
+    var output: String
+
+    @OptionGroup var diffusion: DiffusionOptions
+
+    @Option(help: "Output size WIDTHxHEIGHT, multiples of 8 (default: the model's native size).")
+    var size: String?
+
+    @Option(help: "Seed of the initial noise.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Compute threads (default: all cores).")
+    var threads: Int?
+
+    @Flag(help: "Print a JSON summary on stdout.")
+    var json = false
+
+    @Flag(help: "No progress output.")
+    var quiet = false
+
+    func run() throws {
+        reexecWithFasterBLASIfNeeded()
+        BLASCore.useOwnParallelism()
+        try runCommand { try generate() }
+    }
+
+    private func generate() throws {
+        guard model == "sd" else { throw CommandError("text2image --model must be 'sd' (Stable Diffusion weights given with --weights)") }
+        let weights = try diffusion.weightsPath()
+        try guardOutputs([output], inputs: [weights, diffusion.latents])
+        let o = try diffusion.generationOptions(prompt: prompt, size: size, seed: seed)
+        let start = Date()
+        let pipe = try StableDiffusionPipeline(checkpoint: DiffusionCheckpoint.load(URL(fileURLWithPath: weights)),
+                                               threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let loaded = Date()
+        let total = o.steps ?? pipe.defaults.steps
+        let bar = ProgressBar(label: "text2image", total: total, quiet: quiet || json)
+        let image = try pipe.generate(o) { done, all in bar.update(done: done, total: all) }
+        bar.finish()
+        let label = StableDiffusionPipeline.label(version: KinemaVersion.string, seed: seed)
+        let url = URL(fileURLWithPath: output)
+        try ImageFile.write(StableDiffusionPipeline.byteImage(image), to: url, label: label,
+                            inputs: [URL(fileURLWithPath: weights)] + (diffusion.latents.map { [URL(fileURLWithPath: $0)] } ?? []))
+        let seconds = Date().timeIntervalSince(loaded)
+        if json {
+            try printJSON(Text2ImageSummary(output: output, width: image.shape[3], height: image.shape[2], family: pipe.defaults.family,
+                                            scheduler: (o.scheduler ?? pipe.defaults.scheduler).rawValue, steps: total,
+                                            guidance: o.guidance ?? pipe.defaults.guidance, seed: seed,
+                                            loadSeconds: loaded.timeIntervalSince(start), seconds: seconds, label: label))
+        }
+    }
+}
+
+/// `--json` output of text2image.
+struct Text2ImageSummary: Encodable {
+    let output: String, width: Int, height: Int, family: String, scheduler: String, steps: Int, guidance: Float, seed: UInt64
+    let loadSeconds: Double, seconds: Double, label: String
+}
