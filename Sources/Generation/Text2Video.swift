@@ -133,24 +133,28 @@ public enum Text2Video {
         var up = FrameUpscaler(inWidth: enlarger.outWidth, inHeight: enlarger.outHeight, width: cfg.width, height: cfg.height)
         up.sharpenAmount = enlarger.network == nil ? cfg.sharpen : 0  // the network's output is already sharp
         let total = min(plan.frameCount, only?.upperBound ?? plan.frameCount)
+        let nativePer = generator.nativeSize.width * generator.nativeSize.height * 3
         let per = enlarger.outWidth * enlarger.outHeight * 3
-        // A segment starts at the batch holding its first frame, so every batch decodes exactly as in a full run.
+        // A segment starts at the batch holding its first frame and decodes whole batches, exactly as a full run
+        // does (the generator's float rounding depends on the batch size, and the network can turn a last-bit
+        // difference into a 1-level pixel change); frames outside the segment skip the network.
         var start = (only?.lowerBound ?? 0) / cfg.batch * cfg.batch
         while start < total {
-            let n = min(cfg.batch, total - start)
+            let n = min(cfg.batch, plan.frameCount - start)
             let batchIndex = start / cfg.batch
             var pixels: [Float]
-            if let c = cache, let cached = try c.load(batch: batchIndex, count: n * per) {
+            if let c = cache, let cached = try c.load(batch: batchIndex, count: n * nativePer) {
                 pixels = cached
             } else {
                 let latents = (start..<(start + n)).map { schedule.latent(at: Double($0) / Double(cfg.fps)) }
                 pixels = try generator.decode(latents).flatMap(\.data)
                 try cache?.store(batch: batchIndex, pixels)
             }
-            pixels = try enlarger.enlarge(pixels, count: n, skip: max(0, (only?.lowerBound ?? 0) - start))
+            let used = min(n, total - start)  // frames of this batch inside the range
+            pixels = try enlarger.enlarge(pixels, count: used, skip: max(0, (only?.lowerBound ?? 0) - start))
             // Resample the batch's frames to the output size (in parallel when Kinema owns the
             // parallelism; else one after another), then emit in order.
-            let frames = FrameSlots(count: n)
+            let frames = FrameSlots(count: used)
             let first = start, upscaler = up
             pixels.withUnsafeBufferPointer { pp in
                 let src = SendableFloats(base: pp.baseAddress!)
@@ -159,11 +163,11 @@ public enum Text2Video {
                     let buf = UnsafeBufferPointer(start: src.base + i * per, count: per)
                     frames.set(i, upscaler.render(buf, camera: schedule.camera(at: t)))
                 }
-                if BLASCore.ownsParallelism { DispatchQueue.concurrentPerform(iterations: n, execute: work) } else { for i in 0..<n { work(i) } }
+                if BLASCore.ownsParallelism { DispatchQueue.concurrentPerform(iterations: used, execute: work) } else { for i in 0..<used { work(i) } }
             }
-            for i in 0..<n where start + i >= (only?.lowerBound ?? 0) { try emit(start + i, frames.get(i)) }
+            for i in 0..<used where start + i >= (only?.lowerBound ?? 0) { try emit(start + i, frames.get(i)) }
             start += n
-            progress?(start, total)
+            progress?(min(start, total), total)
         }
     }
 }
