@@ -31,6 +31,7 @@ enum DiffusionBench {
         let dir = value("--dir") ?? FacesBench.repoRoot.appendingPathComponent(".build/kinema-bench-diffusion").path
         let script = FacesBench.repoRoot.appendingPathComponent("scripts/reference/diffusion_peer.py").path
         let swiftOnly = args.contains("--swift-only")
+        if args.contains("--kernels") { return kernels(threads: threads) }
         print("diffusion benchmark: SD-1.5 architecture, random fp16 weights in \(dir), \(threads) threads, load average \(loadAverage())")
 
         var peer: [String: Any] = [:]
@@ -79,6 +80,28 @@ enum DiffusionBench {
         print(String(format: "peak RSS: Kinema %.0f MB (UNet + VAE decoder, fp16 weights mapped), PyTorch %@ (float32 models)",
                      Double(usage.ru_maxrss) / 1024, peerRSS as NSString))
         if let v = peer["torch"] as? String { print("peer: torch \(v)") }
+    }
+
+    /// `--kernels`: the UNet's most common 3×3 conv (320 → 320 channels at 64×64, batch 2) by implicit-im2col
+    /// GEMM and by Winograd F(2, 3), in direct-conv GFLOP/s of process CPU time (median of 5).
+    static func kernels(threads: Int) {
+        let pool = ComputeThreads(threads: threads)
+        let shape = DenseKernels.ConvShape(channels: 320, height: 64, width: 64, outChannels: 320, kernel: 3, padding: 1)
+        let x = [Float](repeating: 0.5, count: 2 * 320 * 64 * 64), w = [Float](repeating: 0.01, count: 320 * 320 * 9)
+        var y = [Float](repeating: 0, count: x.count)
+        let flops = 2.0 * 2 * 320 * 320 * 9 * 64 * 64
+        for winograd in [false, true] {
+            var cpu = [Double](), wall = [Double]()
+            for _ in 0..<5 {
+                wall.append(time {
+                    DenseKernels.conv2d(shape, batch: 2, input: x, weight: w, output: &y, accumulate: false, threads: pool, winograd: winograd)
+                })
+                cpu.append(lastCPU)
+            }
+            print(String(format: "conv 3×3 320→320 64×64 ×2, %@: %.1f GFLOP/s per CPU-second, %.1f GFLOP/s wall (%d threads)",
+                         (winograd ? "Winograd F(2,3)" : "im2col GEMM") as NSString, flops / cpu.sorted()[2] / 1e9,
+                         flops / wall.sorted()[2] / 1e9, threads))
+        }
     }
 
     /// Wall seconds of `body`; also records its process CPU seconds in `lastCPU` (steadier under load).
