@@ -2,7 +2,7 @@
 #   make demo  - install system packages, build release, run a real job on the bundled assets
 #   make test  - install what is missing, build and run the whole test suite
 SHELL := /bin/bash
-DEB_PACKAGES := pkg-config libavformat-dev libavcodec-dev libswscale-dev libavutil-dev libswresample-dev libopenblas-dev ffmpeg
+DEB_PACKAGES := pkg-config libavformat-dev libavcodec-dev libswscale-dev libavutil-dev libswresample-dev libopenblas-dev ffmpeg file git
 SWIFT ?= swift
 CONSUMER_CONFIG ?= debug
 

@@ -46,23 +46,37 @@ public final class FaceTracker: @unchecked Sendable {
     /// Processes the next frame.
     /// - Throws: errors from the detector or landmarker.
     public func update(_ image: Image) throws -> FaceTrackResult {
+        try update(track: { try landmarker.track(in: image, previous: $0) }, detect: { try detector.detect(image) },
+                   landmarks: { try landmarker.landmarks(in: image, detection: $0) })
+    }
+
+    /// Processes the next 8-bit frame without converting it to float: only the detector's letterboxed input and
+    /// the landmark crops are resampled, so memory stays small for 4K/8K frames.
+    /// - Throws: errors from the detector or landmarker.
+    public func update(_ image: ByteImage) throws -> FaceTrackResult {
+        try update(track: { try landmarker.track(in: image, previous: $0) }, detect: { try detector.detect(image) },
+                   landmarks: { try landmarker.landmarks(in: image, detection: $0) })
+    }
+
+    private func update(track: (FaceLandmarks) throws -> FaceLandmarks?, detect: () throws -> [FaceDetection],
+                        landmarks: (FaceDetection) throws -> FaceLandmarks?) throws -> FaceTrackResult {
         lock.lock(); defer { lock.unlock() }
         frames += 1
         var next: [FaceLandmarks] = []
         var lost = current.isEmpty
         for face in current {
-            if let t = try landmarker.track(in: image, previous: face) { next.append(t) } else { lost = true }
+            if let t = try track(face) { next.append(t) } else { lost = true }
         }
         if !lost {
             current = next
             return FaceTrackResult(faces: next, faceDetections: next.map { _ in nil }, detections: [], detected: false)
         }
         detections += 1
-        let found = try detector.detect(image)
+        let found = try detect()
         next = []
         var sources: [FaceDetection?] = []
         for d in found.prefix(maxFaces) {
-            if let lm = try landmarker.landmarks(in: image, detection: d) { next.append(lm); sources.append(d) }
+            if let lm = try landmarks(d) { next.append(lm); sources.append(d) }
         }
         current = next
         return FaceTrackResult(faces: next, faceDetections: sources, detections: found, detected: true)

@@ -1,6 +1,6 @@
-import CBLAS
 import Foundation
 import Imaging
+import Neural
 
 /// Upscales native generator frames (e.g. 64×64) to the output size with Lanczos-3, a mild separable
 /// unsharp mask, and the camera's zoom and pan, as two small GEMMs per frame.
@@ -38,13 +38,10 @@ public struct FrameUpscaler: Sendable {
         for x in 0..<width { for j in 0..<inWidth { let v = ax[x * inWidth + j]; if v != 0 { for c in 0..<3 { kx[(x * 3 + c) * inWidth * 3 + j * 3 + c] = v } } } }
         var tmp = [Float](repeating: 0, count: inHeight * width * 3)
         var out = [Float](repeating: 0, count: height * width * 3)
-        let w3 = Int32(width * 3), iw3 = Int32(inWidth * 3)
         // tmp[h, W·3] = in[h, w·3] × Kxᵀ
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(inHeight), w3, iw3, 1,
-                    frame.baseAddress, iw3, kx, iw3, 0, &tmp, w3)
+        Matmul.multiply(frame.baseAddress!, kx, into: &tmp, m: inHeight, n: width * 3, k: inWidth * 3, transposeB: true)
         // out[H, W·3] = Ay[H, h] × tmp[h, W·3]
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(height), w3, Int32(inHeight), 1,
-                    ay, Int32(inHeight), tmp, w3, 0, &out, w3)
+        Matmul.multiply(ay, tmp, into: &out, m: height, n: width * 3, k: inHeight)
         if camera.rotation != 0 { out = rotated(out, degrees: camera.rotation) }
         return ByteImage(Image(width: width, height: height, channels: 3, data: out))
     }

@@ -61,18 +61,39 @@ public struct Text2VideoJob: Sendable {
 
     /// Runs the job.
     /// - Throws: `GenerationError`, `VideoIOError`, or file-system errors; a failed run leaves no partial MP4
-    ///   (the writer renames atomically) but keeps the resume cache.
+    ///   (the writer renames atomically), no frame PNGs and no resume cache (a full disk must not stay full).
+    ///   Only an interrupted or killed process leaves the cache, for `--resume`.
     public func run(generator: any LatentGenerator, directions: AttributeDirections?,
                     progress: Text2Video.Progress? = nil) throws -> Text2VideoResult {
+        // The cache lives beside the output: without this check it would create the output's missing folders.
+        let folder = output.deletingLastPathComponent()
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDir), isDir.boolValue else {
+            throw VideoIOError.outputNotWritable(path: output.path, reason: "folder \(folder.path) does not exist")
+        }
+        let cache = try NativeFrameCache(output: output, plan: plan, resume: resume)
+        let frames = FrameFiles(directory: framesDirectory)
+        do {
+            let result = try run(generator: generator, directions: directions, cache: cache, frames: frames, progress: progress)
+            frames.keep()
+            return result
+        } catch {
+            frames.discard()
+            try? cache.remove()
+            throw error
+        }
+    }
+
+    private func run(generator: any LatentGenerator, directions: AttributeDirections?, cache: NativeFrameCache,
+                     frames: FrameFiles, progress: Text2Video.Progress?) throws -> Text2VideoResult {
         let start = Date()
         let cfg = plan.config
-        let cache = try NativeFrameCache(output: output, plan: plan, resume: resume)
         let resumed = cache.completedBatches
         var warnings = plan.warnings
         let schedule = LatentSchedule(storyboard: plan.storyboard, latentSize: generator.latentSize, directions: directions)
         let missing = schedule.unsupportedAttributes
         if !missing.isEmpty { warnings.append("no latent direction for: \(missing.joined(separator: ", ")) (ignored)") }
-        if let dir = framesDirectory { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) }
+        try frames.createDirectory()
         var wc = VideoWriterConfig(width: cfg.width, height: cfg.height, fps: Rational(cfg.fps, 1), codec: .h264, crf: crf,
                                    preset: preset, audioSource: audio, audioDuration: audio == nil ? nil : plan.storyboard.duration,
                                    tags: tags)
@@ -85,13 +106,14 @@ public struct Text2VideoJob: Sendable {
             try Text2Video.render(plan, generator: generator, directions: directions, cache: cache, progress: progress) { i, frame in
                 try writer.write(frame)
                 try flicker.add(frame)
-                if let dir = framesDirectory {
-                    try ImageFile.write(frame, to: dir.appendingPathComponent(String(format: "frame-%05d.png", i)))
-                }
+                try frames.write(frame, index: i, label: tags["comment"])
                 if preview != nil, previewIndices.contains(i) { thumbs[i] = Self.thumbnail(frame, maxSide: 192) }
             }
         }
-        if let p = preview { try ImageFile.write(Self.contactSheet(previewIndices.sorted().compactMap { thumbs[$0] }), to: p) }
+        if let p = preview {
+            let sheet = ContactSheet.grid(previewIndices.sorted().compactMap { thumbs[$0] }, columns: 4, background: 0)
+            try ImageFile.write(sheet, to: p, label: tags["comment"])
+        }
         try cache.remove()
         var seeds: [UInt64] = []
         for k in plan.storyboard.keyframes where !seeds.contains(k.seed) { seeds.append(k.seed) }
@@ -113,20 +135,5 @@ public struct Text2VideoJob: Sendable {
             out.data[(y * w + x) * 3 + c] = UInt8((s + f * f / 2) / (f * f))
         } } }
         return out
-    }
-
-    /// Lays thumbnails out four to a row.
-    static func contactSheet(_ thumbs: [ByteImage]) -> ByteImage {
-        guard let first = thumbs.first else { return ByteImage(width: 1, height: 1, channels: 3) }
-        let cols = min(4, thumbs.count), rows = (thumbs.count + cols - 1) / cols
-        let tw = first.width, th = first.height
-        var sheet = ByteImage(width: cols * tw, height: rows * th, channels: 3)
-        for (k, t) in thumbs.enumerated() {
-            let ox = (k % cols) * tw, oy = (k / cols) * th
-            for y in 0..<min(th, t.height) {
-                for x in 0..<min(tw, t.width) { for c in 0..<3 { sheet.data[((oy + y) * sheet.width + ox + x) * 3 + c] = t.data[(y * t.width + x) * 3 + c] } }
-            }
-        }
-        return sheet
     }
 }

@@ -85,7 +85,7 @@ public enum RestylePipeline {
         }, progress: progress.map { cb in { @Sendable p in cb(RestyleProgress(framesDone: p.framesDone, framesTotal: p.framesTotal, elapsed: p.elapsed)) } })
         if result.frames == 0 { throw RestyleError.emptyVideo(path: input.path) }
         if let preview {
-            try ImageFile.write(ContactSheet.make(pairs: engine.samples, maxWidth: 1280), to: preview)
+            try ImageFile.write(ContactSheet.pairs(engine.samples, maxWidth: 1280), to: preview)
         }
         let r = engine.engine.report
         return RestyleSummary(frames: result.frames, seconds: result.seconds, fps: result.fps, cuts: r.cuts,
@@ -102,38 +102,4 @@ final class EngineBox: @unchecked Sendable {
     private(set) var samples: [(ByteImage, ByteImage)] = []
     init(_ engine: TemporalCoherence) { self.engine = engine }
     func keep(before: ByteImage, after: ByteImage) { samples.append((before, after)) }
-}
-
-/// Before/after contact sheets.
-public enum ContactSheet {
-    /// Rows of [before | after] pairs, scaled so the sheet is at most `maxWidth` wide, 4-pixel gutters.
-    public static func make(pairs: [(ByteImage, ByteImage)], maxWidth: Int) -> ByteImage {
-        guard let first = pairs.first else { return ByteImage(width: 8, height: 8, channels: 3, fill: 255) }
-        let gutter = 4
-        var cellW = first.0.width, cellH = first.0.height
-        if 2 * cellW + 3 * gutter > maxWidth {
-            let s = Double(maxWidth - 3 * gutter) / Double(2 * cellW)
-            cellW = max(1, Int(Double(cellW) * s)); cellH = max(1, Int(Double(cellH) * s))
-        }
-        let sw = 2 * cellW + 3 * gutter, sh = pairs.count * cellH + (pairs.count + 1) * gutter
-        var sheet = ByteImage(width: sw, height: sh, channels: 3, fill: 24)
-        for (row, pair) in pairs.enumerated() {
-            for (col, img) in [pair.0, pair.1].enumerated() {
-                let cell = scaled(img, width: cellW, height: cellH)
-                let ox = gutter + col * (cellW + gutter), oy = gutter + row * (cellH + gutter)
-                for y in 0..<cellH {
-                    let src = y * cellW * 3, dst = ((oy + y) * sw + ox) * 3
-                    sheet.data.replaceSubrange(dst..<(dst + cellW * 3), with: cell.data[src..<(src + cellW * 3)])
-                }
-            }
-        }
-        return sheet
-    }
-
-    static func scaled(_ img: ByteImage, width: Int, height: Int) -> ByteImage {
-        if img.width == width && img.height == height && img.channels == 3 { return img }
-        var planes = RGBPlanes.from(img)
-        while planes[0].width / 2 >= width && planes[0].height / 2 >= height { planes = planes.map { $0.halved() } }
-        return RGBPlanes.toBytes(planes, width: width, height: height)
-    }
 }

@@ -118,6 +118,7 @@ public enum ImageFile {
             e.pointee.flags |= AV_CODEC_FLAG_QSCALE
             e.pointee.global_quality = qscale * kinema_ff_qp2lambda()
             e.pointee.color_range = AVCOL_RANGE_JPEG
+            e.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)  // square pixels: the encoder writes JFIF APP0
         }
         try encoder.open()
         let frame = try Frame()

@@ -9,13 +9,17 @@ public enum TemporaryFiles {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var paths: Set<String> = []
 
-    /// Deletes every registered partial output. Safe to call from any thread.
+    /// Deletes every registered partial output (files first, then registered folders that are empty).
+    /// Safe to call from any thread, including a signal-handling one.
     public static func removeAll() {
         lock.lock()
         let all = paths
         paths.removeAll()
         lock.unlock()
-        for p in all { unlink(p) }
+        var folders: [String] = []
+        for p in all where unlink(p) != 0 && errno == EISDIR { folders.append(p) }
+        // Deepest first, so nested folders empty before their parents.
+        for p in folders.sorted(by: { $0.count > $1.count }) { rmdir(p) }
     }
 
     /// The partial outputs currently registered (for tests and diagnostics).
@@ -24,8 +28,11 @@ public enum TemporaryFiles {
         return Array(paths)
     }
 
-    static func register(_ path: String) { lock.lock(); paths.insert(path); lock.unlock() }
-    static func unregister(_ path: String) { lock.lock(); paths.remove(path); lock.unlock() }
+    /// Marks a file (or a folder this run created) as incomplete output: `removeAll()` deletes it on failure or
+    /// Ctrl-C. Library code that writes several files (per-frame PNGs) registers each until the job succeeds.
+    public static func register(_ path: String) { lock.lock(); paths.insert(path); lock.unlock() }
+    /// The output is complete: keep it.
+    public static func unregister(_ path: String) { lock.lock(); paths.remove(path); lock.unlock() }
 }
 
 /// A hidden temporary file beside `target`, renamed onto it by `commit()` and removed otherwise.
@@ -54,6 +61,19 @@ final class AtomicOutput {
         let token = String(UInt64.random(in: 0...UInt64.max), radix: 36)
         tempPath = folder.appendingPathComponent(".\(target.lastPathComponent).\(getpid())-\(token).part\(ext)").path
         TemporaryFiles.register(tempPath)
+        Self.removeStale(in: folder, target: target.lastPathComponent, ext: ext)
+    }
+
+    /// Deletes this target's temporary files left by processes that no longer exist (killed with SIGKILL,
+    /// or lost power): `.NAME.<pid>-<token>.part.EXT` whose pid is gone.
+    static func removeStale(in folder: URL, target: String, ext: String) {
+        let prefix = ".\(target).", suffix = ".part\(ext)"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
+        for name in names where name.hasPrefix(prefix) && name.hasSuffix(suffix) && name.count > prefix.count + suffix.count {
+            let middle = name.dropFirst(prefix.count).dropLast(suffix.count)
+            guard let dash = middle.firstIndex(of: "-"), let pid = Int32(middle[..<dash]), pid > 0 else { continue }
+            if pid != getpid(), kill(pid, 0) != 0, errno == ESRCH { unlink(folder.appendingPathComponent(name).path) }
+        }
     }
 
     deinit { if !committed { discard() } }

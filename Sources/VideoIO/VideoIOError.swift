@@ -30,6 +30,10 @@ public enum VideoIOError: Error, Sendable, Equatable, CustomStringConvertible {
     case frameMismatch(String)
     /// The writer was used after `finish()` or after a failure.
     case writerClosed
+    /// The input's video stream yielded no decodable frame, so there is nothing to write.
+    case noFrames(path: String)
+    /// The job would need more memory than `MemoryBudget.limit` (detail names size, estimate and limit).
+    case overMemoryBudget(path: String, detail: String)
 
     /// One line for humans (the CLI prints it after `kinema: error: `).
     public var description: String {
@@ -49,6 +53,8 @@ public enum VideoIOError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidConfiguration(let what): return "invalid configuration: \(what)"
         case .frameMismatch(let what): return "frame mismatch: \(what)"
         case .writerClosed: return "video writer used after finish() or after a failure"
+        case .noFrames(let p): return "\(p): no decodable video frames"
+        case .overMemoryBudget(let p, let detail): return "\(p): too large: \(detail)"
         }
     }
 }

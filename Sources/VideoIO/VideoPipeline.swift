@@ -43,7 +43,8 @@ public enum VideoPipeline {
     /// - Parameters:
     ///   - queueDepth: frames buffered between stages (memory is about 3 × depth frames).
     ///   - progress: called on the writing thread after each frame.
-    /// - Throws: the first error from reading, `process`, or writing.
+    /// - Throws: the first error from reading, `process`, or writing; `VideoIOError.noFrames` (output discarded)
+    ///   when the input yields no frame.
     @discardableResult
     public static func run(reader: VideoReader, writer: VideoWriter, workers: Int = 1, queueDepth: Int = 4,
                            process: @escaping @Sendable (VideoFrame) throws -> ByteImage,
@@ -98,6 +99,11 @@ public enum VideoPipeline {
         if let error = failure.value {
             writer.cancel()
             throw error
+        }
+        // Never commit an empty file: a stream with no decodable frame is an error, not a zero-frame video.
+        guard written > 0 else {
+            writer.cancel()
+            throw VideoIOError.noFrames(path: reader.url.path)
         }
         try writer.finish()
         return Result(frames: written, seconds: Date().timeIntervalSince(start))

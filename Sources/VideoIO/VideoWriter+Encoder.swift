@@ -26,9 +26,15 @@ extension VideoWriter {
         switch config.codec {
         case .h264:
             options["preset"] = config.preset
+            if let n = MemoryBudget.encoderLookahead(width: encodedWidth, height: encodedHeight) {
+                options["x264-params"] = "rc-lookahead=\(n)"
+            }
         case .hevc:
             options["preset"] = config.preset
             options["x265-params"] = "log-level=none"
+            if let n = MemoryBudget.encoderLookahead(width: encodedWidth, height: encodedHeight) {
+                options["x265-params"] = "log-level=none:rc-lookahead=\(n)"
+            }
         case .vp9:
             // libvpx has no presets: map them onto deadline/cpu-used, constant quality mode.
             let speed = [8, 8, 7, 6, 5, 4, 2, 1, 0][VideoWriterConfig.presets.firstIndex(of: config.preset) ?? 5]

@@ -1,5 +1,5 @@
 // kinema-bench: release-build benchmarks that print ratios against peers
-// measured in the same run. Usage: kinema-bench <transcode|faces|faceswap|text2video|restyle|diffusion>
+// measured in the same run. Usage: kinema-bench <transcode|faces|faceswap|text2video|restyle|soak|diffusion>
 import Foundation
 
 let args = CommandLine.arguments.dropFirst()
@@ -22,6 +22,7 @@ case "restyle": exit(RestyleBench.run(rest))
 case "faces": runBench(which) { try FacesBench.run(arguments: rest) }
 case "faceswap": runBench(which) { try FaceswapBench.run(rest) }
 case "text2video": runBench(which) { try Text2VideoBench.run(rest) }
+case "soak": runBench(which) { try SoakBench.run(rest) }
 case "diffusion": runBench(which) { try DiffusionBench.run(rest) }
 default:
     FileHandle.standardError.write("kinema-bench: unknown benchmark '\(which)'\n".data(using: .utf8)!)

@@ -47,10 +47,35 @@ func printJSON<T: Encodable>(_ value: T, pretty: Bool = false) throws {
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
 }
 
-/// A one-line, human description of any error.
+/// A one-line, human description of any error. Foundation's file errors become `PATH: <system reason>`
+/// (e.g. `out.mp4.kinema-resume/batch-000001.f32: No space left on device`), never their raw userInfo dump.
 func describe(_ error: any Error) -> String {
+    if let e = error as? CocoaError { return describeFileError(e as NSError) }
     if let e = error as? LocalizedError, let text = e.errorDescription { return text }
+    if let e = error as? POSIXError { return String(cString: strerror(e.code.rawValue)) }
+    let ns = error as NSError
+    if ns.domain == NSCocoaErrorDomain || ns.domain == NSPOSIXErrorDomain { return describeFileError(ns) }
     return String(describing: error)
+}
+
+/// `path: reason` for a Foundation file error, the reason taken from the underlying POSIX error when there is one.
+private func describeFileError(_ ns: NSError) -> String {
+    let path = (ns.userInfo[NSFilePathErrorKey] as? String) ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path
+    var reason: String
+    if let u = ns.userInfo[NSUnderlyingErrorKey] as? NSError, u.domain == NSPOSIXErrorDomain {
+        reason = String(cString: strerror(Int32(u.code)))
+    } else if ns.domain == NSPOSIXErrorDomain {
+        reason = String(cString: strerror(Int32(ns.code)))
+    } else {
+        switch CocoaError.Code(rawValue: ns.code) {
+        case .fileNoSuchFile, .fileReadNoSuchFile: reason = "no such file"
+        case .fileWriteOutOfSpace: reason = "No space left on device"
+        case .fileWriteNoPermission, .fileReadNoPermission: reason = "permission denied"
+        case .fileWriteVolumeReadOnly: reason = "read-only file system"
+        default: reason = "file operation failed (code \(ns.code))"
+        }
+    }
+    return path.map { "\($0): \(reason)" } ?? reason
 }
 
 /// An error for a command's own checks (bad option combinations, missing inputs).
@@ -113,4 +138,12 @@ enum OutputCleanup {
 func guardOutputs(_ outputs: [String?], folders: [String?] = [], inputs: [String?]) throws {
     let urls = { (paths: [String?]) in paths.compactMap { $0 }.map { URL(fileURLWithPath: $0) } }
     try OutputGuard.check(outputs: urls(outputs), folders: urls(folders), inputs: urls(inputs))
+}
+
+/// Refuses, before any output exists, a clip whose frames would take this job over `MemoryBudget.limit`.
+/// `bytesPerPixel` is the job's own working set per frame pixel (decoded frames in flight, float planes);
+/// commands that write a video add the encoder's share.
+func checkMemory(width: Int, height: Int, input: String, job: String, bytesPerPixel: Int, writesVideo: Bool) throws {
+    let writer = writesVideo ? MemoryBudget.writerBytesPerPixel(width: width, height: height) : 0
+    try MemoryBudget.check(width: width, height: height, bytesPerPixel: bytesPerPixel + writer, job: job, path: input)
 }

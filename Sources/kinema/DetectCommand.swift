@@ -61,7 +61,7 @@ struct DetectCommand: ParsableCommand {
             throw CommandError("--annotate for an image input must be a .png or .jpg file")
         }
         var image = try ImageFile.read(url)
-        let result = try tracker.update(Image(image))
+        let result = try tracker.update(image)
         let report = FrameReport(index: 0, time: 0, result: result)
         if json {
             try printJSON(ImageReport(input: input, width: image.width, height: image.height, faces: report.faces))
@@ -79,6 +79,8 @@ struct DetectCommand: ParsableCommand {
     private func runVideo(_ url: URL, tracker: FaceTracker) throws {
         let reader = try VideoReader(url: url)
         let m = reader.metadata
+        try checkMemory(width: m.width, height: m.height, input: input, job: "detect", bytesPerPixel: annotate == nil ? 15 : 30,
+                        writesVideo: annotate != nil)
         let reports = ReportLog()
         let bar = ProgressBar(label: "detect", total: m.frameCount, quiet: encoding.quiet)
         defer { bar.finish() }
@@ -92,7 +94,7 @@ struct DetectCommand: ParsableCommand {
             config.rotation = m.rotation
             let writer = try VideoWriter(url: outURL, config: config)
             try VideoPipeline.run(reader: reader, writer: writer, process: { frame in
-                let result = try tracker.update(Image(frame.image))
+                let result = try tracker.update(frame.image)
                 reports.append(FrameReport(index: frame.index, time: frame.pts, result: result))
                 var out = frame.image
                 FaceAnnotation.draw(detections: result.detections, faces: result.faces, on: &out)
@@ -101,7 +103,7 @@ struct DetectCommand: ParsableCommand {
         } else {
             var done = 0
             while let frame = try reader.nextFrame() {
-                let result = try tracker.update(Image(frame.image))
+                let result = try tracker.update(frame.image)
                 reports.append(FrameReport(index: frame.index, time: frame.pts, result: result))
                 done += 1
                 bar.update(done: done)

@@ -78,6 +78,7 @@ struct FaceswapCommand: ParsableCommand {
             let targetURL = URL(fileURLWithPath: target), outURL = URL(fileURLWithPath: output)
             // Open the target first so an unreadable clip fails before the models load.
             let meta = try VideoReader(url: targetURL).metadata
+            try checkMemory(width: meta.width, height: meta.height, input: target, job: "faceswap", bytesPerPixel: 35, writesVideo: true)
             let mesh = try MeshFaceSource()
             let srcImage = try ImageFile.read(URL(fileURLWithPath: source))
             let face: SourceFace
@@ -111,7 +112,7 @@ struct FaceswapCommand: ParsableCommand {
                 })
             bar.finish()
             if let preview, !pairs.isEmpty {
-                let sheet = ContactSheet.make(pairs.keys.sorted().map { pairs[$0]! })
+                let sheet = ContactSheet.pairs(pairs.keys.sorted().map { pairs[$0]! }, rowHeight: 240)
                 try ImageFile.write(sheet, to: URL(fileURLWithPath: preview), label: FaceSwapPipeline.label(version: KinemaVersion.string))
             }
             if summary.framesWithFaces == 0 {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `kinema` command line tool.
 @main
@@ -11,6 +12,22 @@ struct Kinema: ParsableCommand {
             InfoCommand.self, TranscodeCommand.self, DetectCommand.self, FaceswapCommand.self,
             Text2VideoCommand.self, RestyleCommand.self, MetricsCommand.self,
         ])
+
+    /// Parses and runs a subcommand. Usage mistakes (a missing or malformed value) are reported like every other
+    /// error, as one `kinema: error:` line and exit status 1; `--help` and `--version` print as usual.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success || error is ExitCode { exit(withError: error) }
+            let first = message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
+            let message = first.hasPrefix("Error: ") ? String(first.dropFirst(7)) : first
+            printError(message + " (see --help)")
+            Foundation.exit(1)
+        }
+    }
 }
 
 /// The tool's version, written into output metadata.

@@ -23,6 +23,9 @@ struct FlickerCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    @Flag(help: "No progress output.")
+    var quiet = false
+
     func run() throws {
         try runCommand { try measure() }
     }
@@ -31,7 +34,9 @@ struct FlickerCommand: ParsableCommand {
         var m = FlickerMetric()
         var frames = 0
         try VideoReader.open(URL(fileURLWithPath: file)) { reader in
-            while let f = try reader.nextFrame() { try m.add(f.image); frames += 1 }
+            let bar = ProgressBar(label: "flicker", total: reader.metadata.frameCount, quiet: quiet || json)
+            defer { bar.finish() }
+            while let f = try reader.nextFrame() { try m.add(f.image); frames += 1; bar.update(done: frames) }
         }
         if json {
             print(String(format: "{\"file\":\"%@\",\"frames\":%d,\"mad\":%.6f,\"max_mad\":%.6f,\"temporal_flicker\":%.6f}",

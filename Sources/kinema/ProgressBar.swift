@@ -33,8 +33,15 @@ final class ProgressBar: @unchecked Sendable {
         enabled = !quiet
     }
 
-    /// Seconds between progress lines when stderr is not a terminal.
-    static let lineInterval = 5.0
+    /// Seconds between progress lines when stderr is not a terminal: 5, or `KINEMA_PROGRESS_INTERVAL`
+    /// (0.05...3600, for tests and logs that want more or fewer lines).
+    static let lineInterval: Double = {
+        if let text = ProcessInfo.processInfo.environment["KINEMA_PROGRESS_INTERVAL"], let s = Double(text),
+           s.isFinite, (0.05...3600).contains(s) {
+            return s
+        }
+        return 5
+    }()
 
     /// Reports `done` units finished (and optionally a corrected total).
     func update(done: Int, total newTotal: Int? = nil) {

@@ -51,7 +51,9 @@ struct RestyleCommand: ParsableCommand {
             // Everything that can fail on the user's inputs is checked before any output exists.
             let job = try request.prepare()
             if let p = previewURL { OutputCleanup.register(p.path) }
-            let total = (try? VideoReader(url: request.input).metadata.frameCount) ?? 0
+            let meta = try VideoReader(url: request.input).metadata
+            try checkMemory(width: meta.width, height: meta.height, input: input, job: "restyle", bytesPerPixel: 60, writesVideo: true)
+            let total = meta.frameCount
             let bar = ProgressBar(label: "restyle \(style)", total: total, quiet: encoding.quiet || json)
             defer { bar.finish() }
             let summary = try job.run(

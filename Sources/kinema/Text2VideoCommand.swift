@@ -84,6 +84,7 @@ struct Text2VideoCommand: ParsableCommand {
             }
         }
         let plan = try Text2Video.plan(prompt: prompt, storyboardJSON: sbData, config: cfg)
+        try checkMemory(width: cfg.width, height: cfg.height, input: output, job: "text2video", bytesPerPixel: 30, writesVideo: true)
         let generator = try GeneratorRegistry.load(model)
         let directions = AttributeDirections.shipped(for: generator.name, latentSize: generator.latentSize)
         var job = Text2VideoJob(plan: plan, output: URL(fileURLWithPath: output), version: KinemaVersion.string)

@@ -29,6 +29,8 @@ struct TranscodeCommand: ParsableCommand {
             let reader = try VideoReader(url: inURL)
             let m = reader.metadata
             let width = size?.width ?? m.width, height = size?.height ?? m.height
+            try checkMemory(width: max(width, m.width), height: max(height, m.height), input: input, job: "transcode",
+                            bytesPerPixel: 30, writesVideo: true)
             // Always pin the output size: a stream that changes resolution midway is scaled to it.
             reader.outputSize = (width, height)
             var config = encoding.writerConfig(output: outURL, width: width, height: height, fps: m.fps)

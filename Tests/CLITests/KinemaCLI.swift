@@ -10,6 +10,8 @@ enum KinemaCLI {
         let status: Int32
         let stdout: String
         let stderr: String
+        /// `.exit` for a normal exit; `.uncaughtSignal` when the process died of a signal (a trap, a crash, kill -9).
+        var reason: Process.TerminationReason = .exit
         /// stdout parsed as a JSON object (nil when it is not one).
         var json: [String: Any]? {
             (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any]
@@ -26,13 +28,18 @@ enum KinemaCLI {
         return Media.root.appendingPathComponent(".build/debug/kinema")
     }()
 
-    /// Runs `kinema args...` to completion from the repository root. With `interruptWhen`, sends SIGINT (Ctrl-C)
-    /// as soon as the condition holds (polled every 10 ms, for at most 20 s).
-    static func run(_ args: [String], interruptWhen: (() -> Bool)? = nil) throws -> Result {
+    /// Runs `kinema args...` to completion from the repository root. With `interruptWhen`, sends `signal` (SIGINT,
+    /// Ctrl-C, by default) as soon as the condition holds (polled every 10 ms, for at most 20 s).
+    /// `environment` entries are added to (or replace) the test's own environment.
+    static func run(_ args: [String], environment: [String: String] = [:], signal: Int32 = SIGINT,
+                    interruptWhen: (() -> Bool)? = nil) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = args
         process.currentDirectoryURL = Media.root
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -42,12 +49,12 @@ enum KinemaCLI {
         if let interruptWhen {
             let deadline = Date().addingTimeInterval(20)
             while !interruptWhen() && process.isRunning && Date() < deadline { usleep(10_000) }
-            if process.isRunning { process.interrupt() }
+            if process.isRunning { kill(process.processIdentifier, signal) }
         }
         process.waitUntilExit()
         return Result(status: process.terminationStatus,
                       stdout: String(decoding: outBox.wait(), as: UTF8.self),
-                      stderr: String(decoding: errBox.wait(), as: UTF8.self))
+                      stderr: String(decoding: errBox.wait(), as: UTF8.self), reason: process.terminationReason)
     }
 
     /// The error contract: non-zero exit and exactly one stderr line `kinema: error: ...` naming the problem.

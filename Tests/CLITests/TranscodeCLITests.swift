@@ -106,3 +106,18 @@ import VideoIO
         #expect(KinemaCLI.contents(dir).isEmpty)
     }
 }
+
+/// The progress reporter off a terminal: whole lines with counts, rate and ETA, never `\r` or escape codes.
+@Suite struct ProgressLineTests {
+    @Test func progressOnAPipeIsWholeLines() throws {
+        let dir = try KinemaCLI.scratch(); defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try KinemaCLI.run(["transcode", Media.url("bigbuckbunny.mp4").path, "-o", dir.appendingPathComponent("t.mp4").path,
+                                   "--preset", "slow"], environment: ["KINEMA_PROGRESS_INTERVAL": "0.1"])
+        #expect(r.status == 0)
+        #expect(!r.stderr.contains("\r") && !r.stderr.contains("\u{1B}"))
+        let lines = r.stderr.split(separator: "\n")
+        #expect(!lines.isEmpty && r.stderr.hasSuffix("\n"), "stderr: \(r.stderr)")
+        let pattern = /transcode: \d+\/64 frames \(\d+%\), \d+\.\d fps(, ETA \d+:\d\d)?/
+        #expect(lines.allSatisfy { $0.wholeMatch(of: pattern) != nil }, "stderr: \(r.stderr)")
+    }
+}

@@ -35,7 +35,8 @@ func stereoPairWarpHalvesPhotometricError(preset: DISPreset) throws {
     let before = meanAbs(left, right, margin: 8)
     let after = meanAbs(left, Warp.backward(right, flow: flow), margin: 8)
     print("motorcycle \(preset): mean |L-R| \(before) -> \(after) (ratio \(after / before)), \(Int(ms)) ms")
-    #expect(after <= 0.5 * before)
+    // Measured ratios 0.198 (fast) and 0.154 (medium); bounds keep a ~25 % margin.
+    #expect(after <= (preset == .fast ? 0.25 : 0.20) * before)
 }
 
 @Test func consecutiveBikesFramesWarpHalvesPhotometricError() throws {
@@ -48,7 +49,8 @@ func stereoPairWarpHalvesPhotometricError(preset: DISPreset) throws {
         after += meanAbs(frames[t], Warp.backward(frames[t + 1], flow: f), margin: 8)
     }
     print("bikes: mean |I_t - I_t+1| \(before / 6) -> \(after / 6) (ratio \(after / before))")
-    #expect(after <= 0.5 * before)
+    #expect(after <= 0.35 * before)  // measured 0.286
+
 }
 
 @Test(arguments: [DISPreset.fast, .medium])
@@ -62,7 +64,8 @@ func syntheticTranslationEndPointError(preset: DISPreset) throws {
     for i in 0..<truth.u.count { truth.u[i] = t.x; truth.v[i] = t.y }
     let epe = flow.endPointError(against: truth, margin: 16)
     print("translation \(preset): EPE \(epe) px")
-    #expect(epe <= 0.5)
+    // Measured 0.322 px (fast) and 0.082 px (medium); bounds keep a ~25-50 % margin.
+    #expect(epe <= (preset == .fast ? 0.40 : 0.12))
 }
 
 @Test(arguments: [DISPreset.fast, .medium])
@@ -86,5 +89,6 @@ func syntheticRotationEndPointError(preset: DISPreset) throws {
     }
     let epe = flow.endPointError(against: truth, margin: 32)
     print("rotation 3° \(preset): EPE \(epe) px (max |w| \(Float(256) * 2 * sin(angle / 2) * 1.414) px)")
-    #expect(epe <= 0.5)
+    // Measured 0.411 px (fast) and 0.142 px (medium).
+    #expect(epe <= (preset == .fast ? 0.50 : 0.20))
 }

@@ -7,11 +7,17 @@ import Testing
 @Suite struct ImageLabelTests {
     static let label = "synthetic media: face replaced by kinema 0.1.0"
 
-    /// What FFmpeg's own decoders see: ffprobe lists PNG tEXt and JPEG COM as frame tags.
-    private func ffprobeTags(_ url: URL) throws -> String {
+    /// What independent readers see: ffprobe lists a PNG's tEXt chunks as frame tags, and file(1) (libmagic)
+    /// prints a JPEG's COM segment as `comment: "..."`.
+    private func independentReading(_ url: URL) throws -> String {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/ffprobe")
-        p.arguments = ["-v", "error", "-show_frames", "-show_entries", "frame_tags", url.path]
+        if url.pathExtension == "png" {
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/ffprobe")
+            p.arguments = ["-v", "error", "-show_frames", "-show_entries", "frame_tags", url.path]
+        } else {
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/file")
+            p.arguments = ["-b", url.path]
+        }
         let pipe = Pipe()
         p.standardOutput = pipe
         try p.run()
@@ -30,8 +36,8 @@ import Testing
         #expect(try ImageFile.readLabel(plain) == nil)
         // The pixels are untouched by the label, and the file still decodes.
         #expect(try ImageFile.read(out) == ImageFile.read(plain))
-        let tags = try ffprobeTags(out)
-        #expect(tags.contains(Self.label), "ffprobe: \(tags)")
+        let seen = try independentReading(out)
+        #expect(seen.contains(Self.label), "\(seen)")
         #expect(Fixture.contents(dir) == ["labelled.\(ext)", "plain.\(ext)"])
     }
 
@@ -50,14 +56,12 @@ import Testing
         // The MJPEG encoder rejects a frame wider than 65535: the failure comes after the temp name is reserved.
         let wide = ByteImage(width: 70_000, height: 1, channels: 1, data: [UInt8](repeating: 0, count: 70_000))
         #expect(throws: VideoIOError.self) { try ImageFile.write(wide, to: dir.appendingPathComponent("wide.jpg"), label: "x") }
-        let short = ByteImage(width: 4, height: 4, channels: 3, data: [1, 2, 3])
-        #expect(throws: VideoIOError.self) { try ImageFile.write(short, to: dir.appendingPathComponent("short.png")) }
         #expect(throws: VideoIOError.self) {
             try ImageFile.write(ByteImage(width: 2, height: 2, channels: 3, data: [UInt8](repeating: 0, count: 12)),
                                 to: dir.appendingPathComponent("missing/out.png"))
         }
         #expect(Fixture.contents(dir).isEmpty, "left: \(Fixture.contents(dir))")
-        #expect(TemporaryFiles.pending.isEmpty)
+        #expect(TemporaryFiles.pending.filter { $0.hasPrefix(dir.path) }.isEmpty)
     }
 
     @Test func damagedFilesNeverTrap() throws {
