@@ -132,13 +132,13 @@ public struct SafeTensors: Sendable {
         let count = e.count
         return try withRawBytes(name) { src in
             [Float](unsafeUninitializedCapacity: count) { dst, initialised in
+                guard count > 0, let base = src.baseAddress else { return }
                 switch e.dtype {
                 case .f32:
-                    for i in 0..<count { dst[i] = Float(bitPattern: UInt32(littleEndian: src.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }
-                case .f16:
-                    for i in 0..<count { dst[i] = SafeTensors.halfToFloat(UInt16(littleEndian: src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) }
-                default:
-                    for i in 0..<count { dst[i] = Float(bitPattern: UInt32(UInt16(littleEndian: src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) << 16) }
+                    // Stored little-endian, as every platform Kinema targets is.
+                    UnsafeMutableRawPointer(dst.baseAddress!).copyMemory(from: base, byteCount: 4 * count)
+                case .f16: HalfPrecision.float16ToFloat(base, dst.baseAddress!, count: count)
+                default: HalfPrecision.bfloat16ToFloat(base, dst.baseAddress!, count: count)
                 }
                 initialised = count
             }
@@ -227,23 +227,4 @@ public enum SafeTensorsError: Error, Equatable, CustomStringConvertible {
         case let .io(m): return "safetensors: \(m)"
         }
     }
-}
-
-extension SafeTensors {
-/// Converts IEEE binary16 bits to Float without relying on platform `Float16` support.
-@inline(__always)
-static func halfToFloat(_ h: UInt16) -> Float {
-    let sign = UInt32(h & 0x8000) << 16
-    let exp = Int((h >> 10) & 0x1F)
-    let mant = UInt32(h & 0x3FF)
-    if exp == 0 {
-        // Zero or subnormal: mant * 2^-24.
-        let v = Float(mant) * Float(bitPattern: 0x3380_0000)
-        return sign != 0 ? -v : v
-    }
-    if exp == 31 {
-        return Float(bitPattern: sign | 0x7F80_0000 | (mant << 13))
-    }
-    return Float(bitPattern: sign | UInt32(exp + 112) << 23 | (mant << 13))
-}
 }

@@ -10,7 +10,7 @@ struct Kinema: ParsableCommand {
         version: KinemaVersion.string,
         subcommands: [
             InfoCommand.self, TranscodeCommand.self, DetectCommand.self, FaceswapCommand.self,
-            Text2VideoCommand.self, RestyleCommand.self, MetricsCommand.self,
+            Text2VideoCommand.self, Text2ImageCommand.self, RestyleCommand.self, MetricsCommand.self,
         ])
 
     /// Parses and runs a subcommand. Usage mistakes (a missing or malformed value) are reported like every other

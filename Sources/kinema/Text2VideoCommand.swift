@@ -62,6 +62,9 @@ struct Text2VideoCommand: ParsableCommand {
     @Flag(help: "No progress output.")
     var quiet = false
 
+    @OptionGroup(title: "Stable Diffusion (--model sd)")
+    var diffusion: DiffusionVideoOptions
+
     func run() throws {
         reexecWithFasterBLASIfNeeded()
         BLASCore.useOwnParallelism()
@@ -69,6 +72,7 @@ struct Text2VideoCommand: ParsableCommand {
     }
 
     private func generate() throws {
+        if model == "sd" { return try generateWithDiffusion() }
         let parts = size.lowercased().split(separator: "x").compactMap { Int($0) }
         guard parts.count == 2 else { throw CommandError("--size must look like 512x512") }
         var cfg = Text2VideoConfig()

@@ -22,20 +22,20 @@ enum ByteSymbols {
 extension CLIPTokenizer {
     enum Piece { case text(String), special(Int) }
 
-    /// Splits out the literal special tokens (case-sensitive), as transformers' added-token trie does before BPE.
-    static func splitSpecial(_ text: String) -> [Piece] {
+    /// Splits out literal special tokens (case-sensitive) before BPE, as transformers' added-token trie does:
+    /// `<|startoftext|>`, `<|endoftext|>` and a pad token such as SD2's `!`, which therefore never merges with
+    /// its neighbours and keeps its bare id (0) even inside a prompt.
+    static func splitSpecial(_ text: String, _ specials: [(token: String, id: Int)]) -> [Piece] {
         var pieces: [Piece] = []
         var rest = Substring(text)
         while !rest.isEmpty {
-            let s = rest.range(of: startToken), e = rest.range(of: endToken)
-            let hit: (Range<Substring.Index>, Int)?
-            switch (s, e) {
-            case let (s?, e?): hit = s.lowerBound <= e.lowerBound ? (s, 0) : (e, 1)
-            case let (s?, nil): hit = (s, 0)
-            case let (nil, e?): hit = (e, 1)
-            default: hit = nil
+            var best: (Range<Substring.Index>, Int)?
+            for (tok, id) in specials {
+                guard let r = rest.range(of: tok) else { continue }
+                if let b = best, b.0.lowerBound < r.lowerBound || (b.0.lowerBound == r.lowerBound && b.0.upperBound >= r.upperBound) { continue }
+                best = (r, id)
             }
-            guard let (r, id) = hit else { pieces.append(.text(String(rest))); break }
+            guard let (r, id) = best else { pieces.append(.text(String(rest))); break }
             if r.lowerBound > rest.startIndex { pieces.append(.text(String(rest[..<r.lowerBound]))) }
             pieces.append(.special(id))
             rest = rest[r.upperBound...]

@@ -18,6 +18,8 @@ public struct CLIPTokenizer: Sendable {
     public let padID: Int
     /// Ids per prompt, start and end included (77 for every Stable Diffusion).
     public let maxLength: Int
+    /// The pad token's text when it is an ordinary vocabulary entry (SD2's `!`), split out of prompts like a special token.
+    let padToken: String?
 
     /// The most merges CLIP uses (49,152 − 256 − 2); transformers reads no more than this from `merges.txt`.
     public static let mergeCount = 48_894
@@ -42,6 +44,8 @@ public struct CLIPTokenizer: Sendable {
             self.padID = padID ?? e
         }
         self.maxLength = maxLength
+        let p = self.padID
+        self.padToken = p == s || p == e ? nil : vocabulary.first(where: { $0.value == p })?.key
     }
 
     /// Builds the tokenizer from OpenAI/OpenCLIP's `bpe_simple_vocab_16e6.txt` merges alone (what single-file
@@ -92,9 +96,11 @@ public struct CLIPTokenizer: Sendable {
     public func tokenIDs(_ text: String) -> [Int] {
         var out: [Int] = []
         var cache: [String: [String]] = [:]
-        for piece in Self.splitSpecial(text) {
+        var specials = [(Self.startToken, startID), (Self.endToken, endID)]
+        if let padToken { specials.append((padToken, padID)) }
+        for piece in Self.splitSpecial(text, specials) {
             switch piece {
-            case .special(let id): out.append(id == 0 ? startID : endID)
+            case .special(let id): out.append(id)
             case .text(let t):
                 for word in Self.preTokenize(Self.basicClean(t)) {
                     if word == Self.startToken { out.append(startID); continue }
