@@ -7,22 +7,6 @@ import Neural
 /// random fp16 weights the PyTorch peer makes locally (never committed), against PyTorch on the CPU with
 /// the same shapes and threads in the same run. Ratios are peer time ÷ ours (> 1: Kinema is faster).
 enum DiffusionBench {
-    /// A memory-mapped fp16 safetensors file as a `WeightSource` (converted at each read, vectorised).
-    struct MappedWeights: WeightSource {
-        let file: SafeTensors
-        func shape(of name: String) -> [Int]? { file.entries[name]?.shape }
-        func floats(_ name: String) throws -> [Float] {
-            guard let e = file.entries[name], e.dtype == .f16 else { return try file.floats(name) }
-            return try file.withRawBytes(name) { raw in
-                [Float](unsafeUninitializedCapacity: e.count) { dst, n in
-                    HalfPrecision.float16ToFloat(raw.baseAddress!, dst.baseAddress!, count: e.count)
-                    n = e.count
-                }
-            }
-        }
-        var names: [String] { file.names }
-    }
-
     static func run(_ args: [String]) throws {
         func value(_ flag: String) -> String? { args.firstIndex(of: flag).flatMap { $0 + 1 < args.count ? args[$0 + 1] : nil } }
         let sizes = (value("--sizes") ?? "512,256").split(separator: ",").compactMap { Int($0) }
@@ -47,8 +31,8 @@ enum DiffusionBench {
         let unetConfig = try JSONDecoder().decode(UNetConfig.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/unet.json")))
         let vaeConfig = try JSONDecoder().decode(VAEConfig.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/vae.json")))
         let pool = ComputeThreads(threads: threads)
-        let unet = try UNet2DCondition(config: unetConfig, weights: MappedWeights(file: unetFile), threads: pool)
-        let vae = try AutoencoderKL(config: vaeConfig, weights: MappedWeights(file: vaeFile), threads: pool, parts: [.decoder])
+        let unet = try UNet2DCondition(config: unetConfig, weights: SafeTensorsWeights([unetFile]), threads: pool)
+        let vae = try AutoencoderKL(config: vaeConfig, weights: SafeTensorsWeights([vaeFile]), threads: pool, parts: [.decoder])
         var rng = SystemRandomNumberGenerator()
         func noise(_ shape: [Int]) -> Tensor {
             var t = Tensor(shape: shape)

@@ -40,21 +40,8 @@ struct Transformer2D: Sendable {
             }
         }
         for block in blocks { try block(&tokens, context: context, batch: n, threads: threads) }
-        // proj_out writes NCHW directly: out[c, t] = x[c, t] + b[c] + Σ W[c, i]·tokens[t, i].
         var out = x
-        let w = try projOut.weight.load(), b = try projOut.bias?.load()
-        out.data.withUnsafeMutableBufferPointer { op in
-            if let b { for s in 0..<n { for ch in 0..<c { let p = op.baseAddress! + (s * c + ch) * hw; for i in 0..<hw { p[i] += b[ch] } } } }
-            w.withUnsafeBufferPointer { wp in
-                tokens.withUnsafeBufferPointer { tp in
-                    for s in 0..<n {
-                        DenseKernels.gemm(m: c, n: hw, k: inner, a: MatrixOperand(wp.baseAddress!, rowStride: inner),
-                                          b: MatrixOperand(tp.baseAddress! + s * hw * inner, rowStride: 1, colStride: inner),
-                                          c: op.baseAddress! + s * c * hw, ldc: hw, accumulate: true, threads: threads)
-                    }
-                }
-            }
-        }
+        try projOut.accumulateChannelsFirst(tokens, batch: n, spatial: hw, into: &out, threads: threads)
         return out
     }
 }

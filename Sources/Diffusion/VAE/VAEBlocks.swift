@@ -52,19 +52,7 @@ struct VAEAttention: Sendable {
             }
         }
         var out = x
-        let w = try toOut.weight.load(), b = try toOut.bias?.load() ?? [Float](repeating: 0, count: c)
-        out.data.withUnsafeMutableBufferPointer { outp in
-            for s in 0..<n { for ch in 0..<c { let p = outp.baseAddress! + (s * c + ch) * hw; for i in 0..<hw { p[i] += b[ch] } } }
-            w.withUnsafeBufferPointer { wp in
-                o.withUnsafeBufferPointer { op in
-                    for s in 0..<n {
-                        DenseKernels.gemm(m: c, n: hw, k: c, a: MatrixOperand(wp.baseAddress!, rowStride: c),
-                                          b: MatrixOperand(op.baseAddress! + s * hw * c, rowStride: 1, colStride: c),
-                                          c: outp.baseAddress! + s * c * hw, ldc: hw, accumulate: true, threads: threads)
-                    }
-                }
-            }
-        }
+        try toOut.accumulateChannelsFirst(o, batch: n, spatial: hw, into: &out, threads: threads)
         return out
     }
 }
