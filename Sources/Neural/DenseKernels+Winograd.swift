@@ -139,8 +139,9 @@ extension DenseKernels {
                     return v
                 }
                 // Aᵀ M: rows a = m0 + m1 + m2, b = m1 − m2 − m3 (each four columns), then · A.
-                let a0 = at(0) + at(4) + at(8), a1 = at(1) + at(5) + at(9), a2 = at(2) + at(6) + at(10), a3 = at(3) + at(7) + at(11)
-                let b0 = at(4) - at(8) - at(12), b1 = at(5) - at(9) - at(13), b2 = at(6) - at(10) - at(14), b3 = at(7) - at(11) - at(15)
+                let m4 = at(4), m5 = at(5), m6 = at(6), m7 = at(7), m8 = at(8), m9 = at(9), m10 = at(10), m11 = at(11)
+                let a0 = at(0) + m4 + m8, a1 = at(1) + m5 + m9, a2 = at(2) + m6 + m10, a3 = at(3) + m7 + m11
+                let b0 = m4 - m8 - at(12), b1 = m5 - m9 - at(13), b2 = m6 - m10 - at(14), b3 = m7 - m11 - at(15)
                 var top = SIMD32<Float>(), bottom = SIMD32<Float>()
                 top.evenHalf = a0 + a1 + a2; top.oddHalf = a1 - a2 - a3
                 bottom.evenHalf = b0 + b1 + b2; bottom.oddHalf = b1 - b2 - b3
