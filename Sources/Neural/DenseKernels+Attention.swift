@@ -70,6 +70,7 @@ extension DenseKernels {
         }
         return acc.sum()
     }
+}
 
 extension DenseGemm {
     /// Single-threaded C = A·B with caller-owned buffers: `packedA` holds ⌈M/6⌉·6·K floats,
