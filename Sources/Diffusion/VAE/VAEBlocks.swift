@@ -21,35 +21,25 @@ struct VAEAttention: Sendable {
     func callAsFunction(_ x: Tensor, threads: ComputeThreads) throws -> Tensor {
         let n = x.shape[0], c = channels, hw = x.shape[2] * x.shape[3]
         let normed = try norm(x, silu: false, threads: threads)
-        // q | k | v side by side per token: [N·HW, 3C].
-        var qkv = [Float](repeating: 0, count: n * hw * 3 * c)
-        var o = [Float](repeating: 0, count: n * hw * c)
-        try normed.data.withUnsafeBufferPointer { xp in
-            try qkv.withUnsafeMutableBufferPointer { qp in
-                for (i, proj) in [toQ, toK, toV].enumerated() {
-                    // Each projection fills its third of every row (via one sample-sized buffer).
-                    var part = [Float](repeating: 0, count: hw * c)
+        // q, k, v [N·HW, C] each, read from the NCHW samples as transposed token matrices.
+        func project(_ proj: Linear) throws -> [Float] {
+            var t = [Float](repeating: 0, count: n * hw * c)
+            try normed.data.withUnsafeBufferPointer { xp in
+                try t.withUnsafeMutableBufferPointer { tp in
                     for s in 0..<n {
-                        try part.withUnsafeMutableBufferPointer { pp in
-                            try proj.apply(xp.baseAddress! + s * c * hw, rows: hw, xTransposed: true, out: pp.baseAddress!,
-                                           accumulate: false, threads: threads)
-                        }
-                        part.withUnsafeBufferPointer { pp in
-                            for t in 0..<hw {
-                                (qp.baseAddress! + (s * hw + t) * 3 * c + i * c).update(from: pp.baseAddress! + t * c, count: c)
-                            }
-                        }
+                        try proj.apply(xp.baseAddress! + s * c * hw, rows: hw, xTransposed: true,
+                                       out: tp.baseAddress! + s * hw * c, accumulate: false, threads: threads)
                     }
                 }
             }
+            return t
         }
-        qkv.withUnsafeBufferPointer { qp in
-            o.withUnsafeMutableBufferPointer { op in
-                let base = qp.baseAddress!
-                DenseKernels.attention(q: base, qStride: 3 * c, k: base + c, v: base + 2 * c, kvStride: 3 * c,
-                                       out: op.baseAddress!, outStride: c, batch: n, tq: hw, tk: hw, heads: 1,
-                                       headDim: c, scale: 1 / Float(c).squareRoot(), threads: threads)
-            }
+        let q = try project(toQ), k = try project(toK), v = try project(toV)
+        var o = [Float](repeating: 0, count: n * hw * c)
+        o.withUnsafeMutableBufferPointer { op in
+            DenseKernels.attention(q: q, qStride: c, k: k, v: v, kvStride: c, out: op.baseAddress!, outStride: c,
+                                   batch: n, tq: hw, tk: hw, heads: 1, headDim: c, scale: 1 / Float(c).squareRoot(),
+                                   threads: threads)
         }
         var out = x
         try toOut.accumulateChannelsFirst(o, batch: n, spatial: hw, into: &out, threads: threads)
