@@ -34,6 +34,22 @@ struct Linear: Sendable {
         }
     }
 
+    /// x [N, inFeatures, spatial] (NCHW) → tokens [N·spatial, outFeatures] (+ bias): each sample is read as
+    /// a transposed token matrix, so no layout copy is made.
+    func tokens(fromChannelsFirst x: Tensor, threads: ComputeThreads) throws -> [Float] {
+        let n = x.shape[0], hw = x.count / max(1, n * inFeatures)
+        var t = [Float](repeating: 0, count: n * hw * outFeatures)
+        try x.data.withUnsafeBufferPointer { xp in
+            try t.withUnsafeMutableBufferPointer { tp in
+                for s in 0..<n {
+                    try apply(xp.baseAddress! + s * inFeatures * hw, rows: hw, xTransposed: true,
+                              out: tp.baseAddress! + s * hw * outFeatures, accumulate: false, threads: threads)
+                }
+            }
+        }
+        return t
+    }
+
     /// out [N, outFeatures, spatial] (NCHW) += bias + W · tokensᵀ per sample, tokens [N·spatial, inFeatures]:
     /// the projection back from token rows writes channel-first directly (no transpose), onto a residual.
     func accumulateChannelsFirst(_ tokens: [Float], batch: Int, spatial hw: Int, into out: inout Tensor,

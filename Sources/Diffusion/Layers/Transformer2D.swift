@@ -26,19 +26,8 @@ struct Transformer2D: Sendable {
 
     /// x [N, C, H, W], context [N, S, crossDim] (flat) → [N, C, H, W].
     func callAsFunction(_ x: Tensor, context: [Float], threads: ComputeThreads) throws -> Tensor {
-        let n = x.shape[0], c = x.shape[1], hw = x.shape[2] * x.shape[3]
-        let inner = projIn.outFeatures
-        let normed = try norm(x, silu: false, threads: threads)
-        var tokens = [Float](repeating: 0, count: n * hw * inner)
-        // proj_in reads each NCHW sample as a transposed token matrix: no layout copy.
-        try normed.data.withUnsafeBufferPointer { xp in
-            try tokens.withUnsafeMutableBufferPointer { tp in
-                for s in 0..<n {
-                    try projIn.apply(xp.baseAddress! + s * c * hw, rows: hw, xTransposed: true,
-                                     out: tp.baseAddress! + s * hw * inner, accumulate: false, threads: threads)
-                }
-            }
-        }
+        let n = x.shape[0], hw = x.shape[2] * x.shape[3]
+        var tokens = try projIn.tokens(fromChannelsFirst: try norm(x, silu: false, threads: threads), threads: threads)
         for block in blocks { try block(&tokens, context: context, batch: n, threads: threads) }
         var out = x
         try projOut.accumulateChannelsFirst(tokens, batch: n, spatial: hw, into: &out, threads: threads)

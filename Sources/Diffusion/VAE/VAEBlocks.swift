@@ -21,20 +21,9 @@ struct VAEAttention: Sendable {
     func callAsFunction(_ x: Tensor, threads: ComputeThreads) throws -> Tensor {
         let n = x.shape[0], c = channels, hw = x.shape[2] * x.shape[3]
         let normed = try norm(x, silu: false, threads: threads)
-        // q, k, v [N·HW, C] each, read from the NCHW samples as transposed token matrices.
-        func project(_ proj: Linear) throws -> [Float] {
-            var t = [Float](repeating: 0, count: n * hw * c)
-            try normed.data.withUnsafeBufferPointer { xp in
-                try t.withUnsafeMutableBufferPointer { tp in
-                    for s in 0..<n {
-                        try proj.apply(xp.baseAddress! + s * c * hw, rows: hw, xTransposed: true,
-                                       out: tp.baseAddress! + s * hw * c, accumulate: false, threads: threads)
-                    }
-                }
-            }
-            return t
-        }
-        let q = try project(toQ), k = try project(toK), v = try project(toV)
+        let q = try toQ.tokens(fromChannelsFirst: normed, threads: threads)
+        let k = try toK.tokens(fromChannelsFirst: normed, threads: threads)
+        let v = try toV.tokens(fromChannelsFirst: normed, threads: threads)
         var o = [Float](repeating: 0, count: n * hw * c)
         o.withUnsafeMutableBufferPointer { op in
             DenseKernels.attention(q: q, qStride: c, k: k, v: v, kvStride: c, out: op.baseAddress!, outStride: c,
