@@ -3,7 +3,8 @@
 ///
 /// Safety invariant behind `@unchecked Sendable`: `scratch[i]` is touched only by the thread running
 /// with index `i` inside one `WorkerTeam.run` (indices are distinct among concurrent pieces), and the
-/// kernels are not reentrant: one caller drives a pool at a time (documented on `DenseKernels`).
+/// kernels are not reentrant: one caller drives a pool at a time (documented on `DenseKernels`), so
+/// `workspaces` is only touched by that caller, outside parallel sections.
 public final class ComputeThreads: @unchecked Sendable {
     /// Threads that run a kernel, the caller included.
     public let threads: Int
@@ -23,7 +24,29 @@ public final class ComputeThreads: @unchecked Sendable {
         }
     }
 
-    deinit { for p in scratch { p.deallocate() } }
+    /// Reusable buffers of the calling thread's kernels (packed A, Winograd transforms), kept between calls
+    /// so a UNet's hundreds of convolutions do not page-fault fresh allocations each time.
+    private var workspaces: [Workspace: (pointer: UnsafeMutablePointer<Float>, capacity: Int)] = [:]
+
+    /// The kinds of buffer a kernel borrows from `workspace(_:floats:)`; one live borrower each.
+    enum Workspace: Hashable {
+        case packedA, winogradFilter, winogradInput, winogradProduct
+    }
+
+    deinit {
+        for p in scratch { p.deallocate() }
+        for (_, w) in workspaces { w.pointer.deallocate() }
+    }
+
+    /// A buffer of at least `floats` floats for `kind`, valid until the next request for the same kind
+    /// (callers are the kernels of the one thread driving this pool; see the type's invariant).
+    func workspace(_ kind: Workspace, floats: Int) -> UnsafeMutablePointer<Float> {
+        if let w = workspaces[kind], w.capacity >= floats { return w.pointer }
+        workspaces[kind]?.pointer.deallocate()
+        let p = UnsafeMutablePointer<Float>.allocate(capacity: max(floats, 1))
+        workspaces[kind] = (p, floats)
+        return p
+    }
 
     /// Runs `body(threadIndex, range)` over pieces of `0..<count` on the team (one piece per thread).
     func split(_ count: Int, work: Int, _ body: (Int, Range<Int>) -> Void) {

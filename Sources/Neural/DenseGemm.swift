@@ -90,8 +90,7 @@ enum DenseGemm {
             return
         }
         let groups = (m + mr - 1) / mr
-        let packed = UnsafeMutablePointer<Float>.allocate(capacity: groups * mr * k)
-        defer { packed.deallocate() }
+        let packed = threads.workspace(.packedA, floats: groups * mr * k)
         threads.split(groups, work: m * k / 4) { _, r in packA(a, m: m, k: k, groups: r, into: packed) }
         for i in 0..<batches {
             let bs = b(i), cp = c(i)

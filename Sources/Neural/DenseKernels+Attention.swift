@@ -16,7 +16,8 @@ extension DenseKernels {
         threads.split(units, work: units * chunk * tk * dh * 2) { t, range in
             let scores = UnsafeMutablePointer<Float>.allocate(capacity: chunk * tk)
             let packedA = UnsafeMutablePointer<Float>.allocate(capacity: (chunk + DenseGemm.mr) * max(tk, dh))
-            defer { scores.deallocate(); packedA.deallocate() }
+            let inverseSums = UnsafeMutablePointer<Float>.allocate(capacity: chunk)
+            defer { scores.deallocate(); packedA.deallocate(); inverseSums.deallocate() }
             let scratch = threads.scratch[t]
             for u in range {
                 let c = u % chunks, h = (u / chunks) % heads, n = u / (chunks * heads)
@@ -27,23 +28,28 @@ extension DenseKernels {
                 DenseGemm.serial(m: rows, n: tk, k: dh, a: MatrixOperand(qh, rowStride: qStride),
                                  b: MatrixBSource(b: MatrixOperand(kh, rowStride: 1, colStride: kvStride)),
                                  c: scores, ldc: tk, packedA: packedA, scratch: scratch)
-                for r in 0..<rows { softmaxRow(scores + r * tk, count: tk, scale: scale) }
+                // Unnormalised exponentials; each output row is divided by its sum after the product
+                // (dh values instead of tk).
+                for r in 0..<rows { inverseSums[r] = 1 / exponentiateRow(scores + r * tk, count: tk, scale: scale) }
                 // out_h [rows, dh] = p [rows, tk] · v_h [tk, dh]
                 DenseGemm.serial(m: rows, n: dh, k: tk, a: MatrixOperand(scores, rowStride: tk),
                                  b: MatrixBSource(b: MatrixOperand(vh, rowStride: kvStride)),
                                  c: out + (n * tq + q0) * outStride + h * dh, ldc: outStride,
                                  packedA: packedA, scratch: scratch)
+                for r in 0..<rows {
+                    let o = out + (n * tq + q0 + r) * outStride + h * dh
+                    for d in 0..<dh { o[d] *= inverseSums[r] }
+                }
             }
         }
     }
 
-    /// x ← softmax(x · scale) over one row.
-    static func softmaxRow(_ x: UnsafeMutablePointer<Float>, count: Int, scale: Float) {
-        var mx = -Float.infinity
+    /// x ← exp(x · scale − max(x · scale)) over one row; returns the sum (softmax = x / sum).
+    static func exponentiateRow(_ x: UnsafeMutablePointer<Float>, count: Int, scale: Float) -> Float {
         var i = 0
         var mv = SIMD16<Float>(repeating: -.infinity)
         while i + 16 <= count { mv = pointwiseMax(mv, load16(x + i)); i += 16 }
-        mx = mv.max()
+        var mx = mv.max()
         while i < count { mx = max(mx, x[i]); i += 1 }
         let s = SIMD16<Float>(repeating: scale), shift = SIMD16<Float>(repeating: -mx * scale)
         var acc = SIMD16<Float>()
@@ -54,19 +60,15 @@ extension DenseKernels {
             acc += e
             i += 16
         }
-        var total = acc.sum()
-        while i < count {
+        if i < count {
+            // Tail through one padded vector (padding lanes give exp(−∞) = 0).
             var v = SIMD16<Float>(repeating: -.infinity)
-            v[0] = x[i] * scale - mx * scale
-            let e = VectorMath.exp(v)[0]
-            x[i] = e
-            total += e
-            i += 1
+            for j in 0..<(count - i) { v[j] = x[i + j] * scale - mx * scale }
+            let e = VectorMath.exp(v)
+            for j in 0..<(count - i) { x[i + j] = e[j] }
+            acc += e
         }
-        let inv = SIMD16<Float>(repeating: 1 / total)
-        i = 0
-        while i + 16 <= count { store16(x, i, load16(x + i) * inv); i += 16 }
-        while i < count { x[i] *= inv[0]; i += 1 }
+        return acc.sum()
     }
 }
 

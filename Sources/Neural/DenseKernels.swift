@@ -42,10 +42,11 @@ public enum DenseKernels {
 
     /// Convolution without bias on `batch` NCHW samples (3×3 "same" convolutions by Winograd F(2, 3)): output [N, Cout, OH, OW] (+)= conv(input
     /// [N, Cin, H, W], weight [Cout, Cin, k, k]). Pre-fill the output with bias (and a residual) and
-    /// pass `accumulate` to fuse them.
+    /// pass `accumulate` to fuse them. `winograd: false` forces the direct (implicit-im2col GEMM) path.
     public static func conv2d(_ shape: ConvShape, batch: Int, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                              output: UnsafeMutablePointer<Float>, accumulate: Bool, threads: ComputeThreads) {
-        if winogradApplies(shape) {
+                              output: UnsafeMutablePointer<Float>, accumulate: Bool, threads: ComputeThreads,
+                              winograd: Bool = true) {
+        if winograd && winogradApplies(shape) {
             if !accumulate { output.update(repeating: 0, count: batch * shape.outChannels * shape.outHeight * shape.outWidth) }
             winogradConv(shape, batch: batch, input: input, weight: weight, output: output, threads: threads)
             return

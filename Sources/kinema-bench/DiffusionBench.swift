@@ -7,22 +7,6 @@ import Neural
 /// random fp16 weights the PyTorch peer makes locally (never committed), against PyTorch on the CPU with
 /// the same shapes and threads in the same run. Ratios are peer time ÷ ours (> 1: Kinema is faster).
 enum DiffusionBench {
-    /// A memory-mapped fp16 safetensors file as a `WeightSource` (converted at each read, vectorised).
-    struct MappedWeights: WeightSource {
-        let file: SafeTensors
-        func shape(of name: String) -> [Int]? { file.entries[name]?.shape }
-        func floats(_ name: String) throws -> [Float] {
-            guard let e = file.entries[name], e.dtype == .f16 else { return try file.floats(name) }
-            return try file.withRawBytes(name) { raw in
-                [Float](unsafeUninitializedCapacity: e.count) { dst, n in
-                    HalfPrecision.float16ToFloat(raw.baseAddress!, dst.baseAddress!, count: e.count)
-                    n = e.count
-                }
-            }
-        }
-        var names: [String] { file.names }
-    }
-
     static func run(_ args: [String]) throws {
         func value(_ flag: String) -> String? { args.firstIndex(of: flag).flatMap { $0 + 1 < args.count ? args[$0 + 1] : nil } }
         let sizes = (value("--sizes") ?? "512,256").split(separator: ",").compactMap { Int($0) }
@@ -31,6 +15,7 @@ enum DiffusionBench {
         let dir = value("--dir") ?? FacesBench.repoRoot.appendingPathComponent(".build/kinema-bench-diffusion").path
         let script = FacesBench.repoRoot.appendingPathComponent("scripts/reference/diffusion_peer.py").path
         let swiftOnly = args.contains("--swift-only")
+        if args.contains("--kernels") { return kernels(threads: threads) }
         print("diffusion benchmark: SD-1.5 architecture, random fp16 weights in \(dir), \(threads) threads, load average \(loadAverage())")
 
         var peer: [String: Any] = [:]
@@ -46,8 +31,8 @@ enum DiffusionBench {
         let unetConfig = try JSONDecoder().decode(UNetConfig.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/unet.json")))
         let vaeConfig = try JSONDecoder().decode(VAEConfig.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/vae.json")))
         let pool = ComputeThreads(threads: threads)
-        let unet = try UNet2DCondition(config: unetConfig, weights: MappedWeights(file: unetFile), threads: pool)
-        let vae = try AutoencoderKL(config: vaeConfig, weights: MappedWeights(file: vaeFile), threads: pool, parts: [.decoder])
+        let unet = try UNet2DCondition(config: unetConfig, weights: SafeTensorsWeights([unetFile]), threads: pool)
+        let vae = try AutoencoderKL(config: vaeConfig, weights: SafeTensorsWeights([vaeFile]), threads: pool, parts: [.decoder])
         var rng = SystemRandomNumberGenerator()
         func noise(_ shape: [Int]) -> Tensor {
             var t = Tensor(shape: shape)
@@ -79,6 +64,28 @@ enum DiffusionBench {
         print(String(format: "peak RSS: Kinema %.0f MB (UNet + VAE decoder, fp16 weights mapped), PyTorch %@ (float32 models)",
                      Double(usage.ru_maxrss) / 1024, peerRSS as NSString))
         if let v = peer["torch"] as? String { print("peer: torch \(v)") }
+    }
+
+    /// `--kernels`: the UNet's most common 3×3 conv (320 → 320 channels at 64×64, batch 2) by implicit-im2col
+    /// GEMM and by Winograd F(2, 3), in direct-conv GFLOP/s of process CPU time (median of 5).
+    static func kernels(threads: Int) {
+        let pool = ComputeThreads(threads: threads)
+        let shape = DenseKernels.ConvShape(channels: 320, height: 64, width: 64, outChannels: 320, kernel: 3, padding: 1)
+        let x = [Float](repeating: 0.5, count: 2 * 320 * 64 * 64), w = [Float](repeating: 0.01, count: 320 * 320 * 9)
+        var y = [Float](repeating: 0, count: x.count)
+        let flops = 2.0 * 2 * 320 * 320 * 9 * 64 * 64
+        for winograd in [false, true] {
+            var cpu = [Double](), wall = [Double]()
+            for _ in 0..<5 {
+                wall.append(time {
+                    DenseKernels.conv2d(shape, batch: 2, input: x, weight: w, output: &y, accumulate: false, threads: pool, winograd: winograd)
+                })
+                cpu.append(lastCPU)
+            }
+            print(String(format: "conv 3×3 320→320 64×64 ×2, %@: %.1f GFLOP/s per CPU-second, %.1f GFLOP/s wall (%d threads)",
+                         (winograd ? "Winograd F(2,3)" : "im2col GEMM") as NSString, flops / cpu.sorted()[2] / 1e9,
+                         flops / wall.sorted()[2] / 1e9, threads))
+        }
     }
 
     /// Wall seconds of `body`; also records its process CPU seconds in `lastCPU` (steadier under load).

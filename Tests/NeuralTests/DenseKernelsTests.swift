@@ -43,7 +43,8 @@ import Testing
 
     // The last two are 3×3 "same" convs with ≥ 32 channels: the Winograd path (the last in small tile blocks).
     @Test(arguments: [(3, 10, 9, 5, 3, 1, 1, 0), (8, 12, 70, 16, 3, 2, 1, 0), (6, 16, 16, 40, 3, 2, 0, 0),
-                      (5, 7, 6, 7, 1, 1, 0, 0), (32, 10, 12, 40, 3, 1, 1, 0), (40, 14, 22, 32, 3, 1, 1, 1)])
+                      (5, 7, 6, 7, 1, 1, 0, 0), (32, 10, 12, 40, 3, 1, 1, 0), (40, 14, 22, 32, 3, 1, 1, 1),
+                      (32, 6, 40, 32, 3, 1, 1, 0), (32, 8, 66, 33, 3, 1, 1, 1)])
     func convMatchesLoops(_ g: (Int, Int, Int, Int, Int, Int, Int, Int)) {
         let (cin, h, w, cout, ks, stride, pad, smallBlocks) = g
         let oh = stride == 2 && pad == 0 ? (h + 1 - 3) / 2 + 1 : (h + 2 * pad - ks) / stride + 1

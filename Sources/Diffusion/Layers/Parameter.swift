@@ -42,10 +42,4 @@ struct Scope: Sendable {
     func param(_ name: String, _ shape: [Int], alternatives: [[Int]] = []) throws -> Parameter {
         try Parameter(source, prefix + name, shape, alternatives: alternatives)
     }
-
-    /// Whether any tensor name starts with `prefix + child + "."`.
-    func has(_ child: String) -> Bool {
-        let p = prefix + child + "."
-        return source.names.contains { $0.hasPrefix(p) }
-    }
 }

@@ -44,7 +44,7 @@ struct Downsample2D: Sendable {
         self.padding = padding
     }
 
-    /// x [N, C, H, W] → [N, C, ⌈H/2⌉-ish, …] exactly as PyTorch's output size.
+    /// x [N, C, H, W] → [N, C, H/2, W/2] (PyTorch's output size for odd sides too).
     func callAsFunction(_ x: Tensor, threads: ComputeThreads) throws -> Tensor {
         let h = x.shape[2], w = x.shape[3]
         if padding == 0 {

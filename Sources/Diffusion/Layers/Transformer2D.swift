@@ -26,35 +26,11 @@ struct Transformer2D: Sendable {
 
     /// x [N, C, H, W], context [N, S, crossDim] (flat) → [N, C, H, W].
     func callAsFunction(_ x: Tensor, context: [Float], threads: ComputeThreads) throws -> Tensor {
-        let n = x.shape[0], c = x.shape[1], hw = x.shape[2] * x.shape[3]
-        let inner = projIn.outFeatures
-        let normed = try norm(x, silu: false, threads: threads)
-        var tokens = [Float](repeating: 0, count: n * hw * inner)
-        // proj_in reads each NCHW sample as a transposed token matrix: no layout copy.
-        try normed.data.withUnsafeBufferPointer { xp in
-            try tokens.withUnsafeMutableBufferPointer { tp in
-                for s in 0..<n {
-                    try projIn.apply(xp.baseAddress! + s * c * hw, rows: hw, xTransposed: true,
-                                     out: tp.baseAddress! + s * hw * inner, accumulate: false, threads: threads)
-                }
-            }
-        }
+        let n = x.shape[0], hw = x.shape[2] * x.shape[3]
+        var tokens = try projIn.tokens(fromChannelsFirst: try norm(x, silu: false, threads: threads), threads: threads)
         for block in blocks { try block(&tokens, context: context, batch: n, threads: threads) }
-        // proj_out writes NCHW directly: out[c, t] = x[c, t] + b[c] + Σ W[c, i]·tokens[t, i].
         var out = x
-        let w = try projOut.weight.load(), b = try projOut.bias?.load()
-        out.data.withUnsafeMutableBufferPointer { op in
-            if let b { for s in 0..<n { for ch in 0..<c { let p = op.baseAddress! + (s * c + ch) * hw; for i in 0..<hw { p[i] += b[ch] } } } }
-            w.withUnsafeBufferPointer { wp in
-                tokens.withUnsafeBufferPointer { tp in
-                    for s in 0..<n {
-                        DenseKernels.gemm(m: c, n: hw, k: inner, a: MatrixOperand(wp.baseAddress!, rowStride: inner),
-                                          b: MatrixOperand(tp.baseAddress! + s * hw * inner, rowStride: 1, colStride: inner),
-                                          c: op.baseAddress! + s * c * hw, ldc: hw, accumulate: true, threads: threads)
-                    }
-                }
-            }
-        }
+        try projOut.accumulateChannelsFirst(tokens, batch: n, spatial: hw, into: &out, threads: threads)
         return out
     }
 }

@@ -21,50 +21,17 @@ struct VAEAttention: Sendable {
     func callAsFunction(_ x: Tensor, threads: ComputeThreads) throws -> Tensor {
         let n = x.shape[0], c = channels, hw = x.shape[2] * x.shape[3]
         let normed = try norm(x, silu: false, threads: threads)
-        // q | k | v side by side per token: [N·HW, 3C].
-        var qkv = [Float](repeating: 0, count: n * hw * 3 * c)
+        let q = try toQ.tokens(fromChannelsFirst: normed, threads: threads)
+        let k = try toK.tokens(fromChannelsFirst: normed, threads: threads)
+        let v = try toV.tokens(fromChannelsFirst: normed, threads: threads)
         var o = [Float](repeating: 0, count: n * hw * c)
-        try normed.data.withUnsafeBufferPointer { xp in
-            try qkv.withUnsafeMutableBufferPointer { qp in
-                for (i, proj) in [toQ, toK, toV].enumerated() {
-                    // Each projection fills its third of every row (via one sample-sized buffer).
-                    var part = [Float](repeating: 0, count: hw * c)
-                    for s in 0..<n {
-                        try part.withUnsafeMutableBufferPointer { pp in
-                            try proj.apply(xp.baseAddress! + s * c * hw, rows: hw, xTransposed: true, out: pp.baseAddress!,
-                                           accumulate: false, threads: threads)
-                        }
-                        part.withUnsafeBufferPointer { pp in
-                            for t in 0..<hw {
-                                (qp.baseAddress! + (s * hw + t) * 3 * c + i * c).update(from: pp.baseAddress! + t * c, count: c)
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        qkv.withUnsafeBufferPointer { qp in
-            o.withUnsafeMutableBufferPointer { op in
-                let base = qp.baseAddress!
-                DenseKernels.attention(q: base, qStride: 3 * c, k: base + c, v: base + 2 * c, kvStride: 3 * c,
-                                       out: op.baseAddress!, outStride: c, batch: n, tq: hw, tk: hw, heads: 1,
-                                       headDim: c, scale: 1 / Float(c).squareRoot(), threads: threads)
-            }
+        o.withUnsafeMutableBufferPointer { op in
+            DenseKernels.attention(q: q, qStride: c, k: k, v: v, kvStride: c, out: op.baseAddress!, outStride: c,
+                                   batch: n, tq: hw, tk: hw, heads: 1, headDim: c, scale: 1 / Float(c).squareRoot(),
+                                   threads: threads)
         }
         var out = x
-        let w = try toOut.weight.load(), b = try toOut.bias?.load() ?? [Float](repeating: 0, count: c)
-        out.data.withUnsafeMutableBufferPointer { outp in
-            for s in 0..<n { for ch in 0..<c { let p = outp.baseAddress! + (s * c + ch) * hw; for i in 0..<hw { p[i] += b[ch] } } }
-            w.withUnsafeBufferPointer { wp in
-                o.withUnsafeBufferPointer { op in
-                    for s in 0..<n {
-                        DenseKernels.gemm(m: c, n: hw, k: c, a: MatrixOperand(wp.baseAddress!, rowStride: c),
-                                          b: MatrixOperand(op.baseAddress! + s * hw * c, rowStride: 1, colStride: c),
-                                          c: outp.baseAddress! + s * c * hw, ldc: hw, accumulate: true, threads: threads)
-                    }
-                }
-            }
-        }
+        try toOut.accumulateChannelsFirst(o, batch: n, spatial: hw, into: &out, threads: threads)
         return out
     }
 }
