@@ -109,7 +109,7 @@ public enum VideoPipeline {
         return Result(frames: written, seconds: Date().timeIntervalSince(start))
     }
 
-    private static func spawn(_ group: DispatchGroup, name: String, _ body: @escaping @Sendable () -> Void) {
+    static func spawn(_ group: DispatchGroup, name: String, _ body: @escaping @Sendable () -> Void) {
         group.enter()
         let thread = Thread {
             body()

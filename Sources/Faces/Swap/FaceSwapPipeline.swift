@@ -23,17 +23,10 @@ public struct FaceSwapSummary: Sendable, Codable {
 }
 
 /// Progress of a run, reported after each written frame.
-public struct FaceSwapProgress: Sendable {
-    /// Frames written so far.
-    public var framesDone: Int
-    /// Expected total (the container's estimate, never below `framesDone`).
-    public var framesTotal: Int
-    /// Seconds since the run started.
-    public var elapsed: Double
-}
+public typealias FaceSwapProgress = VideoPipeline.Progress
 
-/// Reads a clip, swaps faces, writes the result with its audio, fps and size kept; decode, track,
-/// swap and encode run on four threads linked by bounded queues, so memory stays flat on long clips.
+/// Reads a clip, swaps faces, writes the result with its audio, fps and size kept. It runs on VideoIO's staged
+/// `VideoPipeline` (decode, track, swap and encode on four threads, bounded queues), so memory stays flat.
 public enum FaceSwapPipeline {
     /// The `comment` tag every output carries (synthetic-media disclosure).
     public static func label(version: String) -> String { "synthetic media: face replaced by kinema \(version)" }
@@ -89,61 +82,25 @@ public enum FaceSwapPipeline {
         // Each half of the session goes to the one stage thread that uses it; this thread does not touch them again.
         let analyser = OwnedByOneThread(session.analyser), renderer = OwnedByOneThread(session.renderer)
 
-        let decoded = StageQueue<(ByteImage, Int)>(capacity: 3)
-        let analysed = StageQueue<AnalysedFrame>(capacity: 2)
-        let processed = StageQueue<SwappedFrame>(capacity: 3)
-        let failure = StageError()
-        let group = DispatchGroup()
-        let fail: @Sendable (any Error) -> Void = { e in
-            failure.record(e); decoded.cancel(); analysed.cancel(); processed.cancel()
-        }
-        let decode = Thread {
-            defer { group.leave() }
-            do {
-                while let f = try reader.nextFrame() { guard decoded.push((f.image, f.index)) else { return } }
-                decoded.close()
-            } catch { fail(error) }
-        }
-        // Landmarks (FaceMesh) for frame i + 1 run while frame i is composited.
-        let track = Thread {
-            defer { group.leave() }
-            do {
-                while let (img, idx) = decoded.pop() { guard analysed.push(try analyser.value.analyse(img, index: idx)) else { return } }
-                analysed.close()
-            } catch { fail(error) }
-        }
-        let swap = Thread {
-            defer { group.leave() }
-            do {
-                while let a = analysed.pop() {
-                    for r in try renderer.value.render(a) { guard processed.push(r) else { return } }
-                }
-                if failure.value != nil { return }
-                for r in try renderer.value.finish() { guard processed.push(r) else { return } }
-                processed.close()
-            } catch { fail(error) }
-        }
-        decode.name = "kinema.faceswap.decode"; track.name = "kinema.faceswap.track"; swap.name = "kinema.faceswap.swap"
-        group.enter(); group.enter(); group.enter()
-        decode.start(); track.start(); swap.start()
         var s = FaceSwapSummary(frames: 0, framesWithFaces: 0, framesSwapped: 0, maxFaces: 0, tracks: 0, sceneCuts: 0, seconds: 0)
         var ids = Set<Int>()
-        while let out = processed.pop() {
-            let rep = out.report
-            do { try writer.write(out.image) } catch { fail(error); break }
-            if let orig = out.original { onPreview?(rep.index, orig, out.image) }
-            s.frames += 1
-            if rep.faces > 0 { s.framesWithFaces += 1 }
-            if rep.swapped > 0 { s.framesSwapped += 1 }
-            if rep.sceneCut { s.sceneCuts += 1 }
-            s.maxFaces = max(s.maxFaces, rep.faces)
-            ids.formUnion(rep.trackIDs)
-            onFrame?(rep, FaceSwapProgress(framesDone: s.frames, framesTotal: max(meta.frameCount, s.frames),
-                                                 elapsed: Date().timeIntervalSince(start)))
-        }
-        group.wait()
-        if let e = failure.value { writer.cancel(); throw e }
-        try writer.finish()
+        // Landmarks (FaceMesh) for frame i + 1 run while frame i is composited.
+        try VideoPipeline.run(
+            reader: reader, writer: writer,
+            analyse: { frame in try analyser.value.analyse(frame.image, index: frame.index) },
+            render: { analysed in try renderer.value.render(analysed) },
+            flush: { try renderer.value.finish() },
+            image: { $0.image },
+            delivered: { out, progress in
+                let rep = out.report
+                if let orig = out.original { onPreview?(rep.index, orig, out.image) }
+                if rep.faces > 0 { s.framesWithFaces += 1 }
+                if rep.swapped > 0 { s.framesSwapped += 1 }
+                if rep.sceneCut { s.sceneCuts += 1 }
+                s.maxFaces = max(s.maxFaces, rep.faces)
+                ids.formUnion(rep.trackIDs)
+                onFrame?(rep, progress)
+            })
         s.tracks = ids.count
         s.frames = writer.framesWritten  // a segment processes more frames than it writes
         s.seconds = Date().timeIntervalSince(start)
@@ -158,37 +115,4 @@ public enum FaceSwapPipeline {
 final class OwnedByOneThread<T>: @unchecked Sendable {
     let value: T
     init(_ v: T) { value = v }
-}
-
-/// The first error raised by any stage.
-final class StageError: @unchecked Sendable {
-    private let lock = NSLock()
-    private var error: (any Error)?
-    func record(_ e: any Error) { lock.lock(); if error == nil { error = e }; lock.unlock() }
-    var value: (any Error)? { lock.lock(); defer { lock.unlock() }; return error }
-}
-
-/// A bounded FIFO between two threads: `push` blocks when full, `pop` blocks when empty and returns
-/// nil once closed and drained (or cancelled). Memory is bounded by `capacity` items.
-final class StageQueue<T>: @unchecked Sendable {
-    private let cond = NSCondition()
-    private var items: [T] = []
-    private var closed = false, cancelled = false
-    private let capacity: Int
-    init(capacity: Int) { self.capacity = max(1, capacity) }
-
-    func push(_ x: T) -> Bool {
-        cond.lock(); defer { cond.unlock() }
-        while items.count >= capacity && !cancelled { cond.wait() }
-        if cancelled { return false }
-        items.append(x); cond.broadcast(); return true
-    }
-    func pop() -> T? {
-        cond.lock(); defer { cond.unlock() }
-        while items.isEmpty && !closed && !cancelled { cond.wait() }
-        if cancelled || items.isEmpty { return nil }
-        let x = items.removeFirst(); cond.broadcast(); return x
-    }
-    func close() { cond.lock(); closed = true; cond.broadcast(); cond.unlock() }
-    func cancel() { cond.lock(); cancelled = true; items.removeAll(); cond.broadcast(); cond.unlock() }
 }
