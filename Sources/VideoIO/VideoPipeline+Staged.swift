@@ -68,16 +68,6 @@ extension VideoPipeline {
             delivered(out, Progress(framesDone: written, framesTotal: max(total, written),
                                     elapsed: Date().timeIntervalSince(start)))
         }
-        group.wait()
-        if let error = failure.value {
-            writer.cancel()
-            throw error
-        }
-        guard written > 0 else {
-            writer.cancel()
-            throw VideoIOError.noFrames(path: reader.url.path)
-        }
-        try writer.finish()
-        return Result(frames: written, seconds: Date().timeIntervalSince(start))
+        return try commit(writer: writer, reader: reader, written: written, after: group, failure: failure, start: start)
     }
 }

@@ -95,12 +95,18 @@ public enum VideoPipeline {
             progress?(Progress(framesDone: written, framesTotal: max(total, written),
                                elapsed: Date().timeIntervalSince(start)))
         }
+        return try commit(writer: writer, reader: reader, written: written, after: group, failure: failure, start: start)
+    }
+
+    /// Waits for the stage threads, then commits the output, or discards it on the first error or when no
+    /// frame was written (never an empty file: a stream with no decodable frame is an error, not a zero-frame video).
+    static func commit(writer: VideoWriter, reader: VideoReader, written: Int, after group: DispatchGroup,
+                       failure: FirstError, start: Date) throws -> Result {
         group.wait()
         if let error = failure.value {
             writer.cancel()
             throw error
         }
-        // Never commit an empty file: a stream with no decodable frame is an error, not a zero-frame video.
         guard written > 0 else {
             writer.cancel()
             throw VideoIOError.noFrames(path: reader.url.path)
