@@ -58,12 +58,16 @@ public struct StyleSettings: Sendable {
             base = PaletteStylizer(palette: palette)
         case .neural:
             guard let styleImage else { throw RestyleError.neuralNeedsStyleImage }
-            return try NeuralStylizer(network: try ArbitraryStyleNetwork.shared(), style: styleImage,
-                                  maxWorkingSide: learnedWorkingSide)
+            var neural = try NeuralStylizer(network: try ArbitraryStyleNetwork.shared(), style: styleImage,
+                                            maxWorkingSide: learnedWorkingSide)
+            neural.steadying = try LearnedSteadying(eps: LearnedSteadying.neuralEps)
+            return neural
         case .painting:
-            base = PaintingStylizer(network: try PaintingNetwork.shared(),
-                                    weights: StyleSpec(style: .painting, paintingWeights: paintingWeights).paintingWeights,
-                                    maxWorkingSide: learnedWorkingSide)
+            var painting = PaintingStylizer(network: try PaintingNetwork.shared(),
+                                            weights: StyleSpec(style: .painting, paintingWeights: paintingWeights).paintingWeights,
+                                            maxWorkingSide: learnedWorkingSide)
+            painting.steadying = try LearnedSteadying(eps: LearnedSteadying.paintingEps)
+            base = painting
         }
         if fullResolution { base = FullResolution(base: base) }
         if let ref = styleImage, style != .palette {
