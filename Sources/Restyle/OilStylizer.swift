@@ -36,15 +36,17 @@ public struct OilStylizer: Stylizer {
     public init(parameters: OilParameters = OilParameters()) { self.parameters = parameters }
 
     /// Scale of a sector's luma variance before the q-th power: a box's variance runs lower than
-    /// the Gaussian-weighted sector's it stands for, so this is 3000 (chosen by eye on the
-    /// astronaut and a face_audio frame) rather than the sector filter's 255·3.
-    static let varianceScale: Float = 3000
+    /// the Gaussian-weighted sector's it stands for, and a sharper choice of the flattest sector
+    /// keeps eyes and mouths, so this is 10 000 rather than the sector filter's 255·3.
+    static let varianceScale: Float = 10_000
     /// Half-width of the box that stands for one sector, as a fraction of the radius.
-    static let boxFraction: Float = 0.3
-    /// Distance of a sector's box centre from the pixel, as a fraction of the ellipse's semi-axes.
-    /// 0.7 rather than half-way: the boxes overlap less, so the look is steadier under coherence
-    /// (bikes E_warp coherent/per-frame 0.39 vs 0.63 at 0.5) and the strokes read a little bolder.
-    static let offsetFraction: Float = 0.7
+    static let boxFraction: Float = 0.2
+    /// Distance of a sector's box centre from the pixel, as a fraction of the ellipse's semi-axes:
+    /// 0.6 on frames at the tuned size, 0.5 on small ones (radius scale ≤ 0.6). Further out the
+    /// boxes overlap less and the look is steadier under coherence (bikes E_warp coherent/per-frame
+    /// 0.39 at 0.6, 0.62 at 0.5); nearer in, small faces keep their eyes (OpenCV Haar on 176×144
+    /// photos, scripts/face-survival.py: 9 of 9 at 0.5, 7 of 9 at 0.6).
+    static func offsetFraction(scale: Float) -> Float { 0.5 + 0.1 * min(max((scale - 0.6) / 0.4, 0), 1) }
 
     /// Local orientation: (cos φ, sin φ) of the edge tangent and anisotropy A in 0…1, per pixel.
     static func orientation(_ rgb: [Plane], sigma: Float) -> (cos: Plane, sin: Plane, aniso: Plane) {
@@ -78,7 +80,7 @@ public struct OilStylizer: Stylizer {
     /// Sector statistics come from box means rather than per-pixel kernel sums: the planes R, G, B,
     /// luma and luma² are box-filtered once (running sums, cost independent of the radius), and each
     /// pixel reads them, bilinearly, at 8 points around it on its oriented ellipse (sector k at angle
-    /// k·45°, 0.7 of the way out, stretched by the anisotropy). The sector mean is the box mean there and
+    /// k·45°, `offsetFraction` of the way out, stretched by the anisotropy). The sector mean is the box mean there and
     /// its variance E[l²] − E[l]²; sectors are weighted 1 / (1 + (s·σ²)^(q/2)) with s = `varianceScale`. This
     /// is the generalised Kuwahara filter with box sectors: about 40× cheaper at radius 6 than
     /// summing the 8 polynomial-weighted sectors over the ellipse, and the look (flat strokes that
@@ -87,7 +89,8 @@ public struct OilStylizer: Stylizer {
         let p = parameters
         let w = rgb[0].width, h = rgb[0].height, n = w * h
         let (cosP, sinP, aniso) = Self.orientation(rgb, sigma: p.tensorSigma)
-        let radius = max(2, p.radius * SmallFrames.scale(rgb)), alpha = p.alpha, halfQ = p.q / 2
+        let scale = SmallFrames.scale(rgb), offset = Self.offsetFraction(scale: scale)
+        let radius = max(2, p.radius * scale), alpha = p.alpha, halfQ = p.q / 2
         let boxRadius = max(1, Int((radius * Self.boxFraction).rounded()))
         // Box means of r, g, b, l, l², interleaved so one bilinear tap reads all five.
         var lum = Plane(uninitializedWidth: w, height: h), lum2 = lum
@@ -103,7 +106,7 @@ public struct OilStylizer: Stylizer {
         }
         // Offsets of the 8 sectors in the ellipse's frame (unit semi-axes).
         let dirs = (0..<8).map { k in
-            (Self.offsetFraction * cos(Float(k) * .pi / 4), Self.offsetFraction * sin(Float(k) * .pi / 4))
+            (offset * cos(Float(k) * .pi / 4), offset * sin(Float(k) * .pi / 4))
         }
         var o0 = Plane(uninitializedWidth: w, height: h), o1 = o0, o2 = o0
         let fw = Float(w - 1), fh = Float(h - 1)
