@@ -10,6 +10,8 @@ public struct NeuralStylizer: Stylizer {
     /// The style picture's 100-value style vector.
     public let styleVector: Tensor
     let team: ComputeTeam
+    /// Texture steadying outside faces (`LearnedSteadying`); nil = the network output as is.
+    var steadying: LearnedSteadying?
     /// Long side of the working size (frames larger than this are reduced by an integer factor).
     public var maxWorkingSide: Int
 
@@ -41,7 +43,8 @@ public struct NeuralStylizer: Stylizer {
         LearnedFrame.atLeast(LearnedFrame.minimumSide, rgb) { planes in
             let (input, pw) = LearnedFrame.tensor(planes)
             guard let out = try? network.stylize(input, style: styleVector, team: team) else { return planes }
-            return LearnedFrame.planes(out, paddedWidth: pw, width: planes[0].width, height: planes[0].height)
+            let look = LearnedFrame.planes(out, paddedWidth: pw, width: planes[0].width, height: planes[0].height)
+            return steadying?.apply(look: look, input: planes) ?? look
         }
     }
 }

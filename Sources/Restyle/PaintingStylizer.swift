@@ -11,6 +11,8 @@ public struct PaintingStylizer: Stylizer {
     public let network: PaintingNetwork
     let conditioning: PaintingNetwork.Conditioning
     let team: ComputeTeam
+    /// Texture steadying outside faces (`LearnedSteadying`); nil = the network output as is.
+    var steadying: LearnedSteadying?
     /// Long side of the working size (frames larger than this are reduced by an integer factor).
     public var maxWorkingSide: Int
 
@@ -37,7 +39,8 @@ public struct PaintingStylizer: Stylizer {
             let (input, pw) = LearnedFrame.tensor(planes)
             // The shapes are valid by construction, so the network cannot throw here.
             guard let out = try? network.run(input, conditioning, team: team) else { return planes }
-            return LearnedFrame.planes(out, paddedWidth: pw, width: planes[0].width, height: planes[0].height)
+            let look = LearnedFrame.planes(out, paddedWidth: pw, width: planes[0].width, height: planes[0].height)
+            return steadying?.apply(look: look, input: planes) ?? look
         }
     }
 }

@@ -39,6 +39,7 @@ public enum RestylePhoto {
         var settings = settings
         // A still is worth more detail than a video frame: learned looks work at up to 1024 pixels.
         settings.learnedWorkingSide = max(settings.learnedWorkingSide, 1024)
+        settings.steadyLearnedTexture = false
         let engine = TemporalCoherence(stylizer: try settings.makeStylizer(), parameters: CoherenceParameters(coherence: 0))
         let out = blend(look: engine.process(photo), original: photo, mix: settings.mix)
         try ImageFile.write(out, to: output, label: label, inputs: [input])

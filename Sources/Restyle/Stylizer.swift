@@ -35,6 +35,9 @@ public struct StyleSettings: Sendable {
     public var learnedWorkingSide = 480
     /// Forces full-resolution processing even for styles that default to half size.
     public var fullResolution: Bool
+    /// Learned looks smooth their invented texture outside faces (`LearnedSteadying`), which video
+    /// needs against flicker; a still photo has no flicker, so `RestylePhoto` turns it off.
+    public var steadyLearnedTexture = true
 
     /// Creates settings; see each styliser for its fixed parameters.
     public init(style: Style, styleImage: [Plane]? = nil, palettePreset: PalettePreset = .ukiyoE,
@@ -58,12 +61,16 @@ public struct StyleSettings: Sendable {
             base = PaletteStylizer(palette: palette)
         case .neural:
             guard let styleImage else { throw RestyleError.neuralNeedsStyleImage }
-            return try NeuralStylizer(network: try ArbitraryStyleNetwork.shared(), style: styleImage,
-                                  maxWorkingSide: learnedWorkingSide)
+            var neural = try NeuralStylizer(network: try ArbitraryStyleNetwork.shared(), style: styleImage,
+                                            maxWorkingSide: learnedWorkingSide)
+            if steadyLearnedTexture { neural.steadying = try LearnedSteadying(eps: LearnedSteadying.neuralEps) }
+            return neural
         case .painting:
-            base = PaintingStylizer(network: try PaintingNetwork.shared(),
-                                    weights: StyleSpec(style: .painting, paintingWeights: paintingWeights).paintingWeights,
-                                    maxWorkingSide: learnedWorkingSide)
+            var painting = PaintingStylizer(network: try PaintingNetwork.shared(),
+                                            weights: StyleSpec(style: .painting, paintingWeights: paintingWeights).paintingWeights,
+                                            maxWorkingSide: learnedWorkingSide)
+            if steadyLearnedTexture { painting.steadying = try LearnedSteadying(eps: LearnedSteadying.paintingEps) }
+            base = painting
         }
         if fullResolution { base = FullResolution(base: base) }
         if let ref = styleImage, style != .palette {
