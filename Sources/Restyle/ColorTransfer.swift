@@ -41,6 +41,8 @@ public struct ColorTransferStylizer: Stylizer {
     public var reduction: Int { base.reduction }
     /// Same working size as the wrapped styliser.
     public func reduction(forWidth width: Int, height: Int) -> Int { base.reduction(forWidth: width, height: height) }
+    /// The wrapped styliser's.
+    public var coherenceDetailRestore: Float { base.coherenceDetailRestore }
 
     /// Transfers colour, then stylises.
     public func stylize(_ rgb: [Plane]) -> [Plane] { base.stylize(Self.transfer(rgb, to: reference, strength: strength)) }

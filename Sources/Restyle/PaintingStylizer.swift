@@ -7,6 +7,8 @@ import Neural
 /// The network's brush strokes have a fixed size in its input pixels, so the working size also sets
 /// how coarse the painting looks; 480 pixels on the long side gives strokes that read at 720p.
 public struct PaintingStylizer: Stylizer {
+    /// Detail put back over the coherence carry (measured on bikes / bigbuckbunny; see the README).
+    public var coherenceDetailRestore: Float { 1 }
     /// The network (shared weights).
     public let network: PaintingNetwork
     let conditioning: PaintingNetwork.Conditioning

@@ -104,6 +104,8 @@ public struct PaletteParameters: Sendable, Equatable {
 /// smoothing, with key lines from XDoG. Lightness is matched with the palette's range first so
 /// dark and bright footage both use the whole palette. Works at half size.
 public struct PaletteStylizer: Stylizer {
+    /// Detail put back over the coherence carry (measured on bikes / bigbuckbunny; see the README).
+    public var coherenceDetailRestore: Float { 0.4 }
     /// Target colours.
     public var palette: Palette
     /// The look's parameters.

@@ -26,6 +26,8 @@ public struct SketchParameters: Sendable, Equatable {
 /// fixed grain (Winnemöller et al. 2012). Works at half size: the soft pencil line survives
 /// upsampling and is steadier under motion than a one-pixel line.
 public struct SketchStylizer: Stylizer {
+    /// Detail put back over the coherence carry (measured on bikes / bigbuckbunny; see the README).
+    public var coherenceDetailRestore: Float { 0.5 }
     /// The look's parameters.
     public var parameters: SketchParameters
     /// Processed at half size.

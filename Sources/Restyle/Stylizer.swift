@@ -12,11 +12,16 @@ public protocol Stylizer: Sendable {
     /// The reduction for a frame of this size (default: `reduction`); learned stylisers choose it
     /// from the frame size so their cost stays bounded.
     func reduction(forWidth width: Int, height: Int) -> Int
+    /// 0…1: how much of the current frame's fine detail temporal coherence puts back over the warped
+    /// carry (`CoherenceParameters.detailRestore`), as far as this look's E_warp bound allows.
+    var coherenceDetailRestore: Float { get }
 }
 
 extension Stylizer {
     /// The fixed `reduction`.
     public func reduction(forWidth width: Int, height: Int) -> Int { reduction }
+    /// None by default: looks whose fine detail flickers (anime, toon) keep the plain blend.
+    public var coherenceDetailRestore: Float { 0 }
 }
 
 /// Which styliser to build, with its options.
@@ -85,4 +90,5 @@ struct FullResolution: Stylizer {
     let base: any Stylizer
     var reduction: Int { 1 }
     func stylize(_ rgb: [Plane]) -> [Plane] { base.stylize(rgb) }
+    var coherenceDetailRestore: Float { base.coherenceDetailRestore }
 }

@@ -40,6 +40,20 @@ extension TemporalCoherence {
 }
 
 extension TemporalCoherence {
+    /// Replaces `fraction` of the blended planes' fine detail (above a box mean of `radius`) by the
+    /// stylised planes': out + β·(d − box(d)) with d = s − out, per channel.
+    static func restoringDetail(_ out: [Plane], from s: [Plane], fraction beta: Float, radius: Int) -> [Plane] {
+        guard beta > 0, radius > 0 else { return out }
+        return zip(out, s).map { o, st in
+            var d = Plane(uninitializedWidth: o.width, height: o.height)
+            for i in 0..<o.count { d.data[i] = st.data[i] - o.data[i] }
+            let b = d.boxFiltered(radius: radius)
+            var r = o
+            for i in 0..<o.count { r.data[i] += beta * (d.data[i] - b.data[i]) }
+            return r
+        }
+    }
+
     /// Fraction of valid (non-occluded) pixels, and the mean absolute luma residual |L − W(L_prev)|
     /// over them (1 when none is valid), in parallel bands.
     static func validFractionAndResidual(mask: Plane, luma: Plane, warped: Plane) -> (valid: Float, residual: Float) {

@@ -26,6 +26,14 @@ public struct CoherenceParameters: Sendable, Equatable {
     public var cutOccludedFraction: Float = 0.6
     /// …or when the mean absolute luma residual after warping (valid pixels, 0…1) exceeds this.
     public var cutResidual: Float = 0.1
+    /// After the blend, this fraction of the output's fine detail (the part above a box mean of
+    /// `detailRadius`) is replaced by the current stylised frame's: out += β·(d − box(d)), d = s − out.
+    /// Repeated bilinear warps low-pass the carried frame; this keeps strokes and eyes sharp while the
+    /// coarse colours stay carried (β = 0: plain blend).
+    /// nil: the look's own `Stylizer.coherenceDetailRestore`.
+    public var detailRestore: Float? = nil
+    /// Radius (working-size pixels) of the box mean that splits coarse from fine detail.
+    public var detailRadius: Int = 1
 
     /// Creates the defaults listed above.
     public init(coherence: Float = 0.9) { self.coherence = min(max(coherence, 0), 1) }
@@ -122,9 +130,10 @@ public final class TemporalCoherence {
 
         let flowW = back.resized(width: w, height: h)
         let maskW = mask.resized(width: w, height: h)
-        let (out, newAge) = Self.blend(stylised: styl, previous: prev, age: age0, flow: flowW, mask: maskW,
+        let (blended, newAge) = Self.blend(stylised: styl, previous: prev, age: age0, flow: flowW, mask: maskW,
                                        coherence: c, maxCarry: parameters.maxCarry)
         report.maxAge = max(report.maxAge, Self.maximum(newAge))
+        let out = Self.restoringDetail(blended, from: styl, fraction: parameters.detailRestore ?? stylizer.coherenceDetailRestore, radius: parameters.detailRadius)
         prevOut = out; prevAge = newAge
         return out
     }

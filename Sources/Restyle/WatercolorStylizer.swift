@@ -24,6 +24,8 @@ public struct WatercolorParameters: Sendable, Equatable {
 /// Watercolour: smoothed washes, edge darkening and paper-texture density modulation with
 /// Bousseau et al.'s pigment model C' = C − (C − C²)(d − 1) (NPAR 2006). Works at half size.
 public struct WatercolorStylizer: Stylizer {
+    /// Detail put back over the coherence carry (measured on bikes / bigbuckbunny; see the README).
+    public var coherenceDetailRestore: Float { 1 }
     /// The look's parameters.
     public var parameters: WatercolorParameters
     /// Processed at half size.

@@ -46,9 +46,10 @@ func coherenceCutsWarpingError(clip: String) throws {
 
 /// Ghosting on bikes.mp4 (a cyclist and cars crossing a street): the coherent output's luma gradient
 /// energy on moving-subject pixels relative to the per-frame output's (GhostingMetric). Issue 11 asks
-/// for ≥ 0.85; the bilinear carry measures 0.58–0.82 (static pixels 0.83–0.97), so this guards
-/// against gross smearing (≥ 0.55) and prints the figures; see the Restyle README for the trade-off
-/// with E_warp that a sharper (bicubic) carry showed.
+/// for ≥ 0.85. The plain bilinear carry measured 0.63–0.96; with each look's fine detail put back
+/// over the carry (`Stylizer.coherenceDetailRestore`) it measures 0.78–0.96 (anime 0.79, sketch 0.78,
+/// palette 0.80; toon, oil, watercolor, painting, neural 0.86–0.96). Anime cannot take any restore
+/// within its E_warp bound (0.48 of 0.5 already), so this guards ≥ 0.72 and prints the figures.
 @Test func coherenceKeepsMovingSubjectsSharp() throws {
     let frames = try clipFrames("bikes.mp4", count: 6)
     let coffee = RGBPlanes.from(try ImageFile.read(Media.url("coffee.png")))
@@ -61,6 +62,6 @@ func coherenceCutsWarpingError(clip: String) throws {
         print(String(format: "ghosting %@: gradient energy coherent/per-frame %.3f on %d moving pixels, %.3f on static ones",
                      style.rawValue, metric.ratio, metric.movingPixels, metric.staticRatio))
         #expect(metric.movingPixels > 1000)
-        #expect(metric.ratio >= 0.55, "\(style) smears moving subjects: \(metric.ratio)")
+        #expect(metric.ratio >= 0.72, "\(style) smears moving subjects: \(metric.ratio)")
     }
 }
