@@ -43,6 +43,8 @@ public struct ColorTransferStylizer: Stylizer {
     public func reduction(forWidth width: Int, height: Int) -> Int { base.reduction(forWidth: width, height: height) }
     /// The wrapped styliser's.
     public var coherenceDetailRestore: Float { base.coherenceDetailRestore }
+    /// The wrapped styliser's.
+    public var coherenceDetailRadius: Int { base.coherenceDetailRadius }
 
     /// Transfers colour, then stylises.
     public func stylize(_ rgb: [Plane]) -> [Plane] { base.stylize(Self.transfer(rgb, to: reference, strength: strength)) }

@@ -15,6 +15,8 @@ public protocol Stylizer: Sendable {
     /// 0…1: how much of the current frame's fine detail temporal coherence puts back over the warped
     /// carry (`CoherenceParameters.detailRestore`), as far as this look's E_warp bound allows.
     var coherenceDetailRestore: Float { get }
+    /// Radius (working-size pixels) of the box mean above which detail counts as fine for that restore.
+    var coherenceDetailRadius: Int { get }
 }
 
 extension Stylizer {
@@ -22,6 +24,8 @@ extension Stylizer {
     public func reduction(forWidth width: Int, height: Int) -> Int { reduction }
     /// None by default: looks whose fine detail flickers (anime, toon) keep the plain blend.
     public var coherenceDetailRestore: Float { 0 }
+    /// 3×3 by default.
+    public var coherenceDetailRadius: Int { 1 }
 }
 
 /// Which styliser to build, with its options.
@@ -91,4 +95,5 @@ struct FullResolution: Stylizer {
     var reduction: Int { 1 }
     func stylize(_ rgb: [Plane]) -> [Plane] { base.stylize(rgb) }
     var coherenceDetailRestore: Float { base.coherenceDetailRestore }
+    var coherenceDetailRadius: Int { base.coherenceDetailRadius }
 }

@@ -32,8 +32,9 @@ public struct CoherenceParameters: Sendable, Equatable {
     /// coarse colours stay carried (β = 0: plain blend).
     /// nil: the look's own `Stylizer.coherenceDetailRestore`.
     public var detailRestore: Float? = nil
-    /// Radius (working-size pixels) of the box mean that splits coarse from fine detail.
-    public var detailRadius: Int = 1
+    /// Radius (working-size pixels) of the box mean that splits coarse from fine detail; nil: the look's
+    /// own `Stylizer.coherenceDetailRadius`.
+    public var detailRadius: Int? = nil
 
     /// Creates the defaults listed above.
     public init(coherence: Float = 0.9) { self.coherence = min(max(coherence, 0), 1) }
@@ -133,7 +134,7 @@ public final class TemporalCoherence {
         let (blended, newAge) = Self.blend(stylised: styl, previous: prev, age: age0, flow: flowW, mask: maskW,
                                        coherence: c, maxCarry: parameters.maxCarry)
         report.maxAge = max(report.maxAge, Self.maximum(newAge))
-        let out = Self.restoringDetail(blended, from: styl, fraction: parameters.detailRestore ?? stylizer.coherenceDetailRestore, radius: parameters.detailRadius)
+        let out = Self.restoringDetail(blended, from: styl, fraction: parameters.detailRestore ?? stylizer.coherenceDetailRestore, radius: parameters.detailRadius ?? stylizer.coherenceDetailRadius)
         prevOut = out; prevAge = newAge
         return out
     }

@@ -48,7 +48,7 @@ func coherenceCutsWarpingError(clip: String) throws {
 /// energy on moving-subject pixels relative to the per-frame output's (GhostingMetric). Issue 11 asks
 /// for ≥ 0.85. The plain bilinear carry measured 0.63–0.96; with each look's fine detail put back
 /// over the carry (`Stylizer.coherenceDetailRestore`) it measures 0.78–0.96 (anime 0.79, sketch 0.78,
-/// palette 0.80; toon, oil, watercolor, painting, neural 0.86–0.96). Anime cannot take any restore
+/// palette 0.82; toon, oil, watercolor, painting, neural 0.87–0.96). Anime cannot take any restore
 /// within its E_warp bound (0.48 of 0.5 already), so this guards ≥ 0.72 and prints the figures.
 @Test func coherenceKeepsMovingSubjectsSharp() throws {
     let frames = try clipFrames("bikes.mp4", count: 6)
