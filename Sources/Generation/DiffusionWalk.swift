@@ -50,7 +50,7 @@ public struct DiffusionWalk: Sendable {
             return DiffusionWalk(keyframes: kfs, duration: sb.duration, loop: loop || sb.loop)
         }
         let parsed = try PromptParser.parse(prompt ?? "", seconds: seconds, seed: seed, loop: loop)
-        let texts = clauseTexts(prompt ?? "")
+        let texts = try clauseTexts(prompt ?? "")
         guard texts.count == parsed.storyboard.keyframes.count else {
             throw GenerationError.badStoryboard("could not split the prompt into its \(parsed.storyboard.keyframes.count) clauses")
         }
@@ -65,22 +65,11 @@ public struct DiffusionWalk: Sendable {
     static let controlPhrases = [#"\bzoom(s|ing)?\s+(in|out)\b"#, #"\bpan(s|ning)?\s+(left|right|up|down)\b"#, #"\brotat(e|es|ing)\b"#,
                                  #"\bhold(s|ing)?\b"#, #"\bpause(s|d)?\b"#, #"\bslowly\b"#, #"\bsuddenly\b"#]
 
-    /// The clause texts of a prompt, split as `PromptParser` splits them (`|` with times, else `then` / `->`).
-    static func clauseTexts(_ prompt: String) -> [String] {
-        let trimmed = prompt.trimmingCharacters(in: .whitespacesAndNewlines)
-        var parts: [String]
-        if trimmed.contains("|") || trimmed.range(of: #"^\s*\d+(\.\d+)?\s*s\s*:"#, options: .regularExpression) != nil {
-            parts = trimmed.split(separator: "|", omittingEmptySubsequences: false).map {
-                String($0).replacingOccurrences(of: #"^\s*\d+(\.\d+)?\s*s\s*:"#, with: "", options: .regularExpression)
-            }
-        } else {
-            let arrows = trimmed.replacingOccurrences(of: "->", with: "\u{1}").replacingOccurrences(of: "→", with: "\u{1}")
-            let then = arrows.replacingOccurrences(of: #"(?i)(,\s*)?\b(and\s+)?then\b"#, with: "\u{1}", options: .regularExpression)
-            parts = then.split(separator: "\u{1}", omittingEmptySubsequences: false).map(String.init)
-                .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
-        }
-        return parts.map { clause in
-            var t = clause
+    /// The clause texts of a prompt, split by `PromptParser`, less the words Kinema acts on itself.
+    /// - Throws: as `PromptParser.parse` for a malformed timed prompt.
+    static func clauseTexts(_ prompt: String) throws -> [String] {
+        try PromptParser.splitClauses(prompt.trimmingCharacters(in: .whitespacesAndNewlines)).map { clause in
+            var t = clause.text
             for p in controlPhrases { t = t.replacingOccurrences(of: "(?i)" + p, with: " ", options: .regularExpression) }
             return t.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ").trimmingCharacters(in: CharacterSet(charactersIn: " ,;"))
         }

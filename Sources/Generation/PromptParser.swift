@@ -28,24 +28,7 @@ public enum PromptParser {
         if let s = seconds, !(s.isFinite && s > 0 && s <= Storyboard.maxDuration) {
             throw GenerationError.badSetting("duration \(s) s must be in (0, \(Int(Storyboard.maxDuration))]")
         }
-        // Clauses with optional explicit times.
-        var clauses: [(time: Double?, text: String)] = []
-        if trimmed.contains("|") || trimmed.range(of: #"^\s*\d+(\.\d+)?\s*s\s*:"#, options: .regularExpression) != nil {
-            for part in trimmed.split(separator: "|", omittingEmptySubsequences: false) {
-                let p = part.trimmingCharacters(in: .whitespaces)
-                guard let m = p.range(of: #"^\d+(\.\d+)?\s*s\s*:"#, options: .regularExpression) else {
-                    throw GenerationError.badStoryboard("clause '\(p)' lacks a time like '2s:'")
-                }
-                let num = p[m].filter { $0.isNumber || $0 == "." }
-                guard let t = Double(num) else { throw GenerationError.badStoryboard("bad time in '\(p)'") }
-                clauses.append((t, String(p[m.upperBound...])))
-            }
-        } else {
-            let arrows = trimmed.replacingOccurrences(of: "->", with: "\u{1}").replacingOccurrences(of: "→", with: "\u{1}")
-            let then = arrows.replacingOccurrences(of: #"(?i)(,\s*)?\b(and\s+)?then\b"#, with: "\u{1}", options: .regularExpression)
-            clauses = then.split(separator: "\u{1}", omittingEmptySubsequences: false).map { (nil, String($0)) }
-        }
-        clauses = clauses.filter { !$0.text.trimmingCharacters(in: .whitespaces).isEmpty || $0.time != nil }
+        let clauses = try splitClauses(trimmed)
         guard !clauses.isEmpty else { throw GenerationError.badStoryboard("prompt has no clauses") }
         let n = clauses.count
         let explicit = clauses.first?.time != nil
@@ -89,6 +72,29 @@ public enum PromptParser {
                             endCamera: pendingCamera == camera ? nil : pendingCamera)
         try sb.validate()
         return ParsedPrompt(storyboard: sb, ignored: ignored, subjects: subjects)
+    }
+
+    /// A trimmed prompt's clauses, each with its explicit time when the prompt is timed (`2s: … | 4s: …`),
+    /// else split at `then` / `->`; clauses with neither words nor a time are dropped.
+    /// - Throws: `GenerationError.badStoryboard` when a timed prompt has a clause without a valid time.
+    static func splitClauses(_ trimmed: String) throws -> [(time: Double?, text: String)] {
+        var clauses: [(time: Double?, text: String)] = []
+        if trimmed.contains("|") || trimmed.range(of: #"^\s*\d+(\.\d+)?\s*s\s*:"#, options: .regularExpression) != nil {
+            for part in trimmed.split(separator: "|", omittingEmptySubsequences: false) {
+                let p = part.trimmingCharacters(in: .whitespaces)
+                guard let m = p.range(of: #"^\d+(\.\d+)?\s*s\s*:"#, options: .regularExpression) else {
+                    throw GenerationError.badStoryboard("clause '\(p)' lacks a time like '2s:'")
+                }
+                let num = p[m].filter { $0.isNumber || $0 == "." }
+                guard let t = Double(num) else { throw GenerationError.badStoryboard("bad time in '\(p)'") }
+                clauses.append((t, String(p[m.upperBound...])))
+            }
+        } else {
+            let arrows = trimmed.replacingOccurrences(of: "->", with: "\u{1}").replacingOccurrences(of: "→", with: "\u{1}")
+            let then = arrows.replacingOccurrences(of: #"(?i)(,\s*)?\b(and\s+)?then\b"#, with: "\u{1}", options: .regularExpression)
+            clauses = then.split(separator: "\u{1}", omittingEmptySubsequences: false).map { (nil, String($0)) }
+        }
+        return clauses.filter { !$0.text.trimmingCharacters(in: .whitespaces).isEmpty || $0.time != nil }
     }
 
     /// Lower-cased words: letters, digits, hyphens and apostrophes kept, everything else splits.
