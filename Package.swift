@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "VideoIO", dependencies: ["CFFmpeg", "Imaging"], exclude: ["README.md"], swiftSettings: optimise),
         .target(name: "Neural", dependencies: ["Imaging", "CBLAS"], exclude: ["README.md"], swiftSettings: optimise),
         .target(name: "Flow", dependencies: ["Imaging"], exclude: ["README.md"], swiftSettings: optimise),
-        .target(name: "Faces", dependencies: ["Neural", "Imaging", "VideoIO"], exclude: ["README.md", "Swap/README.md"], swiftSettings: optimise),
+        .target(name: "Faces", dependencies: ["Neural", "Imaging", "VideoIO", "Flow"], exclude: ["README.md", "Swap/README.md"], swiftSettings: optimise),
         .target(name: "Generation", dependencies: ["Neural", "Imaging", "VideoIO", "Diffusion", "Flow", "Upscale"], exclude: ["README.md"], swiftSettings: optimise),
         .target(name: "Diffusion", dependencies: ["Neural", "Imaging", "CBLAS"], exclude: ["README.md"], swiftSettings: optimise),
         .target(name: "Upscale", dependencies: ["Neural", "Imaging"], exclude: ["README.md"], swiftSettings: optimise),
