@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "VideoIOTests", dependencies: ["VideoIO", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NeuralTests", dependencies: ["Neural", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FlowTests", dependencies: ["Flow", "Imaging", "VideoIO", "TestMedia"]),
-        .testTarget(name: "FacesTests", dependencies: ["Faces", "Neural", "Imaging", "VideoIO"], exclude: ["SwapFixtures"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "FacesTests", dependencies: ["Faces", "Neural", "Imaging", "VideoIO", "Flow"], exclude: ["SwapFixtures"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "Neural", "Imaging", "VideoIO", "Faces"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["VideoIO", "Imaging", "Generation", "TestMedia", "Cluster"]),
         .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Neural", "Imaging"], resources: [.copy("Fixtures")]),

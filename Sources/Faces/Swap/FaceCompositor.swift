@@ -177,13 +177,9 @@ public struct FaceCompositor: Sendable {
             let tLab = FaceMasks.converting(tgt, in: covBox) { $0.toLab() }
             if options.occlusion, let model = state.skin ?? OcclusionMask.skin(tLab, mask: stats) {
                 // Occluders keep the target's pixels and stay out of every statistic below.
-                // Judged over the whole converted box, not only the oval: an object reaching past the face's
-                // edge is put back there too, where the pyramid's coarse bands would otherwise tint it.
-                var judged = occRegion
-                for y in covBox.y..<(covBox.y + covBox.height) {
-                    for x in covBox.x..<(covBox.x + covBox.width) where hard.data[y * area.width + x] == 0 { judged.data[y * area.width + x] = 1 }
-                }
-                let occ = OcclusionMask.mask(tLab, region: judged, model: model, sigma: max(0.7, 0.03 * iod * s))
+                let sigma = max(0.7, 0.03 * iod * s)
+                let occ = OcclusionMask.extended(OcclusionMask.mask(tLab, region: occRegion, model: model, sigma: sigma),
+                                                 lab: tLab, face: hard, box: covBox, model: model, sigma: sigma, iod: iod * s)
                 for i in stats.data.indices where occ.data[i] > 0.02 { stats.data[i] = 0 }
                 state.skin = OcclusionMask.updated(model, with: OcclusionMask.skin(tLab, mask: stats), alpha: 0.1)
                 occlusion = occ
