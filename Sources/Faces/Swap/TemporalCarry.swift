@@ -29,22 +29,25 @@ struct TemporalCarry {
         self.carry = min(max(carry, 0), 0.95); self.tolerance = max(tolerance, 1)
     }
 
-    /// Luma (0...255) of `rect` in `image`, box-averaged by `factor`.
+    /// Luma (0...255) of `rect` in `image` on cells of `factor` pixels: the mean of the 2×2 pixels at each
+    /// cell's centre (reading every pixel of a 720p face cost more than the flow itself).
     static func luma(_ image: ByteImage, _ rect: PixelRect, factor f: Int) -> Plane {
         let w = (rect.width + f - 1) / f, h = (rect.height + f - 1) / f, c = image.channels
         var p = Plane(width: w, height: h)
-        var n = [Float](repeating: 0, count: w * h)
         image.data.withUnsafeBufferPointer { d in
-            for y in 0..<rect.height {
-                let row = ((rect.y + y) * image.width + rect.x) * c, o = (y / f) * w
-                for x in 0..<rect.width {
-                    let q = row + x * c
-                    p.data[o + x / f] += 0.299 * Float(d[q]) + 0.587 * Float(d[q + 1]) + 0.114 * Float(d[q + 2])
-                    n[o + x / f] += 1
+            for cy in 0..<h {
+                let y0 = rect.y + min(cy * f + (f - 1) / 2, rect.height - 1), y1 = min(y0 + 1, rect.y + rect.height - 1)
+                for cx in 0..<w {
+                    let x0 = rect.x + min(cx * f + (f - 1) / 2, rect.width - 1), x1 = min(x0 + 1, rect.x + rect.width - 1)
+                    var sum: Float = 0
+                    for (x, y) in [(x0, y0), (x1, y0), (x0, y1), (x1, y1)] {
+                        let q = (y * image.width + x) * c
+                        sum += 0.299 * Float(d[q]) + 0.587 * Float(d[q + 1]) + 0.114 * Float(d[q + 2])
+                    }
+                    p.data[cy * w + cx] = sum / 4
                 }
             }
         }
-        for i in p.data.indices { p.data[i] /= max(n[i], 1) }
         return p
     }
 
@@ -81,6 +84,9 @@ struct TemporalCarry {
             parallelBands(r.height, bands: 2) { lo, hi in
                 for y in lo..<hi {
                     let gy = (Float(y) + 0.5) * sy - 0.5, cy = (Float(y) + 0.5) / ff - 0.5
+                    // Rows whose two grid rows hold no mask are skipped whole.
+                    let g0 = min(max(Int(gy), 0), gh - 1), g1 = min(g0 + 1, gh - 1)
+                    if !(0..<gw).contains(where: { m[g0 * gw + $0] > 0.01 || m[g1 * gw + $0] > 0.01 }) { continue }
                     for x in 0..<r.width {
                         let mask = Self.bilinear(m, gw, gh, (Float(x) + 0.5) * sx - 0.5, gy)
                         if mask <= 0.01 { continue }
