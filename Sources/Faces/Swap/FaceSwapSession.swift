@@ -231,7 +231,8 @@ public final class FaceSwapRenderer {
     private func composite(_ entry: inout AnalysedFrame) throws -> SwappedFrame {
         if entry.cut { appearance = [:]; online = [:]; chosen = [:]; previous = nil }
         let original = keepOriginals.contains(entry.index) ? entry.image : nil
-        let input = entry.image
+        // The untouched frame, kept only when the carry needs it (holding it makes drawing copy the frame once).
+        let input: ByteImage? = carry.carry > 0 ? entry.image : nil
         var image = entry.image
         entry.image = ByteImage(width: 1, height: 1, channels: 3)
         var ids: [Int] = [], used: [[SIMD3<Float>]] = [], picked: [Int] = []
@@ -248,13 +249,13 @@ public final class FaceSwapRenderer {
             if let info = try compositors[src].render(into: &image, target: pts, state: &st) {
                 ids.append(id); used.append(pts); picked.append(src)
                 // Only a face that was swapped in the last frame too has a previous face to carry.
-                if let prev = previous, prev.tracks.contains(id) {
+                if let prev = previous, let input, prev.tracks.contains(id) {
                     carry.apply(to: &image, input: input, previousInput: prev.input, previousOutput: prev.output, info: info)
                 }
             }
             appearance[id, default: [:]][src] = st
         }
-        previous = carry.carry > 0 ? (input, image, Set(ids)) : nil
+        previous = input.map { ($0, image, Set(ids)) }
         if let corner = config.watermark { Watermark.draw(on: &image, corner: corner) }
         let report = FrameReport(index: entry.index, faces: entry.faces, swapped: ids.count, sceneCut: entry.cut,
                                  trackIDs: ids, sources: picked, landmarks: recordLandmarks ? used : nil)
