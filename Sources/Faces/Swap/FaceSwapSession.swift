@@ -172,12 +172,15 @@ public final class FaceSwapRenderer {
     private var appearance: [Int: [Int: AppearanceState]] = [:]   // track → source → state
     private var online: [Int: OnlineLandmarkSmoother] = [:]
     private var chosen: [Int: Int] = [:]                          // track → source in use
+    private let carry: TemporalCarry
+    private var previous: (input: ByteImage, output: ByteImage, tracks: Set<Int>)?   // last frame, for the carry
 
     init(sources: [SourceFace], config: FaceSwapConfig, fps: Double) {
         compositors = sources.map { FaceCompositor(source: $0, options: config.options) }
         choice = SourceChoice(sources: sources)
         self.config = config
         dt = Float(1 / max(fps, 1))
+        carry = TemporalCarry(carry: config.options.temporalCarry)
     }
 
     /// Smooths and composites; returns the frames that are ready, in order.
@@ -226,8 +229,10 @@ public final class FaceSwapRenderer {
     /// Renders `entry`, moving its image out (the entry keeps a 1×1 placeholder), so the frame is
     /// written in place rather than copied.
     private func composite(_ entry: inout AnalysedFrame) throws -> SwappedFrame {
-        if entry.cut { appearance = [:]; online = [:]; chosen = [:] }
+        if entry.cut { appearance = [:]; online = [:]; chosen = [:]; previous = nil }
         let original = keepOriginals.contains(entry.index) ? entry.image : nil
+        // The untouched frame, kept only when the carry needs it (holding it makes drawing copy the frame once).
+        let input: ByteImage? = carry.carry > 0 ? entry.image : nil
         var image = entry.image
         entry.image = ByteImage(width: 1, height: 1, channels: 3)
         var ids: [Int] = [], used: [[SIMD3<Float>]] = [], picked: [Int] = []
@@ -241,11 +246,16 @@ public final class FaceSwapRenderer {
             let src = choice.pick(for: pts, current: chosen[id])
             chosen[id] = src
             var st = appearance[id]?[src] ?? AppearanceState()
-            if try compositors[src].render(into: &image, target: pts, state: &st) != nil {
+            if let info = try compositors[src].render(into: &image, target: pts, state: &st) {
                 ids.append(id); used.append(pts); picked.append(src)
+                // Only a face that was swapped in the last frame too has a previous face to carry.
+                if let prev = previous, let input, prev.tracks.contains(id) {
+                    carry.apply(to: &image, input: input, previousInput: prev.input, previousOutput: prev.output, info: info)
+                }
             }
             appearance[id, default: [:]][src] = st
         }
+        previous = input.map { ($0, image, Set(ids)) }
         if let corner = config.watermark { Watermark.draw(on: &image, corner: corner) }
         let report = FrameReport(index: entry.index, faces: entry.faces, swapped: ids.count, sceneCut: entry.cut,
                                  trackIDs: ids, sources: picked, landmarks: recordLandmarks ? used : nil)
