@@ -1,3 +1,4 @@
+import Foundation
 /// A small interpreter for ONNX graphs of the ops the Magenta arbitrary-style networks use (exported
 /// from int8 TFLite with tf2onnx): Conv (group 1 or depthwise), QuantizeLinear, DequantizeLinear,
 /// Add, Sub, Mul, Div, Relu, Clip, Sqrt, Reciprocal, Sigmoid, GlobalAveragePool, Reshape,
@@ -120,9 +121,11 @@ public final class ONNXGraph: @unchecked Sendable {
         return ConvPlan(dense: nil, depthwise: (w.data, o), bias: bias?.data, kernel: k, stride: strides[0], pads: pads)
     }
 
-    /// Runs the graph; `keeping` names intermediate tensors to return as well (for parity checks).
+    /// Runs the graph; `keeping` names intermediate tensors to return as well (for parity checks);
+    /// `profile` receives each step's op type and wall seconds (for `kinema-bench restyle --networks --ops`).
     /// - Throws: `ONNXError.missing` for absent inputs or shapes the ops cannot take.
-    public func run(_ inputs: [String: Tensor], team: ComputeTeam, keeping: Set<String> = []) throws -> [String: Tensor] {
+    public func run(_ inputs: [String: Tensor], team: ComputeTeam, keeping: Set<String> = [],
+                    profile: ((String, Double) -> Void)? = nil) throws -> [String: Tensor] {
         var values = constants
         for name in inputNames {
             guard let t = inputs[name] else { throw ONNXError.missing("input '\(name)'") }
@@ -133,7 +136,9 @@ public final class ONNXGraph: @unchecked Sendable {
         for s in steps { for i in s.node.inputs where constants[i] == nil { remaining[i, default: 0] += 1 } }
         for step in steps {
             let args = step.node.inputs.map { $0.isEmpty ? nil : values[$0] }
+            let start = profile == nil ? 0 : Self.seconds()
             let outs = try ONNXOps.evaluate(step.node, args, conv: step.conv, saturation: saturations[step.node.outputs[0]], team: team)
+            if let profile { profile(step.node.opType, Self.seconds() - start) }
             for i in step.node.inputs where constants[i] == nil {
                 remaining[i, default: 0] -= 1
                 if remaining[i] == 0 && !outputNames.contains(i) && !keeping.contains(i) { values[i] = nil }
@@ -146,5 +151,11 @@ public final class ONNXGraph: @unchecked Sendable {
             result[name] = t
         }
         return result
+    }
+
+    static func seconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
     }
 }

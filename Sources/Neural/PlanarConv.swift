@@ -1,0 +1,95 @@
+/// Direct stride-1 convolution of planar feature maps with few output channels (≤ 8), vectorised
+/// along the pixels. The NHWC GEMM pads Cout to its 16-wide panels, so a 4→3 9×9 layer wasted 13 of
+/// every 16 multiply-adds there; here each input vector of 32 pixels feeds 4 output channels.
+///   input  [Cin, H, W] (H, W the stored extent, read VALID)
+///   weight [Cout, Cin, k, k], repacked to [⌈Cout/4⌉][Cin][k][k][4] (missing outputs zero)
+///   output [Cout, H − k + 1, W − k + 1]
+/// Row ends compute a full 32-pixel step and store only the valid part, so inputs are read up to
+/// 32 + k floats past a row (within `ComputeTeam.buffer`'s slack for the last row).
+struct PlanarConv: Sendable {
+    let outC: Int, inC: Int, k: Int
+    let weights: [Float]
+    let bias: [Float]
+
+    init(weightsOIHW w: [Float], outChannels: Int, inChannels: Int, kernel: Int, bias: [Float]?) {
+        outC = outChannels; inC = inChannels; k = kernel
+        let groups = (outChannels + 3) / 4
+        var packed = [Float](repeating: 0, count: groups * inChannels * kernel * kernel * 4)
+        for o in 0..<outChannels {
+            for i in 0..<inChannels {
+                for t in 0..<(kernel * kernel) {
+                    packed[(((o / 4) * inChannels + i) * kernel * kernel + t) * 4 + o % 4] = w[(o * inChannels + i) * kernel * kernel + t]
+                }
+            }
+        }
+        weights = packed
+        self.bias = bias ?? [Float](repeating: 0, count: outChannels)
+    }
+
+    func run(input: UnsafePointer<Float>, height h: Int, width w: Int, output: UnsafeMutablePointer<Float>, team: WorkerTeam) {
+        let oh = h - k + 1, ow = w - k + 1, groups = (outC + 3) / 4
+        weights.withUnsafeBufferPointer { wp in
+            let wBase = wp.baseAddress!
+            parallelChunks(oh * groups, team: team, work: oh * ow * 4 * inC * k * k) { _, range in
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * 32) { tmp in
+                    for job in range {
+                        let g = job / oh, oy = job % oh
+                        row(input: input, width: w, oy: oy, ow: ow, outRows: oh, group: g, weights: wBase, output: output, tmp: tmp.baseAddress!)
+                    }
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    private func row(input: UnsafePointer<Float>, width w: Int, oy: Int, ow: Int, outRows oh: Int, group g: Int,
+                     weights: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, tmp: UnsafeMutablePointer<Float>) {
+        let h = oh + k - 1, kk = k * k
+        let wg = weights + g * inC * kk * 4
+        let o0 = g * 4, valid = min(4, outC - o0)
+        var b = SIMD4<Float>(repeating: 0)
+        for j in 0..<valid { b[j] = bias[o0 + j] }
+        var x0 = 0
+        while x0 < ow {
+            var a0 = SIMD16<Float>(repeating: b[0]), a1 = SIMD16<Float>(repeating: b[1])
+            var a2 = SIMD16<Float>(repeating: b[2]), a3 = SIMD16<Float>(repeating: b[3])
+            var c0 = a0, c1 = a1, c2 = a2, c3 = a3
+            for ci in 0..<inC {
+                let base = input + (ci * h + oy) * w + x0
+                var wt = wg + ci * kk * 4
+                for ky in 0..<k {
+                    let r = base + ky * w
+                    for kx in 0..<k {
+                        let v = load16(r + kx), u = load16(r + kx + 16)
+                        let w0 = SIMD16<Float>(repeating: wt[0]), w1 = SIMD16<Float>(repeating: wt[1])
+                        let w2 = SIMD16<Float>(repeating: wt[2]), w3 = SIMD16<Float>(repeating: wt[3])
+                        a0 = a0.addingProduct(w0, v); c0 = c0.addingProduct(w0, u)
+                        a1 = a1.addingProduct(w1, v); c1 = c1.addingProduct(w1, u)
+                        a2 = a2.addingProduct(w2, v); c2 = c2.addingProduct(w2, u)
+                        a3 = a3.addingProduct(w3, v); c3 = c3.addingProduct(w3, u)
+                        wt += 4
+                    }
+                }
+            }
+            let n = min(32, ow - x0)
+            @inline(__always) func put(_ j: Int, _ lo: SIMD16<Float>, _ hi: SIMD16<Float>) {
+                guard j < valid else { return }
+                let dst = output + ((o0 + j) * oh + oy) * ow + x0
+                if n == 32 {
+                    store16(dst, lo); store16(dst + 16, hi)
+                } else {
+                    store16(tmp, lo); store16(tmp + 16, hi)
+                    dst.update(from: tmp, count: n)
+                }
+            }
+            put(0, a0, c0); put(1, a1, c1); put(2, a2, c2); put(3, a3, c3)
+            x0 += 32
+        }
+    }
+}
+
+@inline(__always)
+func load16(_ p: UnsafePointer<Float>) -> SIMD16<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self) }
+
+@inline(__always)
+func store16(_ p: UnsafeMutablePointer<Float>, _ v: SIMD16<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self) }
