@@ -70,7 +70,7 @@ public struct FeatureView {
 ///   output [1, (H − KH)/stride + 1, (W − KW)/stride + 1, Cout], in the input's layout
 /// NHWC runs on Neural's packed GEMM (`Conv2DKernel`: implicit GEMM on interior pixels), or for 3×3
 /// stride-1 layers with channel counts in multiples of 8 on `WinogradConv` F(4×4, 3×3). Planar input
-/// (narrow layers, Cout ≤ 8, stride 1) runs `PlanarConv`, vectorised along the pixels.
+/// (stride 1: narrow layers, and NCHW graphs) runs `PlanarConv`, vectorised along the pixels.
 public struct ConstantConv2D: Sendable {
     /// Output channels.
     public let outChannels: Int
@@ -84,7 +84,7 @@ public struct ConstantConv2D: Sendable {
     let packedBias: [Float]
     /// Winograd-transformed filter (`WinogradConv.transformFilter`), when that path applies.
     let winogradU: [Float]?
-    /// Weights for the planar path ([Cout/4][Cin][k][k][4]), when Cout ≤ 8 and stride 1.
+    /// Weights for the planar path ([⌈Cout/4⌉][Cin][k][k][4]), for stride 1.
     let planar: PlanarConv?
 
     /// Repacks OIHW weights. `winograd: false` keeps 3×3 layers on the direct GEMM (bit-for-bit
@@ -114,7 +114,7 @@ public struct ConstantConv2D: Sendable {
         winogradU = winograd && WinogradConv.applies(kernelH: kernel, kernelW: kernel, strideH: stride, strideW: stride,
                                                      dilationH: 1, dilationW: 1, inC: inChannels, outC: outChannels)
             ? WinogradConv.transformFilter(ohwi, outC: outChannels, inC: inChannels) : nil
-        planar = outChannels <= 8 && stride == 1
+        planar = stride == 1
             ? PlanarConv(weightsOIHW: w, outChannels: outChannels, inChannels: inChannels, kernel: kernel, bias: bias) : nil
     }
 
@@ -142,7 +142,7 @@ public struct ConstantConv2D: Sendable {
     }
 
     /// Convolves the whole stored extent of `x` (VALID) into `y` (pad 0, same layout as `x`, the size
-    /// `outputSize` gives). The planar path reads up to 48 floats past each row (`ComputeTeam.buffer` slack).
+    /// `outputSize` gives).
     /// - Throws: `ONNXError.missing` on mismatched views, or a planar input this conv cannot take.
     public func run(_ x: FeatureView, into y: FeatureView, team: ComputeTeam) throws {
         let h = x.storedHeight, w = x.storedWidth
@@ -152,7 +152,7 @@ public struct ConstantConv2D: Sendable {
             throw ONNXError.missing("conv views \(x.storedHeight)×\(x.storedWidth)×\(x.channels) → \(y.height)×\(y.width)×\(y.channels)")
         }
         if x.layout == .planar {
-            guard let planar else { throw ONNXError.missing("a planar input only for stride-1 convs with ≤ 8 outputs") }
+            guard let planar else { throw ONNXError.missing("a planar input only for stride-1 convs") }
             planar.run(input: x.base, height: h, width: w, output: y.base, team: team.team)
             return
         }

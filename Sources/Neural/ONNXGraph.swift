@@ -16,6 +16,9 @@ public final class ONNXGraph: @unchecked Sendable {
     struct Step {
         let node: ONNXNode
         let conv: ConvPlan?
+        /// A DequantizeLinear that is the only reader of this QuantizeLinear's output: both run as one
+        /// pass, and the int8 tensor between them is never stored.
+        var dequantize: ONNXNode? = nil
     }
 
     /// A convolution with constant weights, repacked once.
@@ -83,7 +86,7 @@ public final class ONNXGraph: @unchecked Sendable {
             }
             steps.append(Step(node: node, conv: plan))
         }
-        self.steps = steps
+        self.steps = Self.fuseQuantizePairs(steps, constants: consts, outputs: Set(model.outputs))
         self.constants = consts
         self.inputNames = model.inputs
         self.outputNames = model.outputs
@@ -93,6 +96,34 @@ public final class ONNXGraph: @unchecked Sendable {
     }
 
     private let saturations: [String: ClosedRange<Float>]
+
+    /// Merges each QuantizeLinear into the DequantizeLinear that alone reads it (constant scale and
+    /// zero point, not a graph output).
+    static func fuseQuantizePairs(_ steps: [Step], constants: [String: Tensor], outputs: Set<String>) -> [Step] {
+        var readers: [String: [Int]] = [:]
+        for (i, s) in steps.enumerated() { for name in s.node.inputs where constants[name] == nil { readers[name, default: []].append(i) } }
+        var result = steps, removed = Set<Int>()
+        for (i, s) in steps.enumerated() where s.node.opType == "QuantizeLinear" {
+            guard let out = s.node.outputs.first, !outputs.contains(out), let r = readers[out], r.count == 1 else { continue }
+            let dq = steps[r[0]].node
+            guard dq.opType == "DequantizeLinear", dq.inputs.first == out, dq.outputs.count == 1,
+                  dq.inputs.dropFirst().allSatisfy({ $0.isEmpty || constants[$0] != nil }) else { continue }
+            result[i].dequantize = dq
+            removed.insert(r[0])
+        }
+        return result.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
+    }
+
+    /// A fused QuantizeLinear → DequantizeLinear: one pass when both take single scales.
+    func quantizeDequantize(_ step: Step, _ dq: ONNXNode, _ args: [Tensor?], team: ComputeTeam) throws -> [Tensor] {
+        let saturation = saturations[step.node.outputs[0]]
+        let dqArgs = [nil] + dq.inputs.dropFirst().map { $0.isEmpty ? nil : constants[$0] }
+        if let x = args.first ?? nil, let q = ONNXOps.scalarQuant(args), let d = ONNXOps.scalarQuant(dqArgs) {
+            return [ONNXOps.fakeQuantize(x, quantize: q, range: saturation ?? -128...127, dequantize: d, team: team)]
+        }
+        let quantised = try ONNXOps.evaluate(step.node, args, conv: nil, saturation: saturation, team: team)
+        return try ONNXOps.evaluate(dq, [quantised[0]] + dqArgs.dropFirst(), conv: nil, saturation: nil, team: team)
+    }
 
     static func saturation(_ node: ONNXNode, _ dtypes: [String: ONNXTensor.DataType]) -> ClosedRange<Float>? {
         guard node.opType == "QuantizeLinear" else { return nil }
@@ -113,8 +144,10 @@ public final class ONNXGraph: @unchecked Sendable {
         let o = w.shape[0], i = w.shape[1]
         if let bias, bias.count != o { throw ONNXError.missing("Conv '\(node.name)' bias of \(o) values") }
         if group == 1 {
+            // No Winograd: these graphs re-quantise every activation, and its different rounding would
+            // move more values across int8 steps than summation order alone does.
             let dense = try ConstantConv2D(weightsOIHW: w.data, outChannels: o, inChannels: i, kernel: k, stride: strides[0],
-                                           bias: bias?.data)
+                                           bias: bias?.data, winograd: false)
             return ConvPlan(dense: dense, depthwise: nil, bias: nil, kernel: k, stride: strides[0], pads: pads)
         }
         guard group == o, i == 1 else { throw ONNXError.unsupported("grouped Conv '\(node.name)' (group \(group))") }
@@ -137,13 +170,14 @@ public final class ONNXGraph: @unchecked Sendable {
         for step in steps {
             let args = step.node.inputs.map { $0.isEmpty ? nil : values[$0] }
             let start = profile == nil ? 0 : Self.seconds()
-            let outs = try ONNXOps.evaluate(step.node, args, conv: step.conv, saturation: saturations[step.node.outputs[0]], team: team)
-            if let profile { profile(step.node.opType, Self.seconds() - start) }
+            let outs = try step.dequantize.map { try quantizeDequantize(step, $0, args, team: team) }
+                ?? ONNXOps.evaluate(step.node, args, conv: step.conv, saturation: saturations[step.node.outputs[0]], team: team)
+            if let profile { profile(step.dequantize == nil ? step.node.opType : "Quantize+Dequantize", Self.seconds() - start) }
             for i in step.node.inputs where constants[i] == nil {
                 remaining[i, default: 0] -= 1
                 if remaining[i] == 0 && !outputNames.contains(i) && !keeping.contains(i) { values[i] = nil }
             }
-            for (name, t) in zip(step.node.outputs, outs) { values[name] = t }
+            for (name, t) in zip(step.dequantize?.outputs ?? step.node.outputs, outs) { values[name] = t }
         }
         var result: [String: Tensor] = [:]
         for name in outputNames + keeping {

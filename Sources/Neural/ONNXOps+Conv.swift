@@ -1,5 +1,6 @@
 /// Conv of `ONNXGraph` on NCHW tensors [1, C, H, W]:
-///   dense     (group 1): zero-padded to NHWC, `ConstantConv2D` (packed GEMM), back to NCHW
+///   dense     (group 1): stride 1 without pads on the NCHW data as is (`ConstantConv2D`'s planar path);
+///             otherwise zero-padded to NHWC, `ConstantConv2D` (packed GEMM), back to NCHW
 ///   depthwise (group C, weights [C, 1, k, k]): direct, per channel
 ///   output [1, Cout, (H + pt + pb − k)/s + 1, (W + pl + pr − k)/s + 1]
 extension ONNXOps {
@@ -11,6 +12,17 @@ extension ONNXOps {
         let oh = (ph - p.kernel) / p.stride + 1, ow = (pw - p.kernel) / p.stride + 1
         if let dense = p.dense {
             guard dense.inChannels == c else { throw ONNXError.missing("Conv input with \(dense.inChannels) channels, got \(x.shape)") }
+            if dense.planar != nil && p.pads == [0, 0, 0, 0] {
+                // NCHW is the planar layout: no transposes.
+                var input = x
+                var out = Tensor(shape: [1, dense.outChannels, oh, ow])
+                try input.data.withUnsafeMutableBufferPointer { src in try out.data.withUnsafeMutableBufferPointer { dst in
+                    try dense.run(FeatureView(base: src.baseAddress!, height: h, width: w, channels: c, layout: .planar),
+                                  into: FeatureView(base: dst.baseAddress!, height: oh, width: ow, channels: dense.outChannels, layout: .planar),
+                                  team: team)
+                }}
+                return out
+            }
             var nhwc = [Float](repeating: 0, count: ph * pw * c)
             x.data.withUnsafeBufferPointer { s in
                 for ch in 0..<c {

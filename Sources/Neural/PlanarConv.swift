@@ -1,11 +1,12 @@
-/// Direct stride-1 convolution of planar feature maps with few output channels (≤ 8), vectorised
-/// along the pixels. The NHWC GEMM pads Cout to its 16-wide panels, so a 4→3 9×9 layer wasted 13 of
-/// every 16 multiply-adds there; here each input vector of 32 pixels feeds 4 output channels.
+/// Direct stride-1 convolution of planar feature maps, vectorised along the pixels, four output
+/// channels at a time. The NHWC GEMM pads Cout to its 16-wide panels, so a 4→3 9×9 layer wasted 13 of
+/// every 16 multiply-adds there; here each input vector of 32 pixels feeds 4 output channels. It also
+/// runs NCHW graphs (`ONNXGraph`) without layout changes.
 ///   input  [Cin, H, W] (H, W the stored extent, read VALID)
 ///   weight [Cout, Cin, k, k], repacked to [⌈Cout/4⌉][Cin][k][k][4] (missing outputs zero)
 ///   output [Cout, H − k + 1, W − k + 1]
-/// Row ends compute a full 32-pixel step and store only the valid part, so inputs are read up to
-/// 32 + k floats past a row (within `ComputeTeam.buffer`'s slack for the last row).
+/// A row's last, partial 32-pixel step reads its input through a zero-padded copy, so nothing is read
+/// past the input.
 struct PlanarConv: Sendable {
     let outC: Int, inC: Int, k: Int
     let weights: [Float]
@@ -31,10 +32,12 @@ struct PlanarConv: Sendable {
         weights.withUnsafeBufferPointer { wp in
             let wBase = wp.baseAddress!
             parallelChunks(oh * groups, team: team, work: oh * ow * 4 * inC * k * k) { _, range in
-                withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * 32) { tmp in
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: 32 + inC * k * (32 + k)) { tmp in
+                    let t = tmp.baseAddress!
                     for job in range {
                         let g = job / oh, oy = job % oh
-                        row(input: input, width: w, oy: oy, ow: ow, outRows: oh, group: g, weights: wBase, output: output, tmp: tmp.baseAddress!)
+                        row(input: input, width: w, oy: oy, ow: ow, outRows: oh, group: g, weights: wBase, output: output,
+                            tmp: t, tmpIn: t + 32)
                     }
                 }
             }
@@ -43,22 +46,37 @@ struct PlanarConv: Sendable {
 
     @inline(__always)
     private func row(input: UnsafePointer<Float>, width w: Int, oy: Int, ow: Int, outRows oh: Int, group g: Int,
-                     weights: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, tmp: UnsafeMutablePointer<Float>) {
+                     weights: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, tmp: UnsafeMutablePointer<Float>,
+                     tmpIn: UnsafeMutablePointer<Float>) {
         let h = oh + k - 1, kk = k * k
         let wg = weights + g * inC * kk * 4
         let o0 = g * 4, valid = min(4, outC - o0)
         var b = SIMD4<Float>(repeating: 0)
         for j in 0..<valid { b[j] = bias[o0 + j] }
+        let span = 32 + k
         var x0 = 0
         while x0 < ow {
+            let n = min(32, ow - x0)
+            // Input rows for this step: straight from the input, or (partial step) from a padded copy.
+            var base = input + oy * w + x0, ciStride = h * w, kyStride = w
+            if n < 32 {
+                for ci in 0..<inC {
+                    for ky in 0..<k {
+                        let d = tmpIn + (ci * k + ky) * span, avail = w - x0
+                        d.update(from: input + (ci * h + oy + ky) * w + x0, count: avail)
+                        d.advanced(by: avail).update(repeating: 0, count: span - avail)
+                    }
+                }
+                base = UnsafePointer(tmpIn); ciStride = k * span; kyStride = span
+            }
             var a0 = SIMD16<Float>(repeating: b[0]), a1 = SIMD16<Float>(repeating: b[1])
             var a2 = SIMD16<Float>(repeating: b[2]), a3 = SIMD16<Float>(repeating: b[3])
             var c0 = a0, c1 = a1, c2 = a2, c3 = a3
             for ci in 0..<inC {
-                let base = input + (ci * h + oy) * w + x0
+                let rowBase = base + ci * ciStride
                 var wt = wg + ci * kk * 4
                 for ky in 0..<k {
-                    let r = base + ky * w
+                    let r = rowBase + ky * kyStride
                     for kx in 0..<k {
                         let v = load16(r + kx), u = load16(r + kx + 16)
                         let w0 = SIMD16<Float>(repeating: wt[0]), w1 = SIMD16<Float>(repeating: wt[1])
@@ -71,7 +89,6 @@ struct PlanarConv: Sendable {
                     }
                 }
             }
-            let n = min(32, ow - x0)
             @inline(__always) func put(_ j: Int, _ lo: SIMD16<Float>, _ hi: SIMD16<Float>) {
                 guard j < valid else { return }
                 let dst = output + ((o0 + j) * oh + oy) * ow + x0
