@@ -86,28 +86,47 @@ extension ONNXOps {
     static func fakeQuantize(_ x: Tensor, quantize q: (scale: Float, zero: Float)?, range: ClosedRange<Float>,
                              dequantize d: (scale: Float, zero: Float)?, team: ComputeTeam?) -> Tensor {
         var out = x
-        let lo = SIMD16<Float>(repeating: range.lowerBound), hi = SIMD16<Float>(repeating: range.upperBound)
-        // Adding and removing 1.5·2^23 rounds half to even for |v| < 2^22; larger values clamp anyway.
-        let magic = SIMD16<Float>(repeating: 12_582_912), cap = SIMD16<Float>(repeating: 4_194_304)
-        @inline(__always) func f(_ v: SIMD16<Float>) -> SIMD16<Float> {
-            var y = v
-            if let q {
-                let t = (v / SIMD16(repeating: q.scale)).clamped(lowerBound: -cap, upperBound: cap)
-                y = (((t + magic) - magic) + SIMD16(repeating: q.zero)).clamped(lowerBound: lo, upperBound: hi)
-                // NaN inputs: the general path keeps NaN through min/max as Swift's clamp does.
-            }
-            if let d { y = (y - SIMD16(repeating: d.zero)) * SIMD16(repeating: d.scale) }
-            return y
-        }
         out.data.withUnsafeMutableBufferPointer { o in
             let p = o.baseAddress!
             pieces(o.count, team: team) { r in
-                var i = r.lowerBound
-                while i + 16 <= r.upperBound { store16(p + i, f(load16(p + i))); i += 16 }
-                while i < r.upperBound { p[i] = f(SIMD16(repeating: p[i]))[0]; i += 1 }
+                if let q {
+                    quantizeRun(p, r, scale: q.scale, zero: q.zero, lo: range.lowerBound, hi: range.upperBound,
+                                dScale: d?.scale ?? 1, dZero: d?.zero ?? 0, dequantize: d != nil)
+                } else if let d {
+                    let s = SIMD16<Float>(repeating: d.scale), z = SIMD16<Float>(repeating: d.zero)
+                    var i = r.lowerBound
+                    while i + 16 <= r.upperBound { store16(p + i, (load16(p + i) - z) * s); i += 16 }
+                    while i < r.upperBound { p[i] = (p[i] - d.zero) * d.scale; i += 1 }
+                }
             }
         }
         return out
+    }
+
+    /// The quantise (and dequantise) loop over `r`. Adding and removing 1.5·2^23 rounds half to even for
+    /// |v| < 2^22; larger values are clamped first (they saturate anyway).
+    static func quantizeRun(_ p: UnsafeMutablePointer<Float>, _ r: Range<Int>, scale: Float, zero: Float, lo: Float, hi: Float,
+                            dScale: Float, dZero: Float, dequantize: Bool) {
+        let vs = SIMD16<Float>(repeating: scale), vz = SIMD16<Float>(repeating: zero)
+        let vlo = SIMD16<Float>(repeating: lo), vhi = SIMD16<Float>(repeating: hi)
+        let magic = SIMD16<Float>(repeating: 12_582_912), cap = SIMD16<Float>(repeating: 4_194_304)
+        let ds = SIMD16<Float>(repeating: dScale), dz = SIMD16<Float>(repeating: dZero)
+        @inline(__always) func f(_ v: SIMD16<Float>) -> SIMD16<Float> {
+            var t = v / vs
+            t = t.replacing(with: cap, where: t .> cap)
+            t = t.replacing(with: -cap, where: t .< -cap)
+            var y = ((t + magic) - magic) + vz
+            y = y.replacing(with: vlo, where: y .< vlo)
+            y = y.replacing(with: vhi, where: y .> vhi)
+            return dequantize ? (y - dz) * ds : y
+        }
+        var i = r.lowerBound
+        while i + 16 <= r.upperBound { store16(p + i, f(load16(p + i))); i += 16 }
+        while i < r.upperBound {
+            let y = min(max((p[i] / scale).rounded(.toNearestOrEven) + zero, lo), hi)
+            p[i] = dequantize ? (y - dZero) * dScale : y
+            i += 1
+        }
     }
 
     /// Reflect Pad of [1, C, H, W] on H and W only; nil for anything else.
