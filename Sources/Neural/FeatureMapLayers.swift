@@ -84,7 +84,7 @@ public struct ConstantConv2D: Sendable {
     let packedBias: [Float]
     /// Winograd-transformed filter (`WinogradConv.transformFilter`), when that path applies.
     let winogradU: [Float]?
-    /// Weights for the planar path ([⌈Cout/4⌉][Cin][k][k][4]), for stride 1.
+    /// Weights for the planar path (`PlanarConv`), for stride 1.
     let planar: PlanarConv?
 
     /// Repacks OIHW weights. `winograd: false` keeps 3×3 layers on the direct GEMM (bit-for-bit

@@ -172,7 +172,7 @@ public final class ONNXGraph: @unchecked Sendable {
             let start = profile == nil ? 0 : Self.seconds()
             let outs = try step.dequantize.map { try quantizeDequantize(step, $0, args, team: team) }
                 ?? ONNXOps.evaluate(step.node, args, conv: step.conv, saturation: saturations[step.node.outputs[0]], team: team)
-            if let profile { profile(step.dequantize == nil ? step.node.opType : "Quantize+Dequantize", Self.seconds() - start) }
+            if let profile { profile(Self.label(step, args.first ?? nil), Self.seconds() - start) }
             for i in step.node.inputs where constants[i] == nil {
                 remaining[i, default: 0] -= 1
                 if remaining[i] == 0 && !outputNames.contains(i) && !keeping.contains(i) { values[i] = nil }
@@ -185,6 +185,14 @@ public final class ONNXGraph: @unchecked Sendable {
             result[name] = t
         }
         return result
+    }
+
+    /// A profile label: the op type, with the geometry for convolutions.
+    static func label(_ step: Step, _ input: Tensor?) -> String {
+        if step.dequantize != nil { return "Quantize+Dequantize" }
+        guard let c = step.conv, let x = input, x.shape.count == 4 else { return step.node.opType }
+        let o = c.dense?.outChannels ?? c.depthwise?.channels ?? 0
+        return "Conv \(c.kernel)x\(c.kernel)/\(c.stride) \(x.shape[1])→\(o) @\(x.shape[3])x\(x.shape[2])"
     }
 
     static func seconds() -> Double {

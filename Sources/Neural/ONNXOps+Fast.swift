@@ -25,20 +25,28 @@ extension ONNXOps {
         parallelChunks(count, team: team?.team, work: count * 4, align: 16) { _, r in body(r) }
     }
 
+    /// A tensor of `x`'s shape whose values `body(source, destination)` writes (no copy of `x` first).
+    @inline(__always)
+    static func mapped(_ x: Tensor, _ body: (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void) -> Tensor {
+        var out = x
+        out.data = [Float](unsafeUninitializedCapacity: x.count) { buf, n in
+            x.data.withUnsafeBufferPointer { body($0.baseAddress!, buf.baseAddress!) }
+            n = x.count
+        }
+        return out
+    }
+
     /// a ∘ b for equal shapes, a scalar operand, or a per-channel [1, C, 1, 1] against [1, C, H, W].
     static func fastBinary(_ a: Tensor, _ b: Tensor, _ kind: Binary, team: ComputeTeam?) -> Tensor? {
-        var out: Tensor
         if a.shape == b.shape {
-            out = a
-            out.data.withUnsafeMutableBufferPointer { o in b.data.withUnsafeBufferPointer { q in
-                let po = o.baseAddress!, pq = q.baseAddress!
-                pieces(o.count, team: team) { r in
+            return mapped(a) { pa, po in b.data.withUnsafeBufferPointer { q in
+                let pq = q.baseAddress!
+                pieces(a.count, team: team) { r in
                     var i = r.lowerBound
-                    while i + 16 <= r.upperBound { store16(po + i, apply(kind, load16(po + i), load16(pq + i))); i += 16 }
-                    while i < r.upperBound { po[i] = apply(kind, SIMD16(repeating: po[i]), SIMD16(repeating: pq[i]))[0]; i += 1 }
+                    while i + 16 <= r.upperBound { store16(po + i, apply(kind, load16(pa + i), load16(pq + i))); i += 16 }
+                    while i < r.upperBound { po[i] = apply(kind, SIMD16(repeating: pa[i]), SIMD16(repeating: pq[i]))[0]; i += 1 }
                 }
             }}
-            return out
         }
         // One operand broadcast per plane (a scalar is one plane of the whole tensor).
         let aBig = a.count >= b.count
@@ -51,26 +59,24 @@ extension ONNXOps {
         } else {
             return nil
         }
-        out = big
         let plane = big.count / max(planes, 1)
-        out.data.withUnsafeMutableBufferPointer { o in small.data.withUnsafeBufferPointer { s in
-            let po = o.baseAddress!, ps = s.baseAddress!
+        return mapped(big) { pb, po in small.data.withUnsafeBufferPointer { s in
+            let ps = s.baseAddress!
             pieces(planes, team: planes > 1 && plane * planes >= 65536 ? team : nil) { r in
                 for c in r {
-                    let v = SIMD16<Float>(repeating: ps[c]), p = po + c * plane
+                    let v = SIMD16<Float>(repeating: ps[c]), p = pb + c * plane, o = po + c * plane
                     var i = 0
                     while i + 16 <= plane {
                         let x = load16(p + i)
-                        store16(p + i, aBig ? apply(kind, x, v) : apply(kind, v, x)); i += 16
+                        store16(o + i, aBig ? apply(kind, x, v) : apply(kind, v, x)); i += 16
                     }
                     while i < plane {
                         let x = SIMD16<Float>(repeating: p[i])
-                        p[i] = (aBig ? apply(kind, x, v) : apply(kind, v, x))[0]; i += 1
+                        o[i] = (aBig ? apply(kind, x, v) : apply(kind, v, x))[0]; i += 1
                     }
                 }
             }
         }}
-        return out
     }
 
     /// Scale and zero point of a quantise/dequantise when both are single values.
@@ -85,27 +91,24 @@ extension ONNXOps {
     /// quantised value; one pass.
     static func fakeQuantize(_ x: Tensor, quantize q: (scale: Float, zero: Float)?, range: ClosedRange<Float>,
                              dequantize d: (scale: Float, zero: Float)?, team: ComputeTeam?) -> Tensor {
-        var out = x
-        out.data.withUnsafeMutableBufferPointer { o in
-            let p = o.baseAddress!
-            pieces(o.count, team: team) { r in
+        return mapped(x) { src, dst in
+            pieces(x.count, team: team) { r in
                 if let q {
-                    quantizeRun(p, r, scale: q.scale, zero: q.zero, lo: range.lowerBound, hi: range.upperBound,
+                    quantizeRun(src, dst, r, scale: q.scale, zero: q.zero, lo: range.lowerBound, hi: range.upperBound,
                                 dScale: d?.scale ?? 1, dZero: d?.zero ?? 0, dequantize: d != nil)
                 } else if let d {
                     let s = SIMD16<Float>(repeating: d.scale), z = SIMD16<Float>(repeating: d.zero)
                     var i = r.lowerBound
-                    while i + 16 <= r.upperBound { store16(p + i, (load16(p + i) - z) * s); i += 16 }
-                    while i < r.upperBound { p[i] = (p[i] - d.zero) * d.scale; i += 1 }
+                    while i + 16 <= r.upperBound { store16(dst + i, (load16(src + i) - z) * s); i += 16 }
+                    while i < r.upperBound { dst[i] = (src[i] - d.zero) * d.scale; i += 1 }
                 }
             }
         }
-        return out
     }
 
     /// The quantise (and dequantise) loop over `r`. Adding and removing 1.5·2^23 rounds half to even for
     /// |v| < 2^22; larger values are clamped first (they saturate anyway).
-    static func quantizeRun(_ p: UnsafeMutablePointer<Float>, _ r: Range<Int>, scale: Float, zero: Float, lo: Float, hi: Float,
+    static func quantizeRun(_ src: UnsafePointer<Float>, _ p: UnsafeMutablePointer<Float>, _ r: Range<Int>, scale: Float, zero: Float, lo: Float, hi: Float,
                             dScale: Float, dZero: Float, dequantize: Bool) {
         let vs = SIMD16<Float>(repeating: scale), vz = SIMD16<Float>(repeating: zero)
         let vlo = SIMD16<Float>(repeating: lo), vhi = SIMD16<Float>(repeating: hi)
@@ -121,9 +124,9 @@ extension ONNXOps {
             return dequantize ? (y - dz) * ds : y
         }
         var i = r.lowerBound
-        while i + 16 <= r.upperBound { store16(p + i, f(load16(p + i))); i += 16 }
+        while i + 16 <= r.upperBound { store16(p + i, f(load16(src + i))); i += 16 }
         while i < r.upperBound {
-            let y = min(max((p[i] / scale).rounded(.toNearestOrEven) + zero, lo), hi)
+            let y = min(max((src[i] / scale).rounded(.toNearestOrEven) + zero, lo), hi)
             p[i] = dequantize ? (y - dZero) * dScale : y
             i += 1
         }
