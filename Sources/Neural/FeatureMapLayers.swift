@@ -5,8 +5,8 @@ import Imaging
 /// `threads - 1` persistent workers (a `WorkerTeam`), and buffers reused from call to call (a fresh
 /// 100 MB activation page-faults for ~30 ms). One caller at a time.
 ///
-/// Invariant behind `@unchecked Sendable`: `buffers` is touched only by the one caller driving the
-/// team, outside parallel sections (the kernels receive plain pointers).
+/// Invariant behind `@unchecked Sendable`: `buffers` and `spare` are touched only by the one caller
+/// driving the team, outside parallel sections (the kernels receive plain pointers).
 public final class ComputeTeam: @unchecked Sendable {
     let team: WorkerTeam
     private var buffers: [Int: (pointer: UnsafeMutablePointer<Float>, capacity: Int)] = [:]
@@ -27,6 +27,23 @@ public final class ComputeTeam: @unchecked Sendable {
         p.initialize(repeating: 0, count: floats + 64)
         buffers[slot] = (p, floats)
         return p
+    }
+
+    /// Arrays given back by `ONNXGraph` when their tensors die, by element count, for the next op of
+    /// that size (a fresh multi-megabyte array page-faults on every first write).
+    private var spare: [Int: [[Float]]] = [:]
+
+    /// An array of `count` floats with unspecified contents: a recycled one or a new one.
+    func array(_ count: Int) -> [Float] {
+        if let a = spare[count]?.popLast() { return a }
+        return [Float](unsafeUninitializedCapacity: count) { _, n in n = count }
+    }
+
+    /// Keeps `a` for `array(_:)` (at most four per size). A copy still shared elsewhere is safe, just
+    /// not faster: writing to it copies first.
+    func recycle(_ a: [Float]) {
+        guard a.count >= 4096, spare[a.count, default: []].count < 4 else { return }
+        spare[a.count, default: []].append(a)
     }
 
     /// Per-thread scratch of `floats` each (slot 1000).
@@ -131,10 +148,11 @@ public struct ConstantConv2D: Sendable {
         }
         let (oh, ow) = outputSize(height: x.shape[1], width: x.shape[2])
         var out = Tensor(shape: [1, oh, ow, outChannels])
-        var input = x
-        try input.data.withUnsafeMutableBufferPointer { src in
+        try x.data.withUnsafeBufferPointer { src in
             try out.data.withUnsafeMutableBufferPointer { dst in
-                try run(FeatureView(base: src.baseAddress!, height: x.shape[1], width: x.shape[2], channels: inChannels, layout: .nhwc),
+                // `run` only reads its input view.
+                try run(FeatureView(base: UnsafeMutablePointer(mutating: src.baseAddress!), height: x.shape[1], width: x.shape[2],
+                                    channels: inChannels, layout: .nhwc),
                         into: FeatureView(base: dst.baseAddress!, height: oh, width: ow, channels: outChannels, layout: .nhwc), team: team)
             }
         }

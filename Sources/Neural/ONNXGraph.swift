@@ -175,7 +175,10 @@ public final class ONNXGraph: @unchecked Sendable {
             if let profile { profile(Self.label(step, args.first ?? nil), Self.seconds() - start) }
             for i in step.node.inputs where constants[i] == nil {
                 remaining[i, default: 0] -= 1
-                if remaining[i] == 0 && !outputNames.contains(i) && !keeping.contains(i) { values[i] = nil }
+                if remaining[i] == 0 && !outputNames.contains(i) && !keeping.contains(i), let dead = values.removeValue(forKey: i),
+                   !inputNames.contains(i) {
+                    team.recycle(dead.data)
+                }
             }
             for (name, t) in zip(step.dequantize?.outputs ?? step.node.outputs, outs) { values[name] = t }
         }

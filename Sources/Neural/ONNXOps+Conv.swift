@@ -14,10 +14,11 @@ extension ONNXOps {
             guard dense.inChannels == c else { throw ONNXError.missing("Conv input with \(dense.inChannels) channels, got \(x.shape)") }
             if dense.planar != nil && p.pads == [0, 0, 0, 0] {
                 // NCHW is the planar layout: no transposes.
-                var input = x
-                var out = Tensor(shape: [1, dense.outChannels, oh, ow])
-                try input.data.withUnsafeMutableBufferPointer { src in try out.data.withUnsafeMutableBufferPointer { dst in
-                    try dense.run(FeatureView(base: src.baseAddress!, height: h, width: w, channels: c, layout: .planar),
+                var out = try Tensor(shape: [1, dense.outChannels, oh, ow], data: team.array(dense.outChannels * oh * ow))
+                try x.data.withUnsafeBufferPointer { src in try out.data.withUnsafeMutableBufferPointer { dst in
+                    // The conv only reads its input view.
+                    try dense.run(FeatureView(base: UnsafeMutablePointer(mutating: src.baseAddress!), height: h, width: w, channels: c,
+                                              layout: .planar),
                                   into: FeatureView(base: dst.baseAddress!, height: oh, width: ow, channels: dense.outChannels, layout: .planar),
                                   team: team)
                 }}

@@ -27,19 +27,18 @@ extension ONNXOps {
 
     /// A tensor of `x`'s shape whose values `body(source, destination)` writes (no copy of `x` first).
     @inline(__always)
-    static func mapped(_ x: Tensor, _ body: (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void) -> Tensor {
+    static func mapped(_ x: Tensor, team: ComputeTeam?, _ body: (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void) -> Tensor {
         var out = x
-        out.data = [Float](unsafeUninitializedCapacity: x.count) { buf, n in
-            x.data.withUnsafeBufferPointer { body($0.baseAddress!, buf.baseAddress!) }
-            n = x.count
-        }
+        var data = team?.array(x.count) ?? [Float](unsafeUninitializedCapacity: x.count) { _, n in n = x.count }
+        data.withUnsafeMutableBufferPointer { d in x.data.withUnsafeBufferPointer { body($0.baseAddress!, d.baseAddress!) } }
+        out.data = data
         return out
     }
 
     /// a ∘ b for equal shapes, a scalar operand, or a per-channel [1, C, 1, 1] against [1, C, H, W].
     static func fastBinary(_ a: Tensor, _ b: Tensor, _ kind: Binary, team: ComputeTeam?) -> Tensor? {
         if a.shape == b.shape {
-            return mapped(a) { pa, po in b.data.withUnsafeBufferPointer { q in
+            return mapped(a, team: team) { pa, po in b.data.withUnsafeBufferPointer { q in
                 let pq = q.baseAddress!
                 pieces(a.count, team: team) { r in
                     var i = r.lowerBound
@@ -60,7 +59,7 @@ extension ONNXOps {
             return nil
         }
         let plane = big.count / max(planes, 1)
-        return mapped(big) { pb, po in small.data.withUnsafeBufferPointer { s in
+        return mapped(big, team: team) { pb, po in small.data.withUnsafeBufferPointer { s in
             let ps = s.baseAddress!
             pieces(planes, team: planes > 1 && plane * planes >= 65536 ? team : nil) { r in
                 for c in r {
@@ -91,7 +90,7 @@ extension ONNXOps {
     /// quantised value; one pass.
     static func fakeQuantize(_ x: Tensor, quantize q: (scale: Float, zero: Float)?, range: ClosedRange<Float>,
                              dequantize d: (scale: Float, zero: Float)?, team: ComputeTeam?) -> Tensor {
-        return mapped(x) { src, dst in
+        return mapped(x, team: team) { src, dst in
             pieces(x.count, team: team) { r in
                 if let q {
                     quantizeRun(src, dst, r, scale: q.scale, zero: q.zero, lo: range.lowerBound, hi: range.upperBound,
@@ -133,13 +132,13 @@ extension ONNXOps {
     }
 
     /// Reflect Pad of [1, C, H, W] on H and W only; nil for anything else.
-    static func fastPad(_ x: Tensor, pads: [Int], reflect: Bool) -> Tensor? {
+    static func fastPad(_ x: Tensor, pads: [Int], reflect: Bool, team: ComputeTeam?) -> Tensor? {
         guard reflect, x.shape.count == 4, pads.count == 8, pads[0] == 0, pads[1] == 0, pads[4] == 0, pads[5] == 0 else { return nil }
         let c = x.shape[0] * x.shape[1], h = x.shape[2], w = x.shape[3]
         let t = pads[2], l = pads[3], b = pads[6], r = pads[7]
         guard t < h, b < h, l < w, r < w else { return nil }
         let oh = h + t + b, ow = w + l + r
-        var out = [Float](repeating: 0, count: c * oh * ow)
+        var out = team?.array(c * oh * ow) ?? [Float](repeating: 0, count: c * oh * ow)
         x.data.withUnsafeBufferPointer { s in out.withUnsafeMutableBufferPointer { d in
             for ch in 0..<c {
                 let src = s.baseAddress! + ch * h * w, dst = d.baseAddress! + ch * oh * ow
@@ -157,10 +156,10 @@ extension ONNXOps {
     }
 
     /// Nearest Resize of [N, C, H, W] by [1, 1, f, f]; nil for other factors.
-    static func fastResize(_ x: Tensor, factors: [Int]) -> Tensor? {
+    static func fastResize(_ x: Tensor, factors: [Int], team: ComputeTeam?) -> Tensor? {
         guard x.shape.count == 4, factors.count == 4, factors[0] == 1, factors[1] == 1, factors[2] == factors[3] else { return nil }
         let f = factors[2], c = x.shape[0] * x.shape[1], h = x.shape[2], w = x.shape[3], ow = w * f
-        var out = [Float](repeating: 0, count: c * h * f * ow)
+        var out = team?.array(c * h * f * ow) ?? [Float](repeating: 0, count: c * h * f * ow)
         x.data.withUnsafeBufferPointer { s in out.withUnsafeMutableBufferPointer { d in
             for ch in 0..<c {
                 for y in 0..<h {

@@ -40,9 +40,9 @@ enum ONNXOps {
             let mode = node.string("mode", default: "constant")
             let value = args.count > 2 ? args[2]?.data.first ?? 0 : 0
             let pads = try indices(arg(1))
-            if let fast = fastPad(try arg(0), pads: pads, reflect: mode == "reflect") { return [fast] }
+            if let fast = fastPad(try arg(0), pads: pads, reflect: mode == "reflect", team: team) { return [fast] }
             return [try pad(arg(0), pads: pads, reflect: mode == "reflect", value: value, mode: mode)]
-        case "Resize": return [try resize(node, arg(0), args)]
+        case "Resize": return [try resize(node, arg(0), args, team: team)]
         case "Conv":
             guard let conv else { throw ONNXError.unsupported("Conv '\(node.name)' on constants only") }
             return [try convolve(arg(0), conv, team: team ?? ComputeTeam(threads: 1))]
@@ -212,7 +212,7 @@ enum ONNXOps {
     }
 
     /// Resize, nearest / asymmetric / floor, by integer scales (as the exported networks use it).
-    static func resize(_ node: ONNXNode, _ x: Tensor, _ args: [Tensor?]) throws -> Tensor {
+    static func resize(_ node: ONNXNode, _ x: Tensor, _ args: [Tensor?], team: ComputeTeam?) throws -> Tensor {
         guard node.string("mode", default: "nearest") == "nearest",
               node.string("coordinate_transformation_mode", default: "half_pixel") == "asymmetric",
               node.string("nearest_mode", default: "round_prefer_floor") == "floor", x.shape.count == 4 else {
@@ -232,7 +232,7 @@ enum ONNXOps {
             }
         } else { throw ONNXError.unsupported("Resize '\(node.name)' without scales or sizes") }
         if factors == [1, 1, 1, 1] { return x }
-        if let fast = fastResize(x, factors: factors) { return fast }
+        if let fast = fastResize(x, factors: factors, team: team) { return fast }
         let os = zip(x.shape, factors).map { $0 * $1 }
         var out = [Float](repeating: 0, count: os.reduce(1, *))
         x.data.withUnsafeBufferPointer { b in
