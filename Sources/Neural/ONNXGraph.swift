@@ -19,6 +19,17 @@ public final class ONNXGraph: @unchecked Sendable {
         /// A DequantizeLinear that is the only reader of this QuantizeLinear's output: both run as one
         /// pass, and the int8 tensor between them is never stored.
         var dequantize: ONNXNode? = nil
+        /// Consecutive elementwise steps run as one pass over cache-sized blocks (`ONNXGraph+Chains`);
+        /// `node` is then the first one's.
+        var chain: [Step]? = nil
+        /// The tensors the step reads (a chain: those its members read from outside it).
+        var inputs: [String] {
+            guard let chain else { return node.inputs }
+            let inside = Set(chain.flatMap(\.outputs))
+            return chain.flatMap { $0.node.inputs.filter { !inside.contains($0) } }
+        }
+        /// The tensors the step makes.
+        var outputs: [String] { chain?.last?.outputs ?? dequantize?.outputs ?? node.outputs }
     }
 
     /// A convolution with constant weights, repacked once.
@@ -86,16 +97,18 @@ public final class ONNXGraph: @unchecked Sendable {
             }
             steps.append(Step(node: node, conv: plan))
         }
-        self.steps = Self.fuseQuantizePairs(steps, constants: consts, outputs: Set(model.outputs))
+        let saturations = Dictionary(uniqueKeysWithValues: steps.compactMap { s in
+            s.node.opType == "QuantizeLinear" ? (s.node.outputs[0], Self.saturation(s.node, dtypes)!) : nil
+        })
+        let paired = Self.fuseQuantizePairs(steps, constants: consts, outputs: Set(model.outputs))
+        self.steps = Self.chainElementwise(paired, constants: consts, outputs: Set(model.outputs))
         self.constants = consts
         self.inputNames = model.inputs
         self.outputNames = model.outputs
-        self.saturations = Dictionary(uniqueKeysWithValues: steps.compactMap { s in
-            s.node.opType == "QuantizeLinear" ? (s.node.outputs[0], Self.saturation(s.node, dtypes)!) : nil
-        })
+        self.saturations = saturations
     }
 
-    private let saturations: [String: ClosedRange<Float>]
+    let saturations: [String: ClosedRange<Float>]
 
     /// Merges each QuantizeLinear into the DequantizeLinear that alone reads it (constant scale and
     /// zero point, not a graph output).
@@ -166,21 +179,24 @@ public final class ONNXGraph: @unchecked Sendable {
         }
         // Tensors are released after their last reader so peak memory stays a few activations.
         var remaining: [String: Int] = [:]
-        for s in steps { for i in s.node.inputs where constants[i] == nil { remaining[i, default: 0] += 1 } }
+        for s in steps { for i in s.inputs where constants[i] == nil { remaining[i, default: 0] += 1 } }
         for step in steps {
-            let args = step.node.inputs.map { $0.isEmpty ? nil : values[$0] }
             let start = profile == nil ? 0 : Self.seconds()
-            let outs = try step.dequantize.map { try quantizeDequantize(step, $0, args, team: team) }
-                ?? ONNXOps.evaluate(step.node, args, conv: step.conv, saturation: saturations[step.node.outputs[0]], team: team)
-            if let profile { profile(Self.label(step, args.first ?? nil), Self.seconds() - start) }
-            for i in step.node.inputs where constants[i] == nil {
+            let outs: [Tensor]
+            if let chain = step.chain {
+                outs = try runChain(chain, values, team: team)
+            } else {
+                outs = try runSingle(step, step.node.inputs.map { $0.isEmpty ? nil : values[$0] }, team: team)
+            }
+            if let profile { profile(Self.label(step, step.node.inputs.first.flatMap { values[$0] }), Self.seconds() - start) }
+            for i in step.inputs where constants[i] == nil {
                 remaining[i, default: 0] -= 1
                 if remaining[i] == 0 && !outputNames.contains(i) && !keeping.contains(i), let dead = values.removeValue(forKey: i),
                    !inputNames.contains(i) {
                     team.recycle(dead.data)
                 }
             }
-            for (name, t) in zip(step.dequantize?.outputs ?? step.node.outputs, outs) { values[name] = t }
+            for (name, t) in zip(step.outputs, outs) { values[name] = t }
         }
         var result: [String: Tensor] = [:]
         for name in outputNames + keeping {
@@ -190,8 +206,15 @@ public final class ONNXGraph: @unchecked Sendable {
         return result
     }
 
+    /// One step that is not a chain.
+    func runSingle(_ step: Step, _ args: [Tensor?], team: ComputeTeam) throws -> [Tensor] {
+        if let dq = step.dequantize { return try quantizeDequantize(step, dq, args, team: team) }
+        return try ONNXOps.evaluate(step.node, args, conv: step.conv, saturation: saturations[step.node.outputs[0]], team: team)
+    }
+
     /// A profile label: the op type, with the geometry for convolutions.
     static func label(_ step: Step, _ input: Tensor?) -> String {
+        if let chain = step.chain { return "chain of \(chain.count) elementwise" }
         if step.dequantize != nil { return "Quantize+Dequantize" }
         guard let c = step.conv, let x = input, x.shape.count == 4 else { return step.node.opType }
         let o = c.dense?.outChannels ?? c.depthwise?.channels ?? 0

@@ -140,8 +140,9 @@ extension ONNXOps {
         let oh = h + t + b, ow = w + l + r
         var out = team?.array(c * oh * ow) ?? [Float](repeating: 0, count: c * oh * ow)
         x.data.withUnsafeBufferPointer { s in out.withUnsafeMutableBufferPointer { d in
-            for ch in 0..<c {
-                let src = s.baseAddress! + ch * h * w, dst = d.baseAddress! + ch * oh * ow
+            let sp = s.baseAddress!, dp = d.baseAddress!
+            parallelChunks(c, team: team?.team, work: c * oh * ow * 2) { _, range in for ch in range {
+                let src = sp + ch * h * w, dst = dp + ch * oh * ow
                 for oy in 0..<oh {
                     var y = oy - t
                     if y < 0 { y = -y } else if y >= h { y = 2 * (h - 1) - y }
@@ -150,7 +151,7 @@ extension ONNXOps {
                     for i in 0..<l { drow[l - 1 - i] = srow[i + 1] }
                     for i in 0..<r { drow[l + w + i] = srow[w - 2 - i] }
                 }
-            }
+            }}
         }}
         return try? Tensor(shape: [x.shape[0], x.shape[1], oh, ow], data: out)
     }
@@ -161,9 +162,10 @@ extension ONNXOps {
         let f = factors[2], c = x.shape[0] * x.shape[1], h = x.shape[2], w = x.shape[3], ow = w * f
         var out = team?.array(c * h * f * ow) ?? [Float](repeating: 0, count: c * h * f * ow)
         x.data.withUnsafeBufferPointer { s in out.withUnsafeMutableBufferPointer { d in
-            for ch in 0..<c {
-                for y in 0..<h {
-                    let srow = s.baseAddress! + (ch * h + y) * w, d0 = d.baseAddress! + (ch * h + y) * f * ow
+            let sp = s.baseAddress!, dp = d.baseAddress!
+            parallelChunks(c * h, team: team?.team, work: c * h * f * ow * 2) { _, range in
+                for row in range {
+                    let srow = sp + row * w, d0 = dp + row * f * ow
                     for xx in 0..<w { for i in 0..<f { d0[xx * f + i] = srow[xx] } }
                     for j in 1..<max(f, 2) where j < f { (d0 + j * ow).update(from: d0, count: ow) }
                 }
