@@ -197,33 +197,9 @@ public struct ConstantConv2D: Sendable {
     }
 }
 
-/// Feature-map kernels on NHWC tensors [1, H, W, C] that the ONNX stylisation networks need.
+/// Feature-map kernels of the style networks: reflect padding of the input picture here, the fused
+/// instance norm in `FeatureMapNorm.swift`.
 public enum FeatureMap {
-    /// Reflect padding (PyTorch/ONNX "reflect": the edge pixel is not repeated) by `p` on all four sides.
-    ///   input [1, H, W, C] → output [1, H + 2p, W + 2p, C]
-    /// - Throws: `ONNXError.missing` when `p` ≥ H or W (reflection needs p < size).
-    public static func reflectPadded(_ x: Tensor, _ p: Int) throws -> Tensor {
-        guard x.shape.count == 4, x.shape[0] == 1, p >= 0, p < x.shape[1], p < x.shape[2] else {
-            throw ONNXError.missing("a [1, H, W, C] input larger than the reflect pad \(p), got \(x.shape)")
-        }
-        let h = x.shape[1], w = x.shape[2], c = x.shape[3], ow = w + 2 * p
-        var out = Tensor(shape: [1, h + 2 * p, ow, c])
-        x.data.withUnsafeBufferPointer { s in out.data.withUnsafeMutableBufferPointer { d in
-            let src = s.baseAddress!, dst = d.baseAddress!
-            for oy in 0..<(h + 2 * p) {
-                var y = oy - p
-                if y < 0 { y = -y } else if y >= h { y = 2 * (h - 1) - y }
-                let srow = src + y * w * c, drow = dst + oy * ow * c
-                (drow + p * c).update(from: srow, count: w * c)
-                for i in 0..<p {
-                    (drow + (p - 1 - i) * c).update(from: srow + (i + 1) * c, count: c)
-                    (drow + (p + w + i) * c).update(from: srow + (w - 2 - i) * c, count: c)
-                }
-            }
-        }}
-        return out
-    }
-
     /// Reflect padding of an NHWC tensor [1, H, W, C] into `y` (NHWC, H × W × C, pad < H, W).
     /// - Throws: `ONNXError.missing` when the shapes do not match.
     public static func reflectPad(_ x: Tensor, into y: FeatureView) throws {
@@ -246,73 +222,6 @@ public enum FeatureMap {
         }
     }
 
-    /// Nearest-neighbour ×2 upsampling (ONNX Resize, nearest, asymmetric, floor: out(y, x) = in(y/2, x/2)).
-    ///   input [1, H, W, C] → output [1, 2H, 2W, C]
-    public static func upsampledNearest2x(_ x: Tensor) -> Tensor {
-        let h = x.shape[1], w = x.shape[2], c = x.shape[3]
-        var out = Tensor(shape: [1, 2 * h, 2 * w, c])
-        x.data.withUnsafeBufferPointer { s in out.data.withUnsafeMutableBufferPointer { d in
-            let src = s.baseAddress!, dst = d.baseAddress!
-            for y in 0..<h {
-                let srow = src + y * w * c, d0 = dst + 2 * y * 2 * w * c
-                for xx in 0..<w {
-                    (d0 + 2 * xx * c).update(from: srow + xx * c, count: c)
-                    (d0 + (2 * xx + 1) * c).update(from: srow + xx * c, count: c)
-                }
-                (d0 + 2 * w * c).update(from: d0, count: 2 * w * c)
-            }
-        }}
-        return out
-    }
-
     /// What follows the affine step of `instanceNormalize`.
     public enum Activation: Sendable { case none, relu, sigmoid }
-
-    /// Instance normalisation with a per-channel affine and activation, in place:
-    /// y = act(scale_c · (x − μ_c) / sqrt(σ²_c + ε) + shift_c), μ and σ² (biased) over the H·W pixels of channel c.
-    ///   x [1, H, W, C], scale/shift [C]
-    public static func instanceNormalize(_ x: inout Tensor, scale: [Float], shift: [Float], epsilon: Float,
-                                         activation: Activation) {
-        let c = x.shape[3], n = x.count / max(c, 1)
-        precondition(scale.count == c && shift.count == c, "instance norm: \(c) channels, \(scale.count) scales")
-        var sum = [Double](repeating: 0, count: c), sq = sum
-        x.data.withUnsafeBufferPointer { b in
-            // Two passes (mean, then centred squares) as the ONNX graph spells it, in Double.
-            for p in 0..<n { let row = b.baseAddress! + p * c; for k in 0..<c { sum[k] += Double(row[k]) } }
-            let mean = sum.map { $0 / Double(n) }
-            for p in 0..<n {
-                let row = b.baseAddress! + p * c
-                for k in 0..<c { let d = Double(row[k]) - mean[k]; sq[k] += d * d }
-            }
-            sum = mean
-        }
-        var a = [Float](repeating: 0, count: c), bias = a
-        for k in 0..<c {
-            let inv = 1 / (Double(sq[k]) / Double(n) + Double(epsilon)).squareRoot()
-            a[k] = Float(Double(scale[k]) * inv)
-            bias[k] = Float(Double(shift[k]) - Double(scale[k]) * inv * sum[k])
-        }
-        x.data.withUnsafeMutableBufferPointer { b in
-            let base = b.baseAddress!
-            for p in 0..<n {
-                let row = base + p * c
-                for k in 0..<c {
-                    let v = a[k] * row[k] + bias[k]
-                    switch activation {
-                    case .none: row[k] = v
-                    case .relu: row[k] = max(v, 0)
-                    case .sigmoid: row[k] = 1 / (1 + expf(-v))
-                    }
-                }
-            }
-        }
-    }
-
-    /// x += y, element by element (a residual connection).
-    public static func add(_ x: inout Tensor, _ y: Tensor) {
-        precondition(x.shape == y.shape, "add: shapes \(x.shape) and \(y.shape)")
-        x.data.withUnsafeMutableBufferPointer { a in y.data.withUnsafeBufferPointer { b in
-            for i in 0..<a.count { a[i] += b[i] }
-        }}
-    }
 }

@@ -54,6 +54,35 @@ struct PlanarConv: Sendable {
         }
     }
 
+    /// Input rows of the 32-pixel step at `x0` (`n` valid outputs): the input itself, or for a partial
+    /// step a zero-padded copy in `tmpIn`. Returns the first row and the channel and kernel-row strides.
+    @inline(__always)
+    private func stepInput(_ input: UnsafePointer<Float>, height h: Int, width w: Int, oy: Int, x0: Int, n: Int,
+                           tmpIn: UnsafeMutablePointer<Float>) -> (UnsafePointer<Float>, Int, Int) {
+        guard n < 32 else { return (input + oy * w + x0, h * w, w) }
+        let span = 32 + k, avail = w - x0
+        for ci in 0..<inC {
+            for ky in 0..<k {
+                let d = tmpIn + (ci * k + ky) * span
+                d.update(from: input + (ci * h + oy + ky) * w + x0, count: avail)
+                d.advanced(by: avail).update(repeating: 0, count: span - avail)
+            }
+        }
+        return (UnsafePointer(tmpIn), k * span, span)
+    }
+
+    /// Stores the first `count` of 32 outputs.
+    @inline(__always)
+    private func store(_ lo: SIMD16<Float>, _ hi: SIMD16<Float>, to dst: UnsafeMutablePointer<Float>, count: Int,
+                       tmp: UnsafeMutablePointer<Float>) {
+        if count == 32 {
+            store16(dst, lo); store16(dst + 16, hi)
+        } else {
+            store16(tmp, lo); store16(tmp + 16, hi)
+            dst.update(from: tmp, count: count)
+        }
+    }
+
     @inline(__always)
     private func row(input: UnsafePointer<Float>, width w: Int, oy: Int, ow: Int, outRows oh: Int, group g: Int,
                      weights: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, tmp: UnsafeMutablePointer<Float>,
@@ -63,22 +92,10 @@ struct PlanarConv: Sendable {
         let o0 = g * 4, valid = min(4, outC - o0)
         var b = SIMD4<Float>(repeating: 0)
         for j in 0..<valid { b[j] = bias[o0 + j] }
-        let span = 32 + k
         var x0 = 0
         while x0 < ow {
             let n = min(32, ow - x0)
-            // Input rows for this step: straight from the input, or (partial step) from a padded copy.
-            var base = input + oy * w + x0, ciStride = h * w, kyStride = w
-            if n < 32 {
-                for ci in 0..<inC {
-                    for ky in 0..<k {
-                        let d = tmpIn + (ci * k + ky) * span, avail = w - x0
-                        d.update(from: input + (ci * h + oy + ky) * w + x0, count: avail)
-                        d.advanced(by: avail).update(repeating: 0, count: span - avail)
-                    }
-                }
-                base = UnsafePointer(tmpIn); ciStride = k * span; kyStride = span
-            }
+            let (base, ciStride, kyStride) = stepInput(input, height: h, width: w, oy: oy, x0: x0, n: n, tmpIn: tmpIn)
             var a0 = SIMD16<Float>(repeating: b[0]), a1 = SIMD16<Float>(repeating: b[1])
             var a2 = SIMD16<Float>(repeating: b[2]), a3 = SIMD16<Float>(repeating: b[3])
             var c0 = a0, c1 = a1, c2 = a2, c3 = a3
@@ -100,20 +117,15 @@ struct PlanarConv: Sendable {
                 }
             }
             @inline(__always) func put(_ j: Int, _ lo: SIMD16<Float>, _ hi: SIMD16<Float>) {
-                guard j < valid else { return }
-                let dst = output + ((o0 + j) * oh + oy) * ow + x0
-                if n == 32 {
-                    store16(dst, lo); store16(dst + 16, hi)
-                } else {
-                    store16(tmp, lo); store16(tmp + 16, hi)
-                    dst.update(from: tmp, count: n)
-                }
+                if j < valid { store(lo, hi, to: output + ((o0 + j) * oh + oy) * ow + x0, count: n, tmp: tmp) }
             }
             put(0, a0, c0); put(1, a1, c1); put(2, a2, c2); put(3, a3, c3)
             x0 += 32
         }
     }
 
+    /// `row` with eight outputs (sixteen accumulators); written out separately so that every
+    /// accumulator of both stays in a register.
     @inline(__always)
     private func row8(input: UnsafePointer<Float>, width w: Int, oy: Int, ow: Int, outRows oh: Int, group g: Int,
                      weights: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, tmp: UnsafeMutablePointer<Float>,
@@ -123,22 +135,10 @@ struct PlanarConv: Sendable {
         let o0 = g * 8, valid = min(8, outC - o0)
         var b = SIMD8<Float>(repeating: 0)
         for j in 0..<valid { b[j] = bias[o0 + j] }
-        let span = 32 + k
         var x0 = 0
         while x0 < ow {
             let n = min(32, ow - x0)
-            // Input rows for this step: straight from the input, or (partial step) from a padded copy.
-            var base = input + oy * w + x0, ciStride = h * w, kyStride = w
-            if n < 32 {
-                for ci in 0..<inC {
-                    for ky in 0..<k {
-                        let d = tmpIn + (ci * k + ky) * span, avail = w - x0
-                        d.update(from: input + (ci * h + oy + ky) * w + x0, count: avail)
-                        d.advanced(by: avail).update(repeating: 0, count: span - avail)
-                    }
-                }
-                base = UnsafePointer(tmpIn); ciStride = k * span; kyStride = span
-            }
+            let (base, ciStride, kyStride) = stepInput(input, height: h, width: w, oy: oy, x0: x0, n: n, tmpIn: tmpIn)
             var a0 = SIMD16<Float>(repeating: b[0]), a1 = SIMD16<Float>(repeating: b[1])
             var a2 = SIMD16<Float>(repeating: b[2]), a3 = SIMD16<Float>(repeating: b[3])
             var a4 = SIMD16<Float>(repeating: b[4]), a5 = SIMD16<Float>(repeating: b[5])
@@ -168,14 +168,7 @@ struct PlanarConv: Sendable {
                 }
             }
             @inline(__always) func put(_ j: Int, _ lo: SIMD16<Float>, _ hi: SIMD16<Float>) {
-                guard j < valid else { return }
-                let dst = output + ((o0 + j) * oh + oy) * ow + x0
-                if n == 32 {
-                    store16(dst, lo); store16(dst + 16, hi)
-                } else {
-                    store16(tmp, lo); store16(tmp + 16, hi)
-                    dst.update(from: tmp, count: n)
-                }
+                if j < valid { store(lo, hi, to: output + ((o0 + j) * oh + oy) * ow + x0, count: n, tmp: tmp) }
             }
             put(0, a0, c0); put(1, a1, c1); put(2, a2, c2); put(3, a3, c3)
             put(4, a4, c4); put(5, a5, c5); put(6, a6, c6); put(7, a7, c7)
