@@ -39,6 +39,9 @@ public final class ONNXGraph: @unchecked Sendable {
         let bias: [Float]?
         let kernel: Int, stride: Int
         let pads: [Int]  // top, left, bottom, right
+        /// A stride-2 dense conv rewritten as a stride-1 conv over the input's four pixel phases
+        /// (`ONNXOps.phaseWeights`), for the planar path.
+        var phased: ConstantConv2D? = nil
     }
 
     let steps: [Step]
@@ -161,7 +164,12 @@ public final class ONNXGraph: @unchecked Sendable {
             // move more values across int8 steps than summation order alone does.
             let dense = try ConstantConv2D(weightsOIHW: w.data, outChannels: o, inChannels: i, kernel: k, stride: strides[0],
                                            bias: bias?.data, winograd: false)
-            return ConvPlan(dense: dense, depthwise: nil, bias: nil, kernel: k, stride: strides[0], pads: pads)
+            var plan = ConvPlan(dense: dense, depthwise: nil, bias: nil, kernel: k, stride: strides[0], pads: pads)
+            if strides[0] == 2 {
+                plan.phased = try ConstantConv2D(weightsOIHW: ONNXOps.phaseWeights(w.data, out: o, in: i, kernel: k), outChannels: o,
+                                                 inChannels: 4 * i, kernel: (k + 1) / 2, stride: 1, bias: bias?.data, winograd: false)
+            }
+            return plan
         }
         guard group == o, i == 1 else { throw ONNXError.unsupported("grouped Conv '\(node.name)' (group \(group))") }
         return ConvPlan(dense: nil, depthwise: (w.data, o), bias: bias?.data, kernel: k, stride: strides[0], pads: pads)

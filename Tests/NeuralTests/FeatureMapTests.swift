@@ -55,6 +55,21 @@ struct FeatureMapTests {
         #expect(err <= 1e-4 * scale, "planar: \(err)")
     }
 
+    /// A stride-2 conv as a stride-1 conv over the four pixel phases (`ONNXOps.phaseConvolve`), even and odd sides.
+    @Test(arguments: [(8, 16, 3, 22, 37), (5, 8, 3, 21, 40), (3, 4, 5, 19, 19)])
+    func phaseConvMatchesStride2Loops(_ p: (c: Int, o: Int, k: Int, h: Int, w: Int)) throws {
+        var rng = SplitMix64(state: UInt64(p.c * 31 + p.h))
+        let x = Self.random(p.c * p.h * p.w, &rng), wt = Self.random(p.o * p.c * p.k * p.k, &rng), b = Self.random(p.o, &rng)
+        let ref = Self.naiveConv(x, c: p.c, h: p.h, w: p.w, wt, o: p.o, k: p.k, stride: 2, bias: b)
+        let conv = try ConstantConv2D(weightsOIHW: ONNXOps.phaseWeights(wt, out: p.o, in: p.c, kernel: p.k), outChannels: p.o,
+                                      inChannels: 4 * p.c, kernel: (p.k + 1) / 2, stride: 1, bias: b, winograd: false)
+        let oh = (p.h - p.k) / 2 + 1, ow = (p.w - p.k) / 2 + 1
+        let y = try ONNXOps.phaseConvolve(Tensor(shape: [1, p.c, p.h, p.w], data: x), conv, outHeight: oh, outWidth: ow,
+                                          team: ComputeTeam(threads: 2))
+        let err = zip(y.data, ref).map { abs($0 - $1) }.max() ?? 1
+        #expect(y.shape == [1, p.o, oh, ow] && err <= 1e-4 * max(ref.map(abs).max() ?? 1, 1), "\(err)")
+    }
+
     /// Reference: normalise channel by channel in Double, then residual, upsample, reflect pad.
     static func naiveNorm(_ x: [Float], c: Int, h: Int, w: Int, scale: [Float], shift: [Float], relu: Bool, residual: [Float]?,
                           up: Int, pad: Int) -> [Float] {
