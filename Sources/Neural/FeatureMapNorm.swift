@@ -110,7 +110,8 @@ private struct NormWriter {
         if planar {
             let av = SIMD16<Float>(repeating: a[ch]), bv = SIMD16<Float>(repeating: b[ch])
             var i = 0
-            while i < n { store16(tmp + i, act(av * load16(src + i) + bv)); i += 16 }  // tmp has 16 floats of slack
+            while i + 16 <= n { store16(tmp + i, act(av * load16(src + i) + bv)); i += 16 }
+            while i < n { tmp[i] = actScalar(a[ch] * src[i] + b[ch]); i += 1 }
         } else if c % 16 == 0 {
             for px in 0..<w {
                 var g = 0
