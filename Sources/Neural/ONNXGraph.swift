@@ -1,3 +1,4 @@
+import Foundation
 /// A small interpreter for ONNX graphs of the ops the Magenta arbitrary-style networks use (exported
 /// from int8 TFLite with tf2onnx): Conv (group 1 or depthwise), QuantizeLinear, DequantizeLinear,
 /// Add, Sub, Mul, Div, Relu, Clip, Sqrt, Reciprocal, Sigmoid, GlobalAveragePool, Reshape,
@@ -15,6 +16,20 @@ public final class ONNXGraph: @unchecked Sendable {
     struct Step {
         let node: ONNXNode
         let conv: ConvPlan?
+        /// A DequantizeLinear that is the only reader of this QuantizeLinear's output: both run as one
+        /// pass, and the int8 tensor between them is never stored.
+        var dequantize: ONNXNode? = nil
+        /// Consecutive elementwise steps run as one pass over cache-sized blocks (`ONNXGraph+Chains`);
+        /// `node` is then the first one's.
+        var chain: [Step]? = nil
+        /// The tensors the step reads (a chain: those its members read from outside it).
+        var inputs: [String] {
+            guard let chain else { return node.inputs }
+            let inside = Set(chain.flatMap(\.outputs))
+            return chain.flatMap { $0.node.inputs.filter { !inside.contains($0) } }
+        }
+        /// The tensors the step makes.
+        var outputs: [String] { chain?.last?.outputs ?? dequantize?.outputs ?? node.outputs }
     }
 
     /// A convolution with constant weights, repacked once.
@@ -24,6 +39,9 @@ public final class ONNXGraph: @unchecked Sendable {
         let bias: [Float]?
         let kernel: Int, stride: Int
         let pads: [Int]  // top, left, bottom, right
+        /// A stride-2 dense conv rewritten as a stride-1 conv over the input's four pixel phases
+        /// (`ONNXOps.phaseWeights`), for the planar path.
+        var phased: ConstantConv2D? = nil
     }
 
     let steps: [Step]
@@ -82,16 +100,46 @@ public final class ONNXGraph: @unchecked Sendable {
             }
             steps.append(Step(node: node, conv: plan))
         }
-        self.steps = steps
+        let saturations = Dictionary(uniqueKeysWithValues: steps.compactMap { s in
+            s.node.opType == "QuantizeLinear" ? (s.node.outputs[0], Self.saturation(s.node, dtypes)!) : nil
+        })
+        let paired = Self.fuseQuantizePairs(steps, constants: consts, outputs: Set(model.outputs))
+        self.steps = Self.chainElementwise(paired, constants: consts, outputs: Set(model.outputs))
         self.constants = consts
         self.inputNames = model.inputs
         self.outputNames = model.outputs
-        self.saturations = Dictionary(uniqueKeysWithValues: steps.compactMap { s in
-            s.node.opType == "QuantizeLinear" ? (s.node.outputs[0], Self.saturation(s.node, dtypes)!) : nil
-        })
+        self.saturations = saturations
     }
 
-    private let saturations: [String: ClosedRange<Float>]
+    let saturations: [String: ClosedRange<Float>]
+
+    /// Merges each QuantizeLinear into the DequantizeLinear that alone reads it (constant scale and
+    /// zero point, not a graph output).
+    static func fuseQuantizePairs(_ steps: [Step], constants: [String: Tensor], outputs: Set<String>) -> [Step] {
+        var readers: [String: [Int]] = [:]
+        for (i, s) in steps.enumerated() { for name in s.node.inputs where constants[name] == nil { readers[name, default: []].append(i) } }
+        var result = steps, removed = Set<Int>()
+        for (i, s) in steps.enumerated() where s.node.opType == "QuantizeLinear" {
+            guard let out = s.node.outputs.first, !outputs.contains(out), let r = readers[out], r.count == 1 else { continue }
+            let dq = steps[r[0]].node
+            guard dq.opType == "DequantizeLinear", dq.inputs.first == out, dq.outputs.count == 1,
+                  dq.inputs.dropFirst().allSatisfy({ $0.isEmpty || constants[$0] != nil }) else { continue }
+            result[i].dequantize = dq
+            removed.insert(r[0])
+        }
+        return result.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
+    }
+
+    /// A fused QuantizeLinear → DequantizeLinear: one pass when both take single scales.
+    func quantizeDequantize(_ step: Step, _ dq: ONNXNode, _ args: [Tensor?], team: ComputeTeam) throws -> [Tensor] {
+        let saturation = saturations[step.node.outputs[0]]
+        let dqArgs = [nil] + dq.inputs.dropFirst().map { $0.isEmpty ? nil : constants[$0] }
+        if let x = args.first ?? nil, let q = ONNXOps.scalarQuant(args), let d = ONNXOps.scalarQuant(dqArgs) {
+            return [ONNXOps.fakeQuantize(x, quantize: q, range: saturation ?? -128...127, dequantize: d, team: team)]
+        }
+        let quantised = try ONNXOps.evaluate(step.node, args, conv: nil, saturation: saturation, team: team)
+        return try ONNXOps.evaluate(dq, [quantised[0]] + dqArgs.dropFirst(), conv: nil, saturation: nil, team: team)
+    }
 
     static func saturation(_ node: ONNXNode, _ dtypes: [String: ONNXTensor.DataType]) -> ClosedRange<Float>? {
         guard node.opType == "QuantizeLinear" else { return nil }
@@ -112,17 +160,26 @@ public final class ONNXGraph: @unchecked Sendable {
         let o = w.shape[0], i = w.shape[1]
         if let bias, bias.count != o { throw ONNXError.missing("Conv '\(node.name)' bias of \(o) values") }
         if group == 1 {
+            // No Winograd: these graphs re-quantise every activation, and its different rounding would
+            // move more values across int8 steps than summation order alone does.
             let dense = try ConstantConv2D(weightsOIHW: w.data, outChannels: o, inChannels: i, kernel: k, stride: strides[0],
-                                           bias: bias?.data)
-            return ConvPlan(dense: dense, depthwise: nil, bias: nil, kernel: k, stride: strides[0], pads: pads)
+                                           bias: bias?.data, winograd: false)
+            var plan = ConvPlan(dense: dense, depthwise: nil, bias: nil, kernel: k, stride: strides[0], pads: pads)
+            if strides[0] == 2 {
+                plan.phased = try ConstantConv2D(weightsOIHW: ONNXOps.phaseWeights(w.data, out: o, in: i, kernel: k), outChannels: o,
+                                                 inChannels: 4 * i, kernel: (k + 1) / 2, stride: 1, bias: bias?.data, winograd: false)
+            }
+            return plan
         }
         guard group == o, i == 1 else { throw ONNXError.unsupported("grouped Conv '\(node.name)' (group \(group))") }
         return ConvPlan(dense: nil, depthwise: (w.data, o), bias: bias?.data, kernel: k, stride: strides[0], pads: pads)
     }
 
-    /// Runs the graph; `keeping` names intermediate tensors to return as well (for parity checks).
+    /// Runs the graph; `keeping` names intermediate tensors to return as well (for parity checks);
+    /// `profile` receives each step's op type and wall seconds (for `kinema-bench restyle --networks --ops`).
     /// - Throws: `ONNXError.missing` for absent inputs or shapes the ops cannot take.
-    public func run(_ inputs: [String: Tensor], team: ComputeTeam, keeping: Set<String> = []) throws -> [String: Tensor] {
+    public func run(_ inputs: [String: Tensor], team: ComputeTeam, keeping: Set<String> = [],
+                    profile: ((String, Double) -> Void)? = nil) throws -> [String: Tensor] {
         var values = constants
         for name in inputNames {
             guard let t = inputs[name] else { throw ONNXError.missing("input '\(name)'") }
@@ -130,15 +187,24 @@ public final class ONNXGraph: @unchecked Sendable {
         }
         // Tensors are released after their last reader so peak memory stays a few activations.
         var remaining: [String: Int] = [:]
-        for s in steps { for i in s.node.inputs where constants[i] == nil { remaining[i, default: 0] += 1 } }
+        for s in steps { for i in s.inputs where constants[i] == nil { remaining[i, default: 0] += 1 } }
         for step in steps {
-            let args = step.node.inputs.map { $0.isEmpty ? nil : values[$0] }
-            let outs = try ONNXOps.evaluate(step.node, args, conv: step.conv, saturation: saturations[step.node.outputs[0]], team: team)
-            for i in step.node.inputs where constants[i] == nil {
-                remaining[i, default: 0] -= 1
-                if remaining[i] == 0 && !outputNames.contains(i) && !keeping.contains(i) { values[i] = nil }
+            let start = profile == nil ? 0 : Self.seconds()
+            let outs: [Tensor]
+            if let chain = step.chain {
+                outs = try runChain(chain, values, team: team)
+            } else {
+                outs = try runSingle(step, step.node.inputs.map { $0.isEmpty ? nil : values[$0] }, team: team)
             }
-            for (name, t) in zip(step.node.outputs, outs) { values[name] = t }
+            if let profile { profile(Self.label(step, step.node.inputs.first.flatMap { values[$0] }), Self.seconds() - start) }
+            for i in step.inputs where constants[i] == nil {
+                remaining[i, default: 0] -= 1
+                if remaining[i] == 0 && !outputNames.contains(i) && !keeping.contains(i), let dead = values.removeValue(forKey: i),
+                   !inputNames.contains(i) {
+                    team.recycle(dead.data)
+                }
+            }
+            for (name, t) in zip(step.outputs, outs) { values[name] = t }
         }
         var result: [String: Tensor] = [:]
         for name in outputNames + keeping {
@@ -146,5 +212,26 @@ public final class ONNXGraph: @unchecked Sendable {
             result[name] = t
         }
         return result
+    }
+
+    /// One step that is not a chain.
+    func runSingle(_ step: Step, _ args: [Tensor?], team: ComputeTeam) throws -> [Tensor] {
+        if let dq = step.dequantize { return try quantizeDequantize(step, dq, args, team: team) }
+        return try ONNXOps.evaluate(step.node, args, conv: step.conv, saturation: saturations[step.node.outputs[0]], team: team)
+    }
+
+    /// A profile label: the op type, with the geometry for convolutions.
+    static func label(_ step: Step, _ input: Tensor?) -> String {
+        if let chain = step.chain { return "chain of \(chain.count) elementwise" }
+        if step.dequantize != nil { return "Quantize+Dequantize" }
+        guard let c = step.conv, let x = input, x.shape.count == 4 else { return step.node.opType }
+        let o = c.dense?.outChannels ?? c.depthwise?.channels ?? 0
+        return "Conv \(c.kernel)x\(c.kernel)/\(c.stride) \(x.shape[1])→\(o) @\(x.shape[3])x\(x.shape[2])"
+    }
+
+    static func seconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
     }
 }

@@ -18,27 +18,31 @@ enum ONNXOps {
             let lo = args.count > 1 ? args[1]?.data.first ?? -.infinity : -.infinity
             let hi = args.count > 2 ? args[2]?.data.first ?? .infinity : .infinity
             return [map(try arg(0)) { min(max($0, lo), hi) }]
-        case "Add": return [try binary(arg(0), arg(1), +)]
-        case "Sub": return [try binary(arg(0), arg(1), -)]
-        case "Mul": return [try binary(arg(0), arg(1), *)]
-        case "Div": return [try binary(arg(0), arg(1), /)]
+        case "Add": return [try fastBinary(arg(0), arg(1), .add, team: team) ?? binary(arg(0), arg(1), +)]
+        case "Sub": return [try fastBinary(arg(0), arg(1), .sub, team: team) ?? binary(arg(0), arg(1), -)]
+        case "Mul": return [try fastBinary(arg(0), arg(1), .mul, team: team) ?? binary(arg(0), arg(1), *)]
+        case "Div": return [try fastBinary(arg(0), arg(1), .div, team: team) ?? binary(arg(0), arg(1), /)]
         case "QuantizeLinear":
             let x = try arg(0), s = try arg(1), zp = args.count > 2 ? args[2] : nil
             let range = saturation ?? -128...127
+            if let q = scalarQuant(args) { return [fakeQuantize(x, quantize: q, range: range, dequantize: nil, team: team)] }
             return [try perAxis(x, s, zp, axis: node.int("axis", default: 1)) { v, scale, z in
                 min(max((v / scale).rounded(.toNearestOrEven) + z, range.lowerBound), range.upperBound)
             }]
         case "DequantizeLinear":
             let x = try arg(0), s = try arg(1), zp = args.count > 2 ? args[2] : nil
+            if let d = scalarQuant(args) { return [fakeQuantize(x, quantize: nil, range: 0...0, dequantize: d, team: team)] }
             return [try perAxis(x, s, zp, axis: node.int("axis", default: 1)) { q, scale, z in (q - z) * scale }]
-        case "GlobalAveragePool": return [try globalAverage(arg(0))]
+        case "GlobalAveragePool": return [try fastGlobalAverage(arg(0)) ?? globalAverage(arg(0))]
         case "Reshape": return [try reshape(arg(0), arg(1))]
         case "Transpose": return [try transpose(arg(0), perm: node.ints("perm"))]
         case "Pad":
             let mode = node.string("mode", default: "constant")
             let value = args.count > 2 ? args[2]?.data.first ?? 0 : 0
-            return [try pad(arg(0), pads: try indices(arg(1)), reflect: mode == "reflect", value: value, mode: mode)]
-        case "Resize": return [try resize(node, arg(0), args)]
+            let pads = try indices(arg(1))
+            if let fast = fastPad(try arg(0), pads: pads, reflect: mode == "reflect", team: team) { return [fast] }
+            return [try pad(arg(0), pads: pads, reflect: mode == "reflect", value: value, mode: mode)]
+        case "Resize": return [try resize(node, arg(0), args, team: team)]
         case "Conv":
             guard let conv else { throw ONNXError.unsupported("Conv '\(node.name)' on constants only") }
             return [try convolve(arg(0), conv, team: team ?? ComputeTeam(threads: 1))]
@@ -208,7 +212,7 @@ enum ONNXOps {
     }
 
     /// Resize, nearest / asymmetric / floor, by integer scales (as the exported networks use it).
-    static func resize(_ node: ONNXNode, _ x: Tensor, _ args: [Tensor?]) throws -> Tensor {
+    static func resize(_ node: ONNXNode, _ x: Tensor, _ args: [Tensor?], team: ComputeTeam?) throws -> Tensor {
         guard node.string("mode", default: "nearest") == "nearest",
               node.string("coordinate_transformation_mode", default: "half_pixel") == "asymmetric",
               node.string("nearest_mode", default: "round_prefer_floor") == "floor", x.shape.count == 4 else {
@@ -228,6 +232,7 @@ enum ONNXOps {
             }
         } else { throw ONNXError.unsupported("Resize '\(node.name)' without scales or sizes") }
         if factors == [1, 1, 1, 1] { return x }
+        if let fast = fastResize(x, factors: factors, team: team) { return fast }
         let os = zip(x.shape, factors).map { $0 * $1 }
         var out = [Float](repeating: 0, count: os.reduce(1, *))
         x.data.withUnsafeBufferPointer { b in

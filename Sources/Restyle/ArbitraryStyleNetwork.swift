@@ -56,9 +56,11 @@ public struct ArbitraryStyleNetwork: Sendable {
         return try predictor.run([predictor.inputNames[0]: picture], team: team)[predictor.outputNames[0]]!
     }
 
-    /// Stylises content [1, H, W, 3] (RGB 0…1, H and W multiples of 4) with a style vector.
+    /// Stylises content [1, H, W, 3] (RGB 0…1, H and W multiples of 4) with a style vector; `profile`
+    /// receives each step's op type and wall seconds.
     /// - Throws: `ONNXError.missing` for bad shapes.
-    public func stylize(_ content: Tensor, style: Tensor, team: ComputeTeam) throws -> Tensor {
+    public func stylize(_ content: Tensor, style: Tensor, team: ComputeTeam,
+                        profile: ((String, Double) -> Void)? = nil) throws -> Tensor {
         guard content.shape.count == 4, content.shape[3] == 3, content.shape[1] % 4 == 0, content.shape[2] % 4 == 0,
               content.shape[1] >= 16, content.shape[2] >= 16, style.count == 100 else {
             throw ONNXError.missing("content [1, H, W, 3] with H, W multiples of 4 (≥ 16) and a 100-value style, got \(content.shape)")
@@ -66,7 +68,8 @@ public struct ArbitraryStyleNetwork: Sendable {
         // The transform's inputs: the content picture and the style vector (by the predictor's output name).
         let styleName = transform.inputNames.first { $0 == predictor.outputNames[0] } ?? transform.inputNames[1]
         let contentName = transform.inputNames.first { $0 != styleName }!
-        let out = try transform.run([contentName: content, styleName: try style.reshaped([1, 1, 1, 100])], team: team)
+        let out = try transform.run([contentName: content, styleName: try style.reshaped([1, 1, 1, 100])], team: team,
+                                 profile: profile)
         return out[transform.outputNames[0]]!
     }
 }

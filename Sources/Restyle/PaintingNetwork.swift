@@ -97,27 +97,67 @@ public struct PaintingNetwork: Sendable {
     }
 
     /// Runs the network on NHWC RGB in 0…1, [1, H, W, 3] with H and W multiples of 4 (at least 16).
+    /// Activations live in the team's reused buffers; each instance norm writes the next conv's padded
+    /// (or upsampled and padded) input directly, and the last two narrow layers run planar.
+    /// `profile` receives each step's name ("conv 3x3/1 32→32 @160x90", "norm", …) and wall seconds.
     /// - Throws: `ONNXError.missing` for a bad input shape.
-    public func run(_ image: Tensor, _ cond: Conditioning, team: ComputeTeam) throws -> Tensor {
-        guard image.shape.count == 4, image.shape[3] == 3, image.shape[1] % 4 == 0, image.shape[2] % 4 == 0,
+    public func run(_ image: Tensor, _ cond: Conditioning, team: ComputeTeam,
+                    profile: ((String, Double) -> Void)? = nil) throws -> Tensor {
+        guard image.shape.count == 4, image.shape[0] == 1, image.shape[3] == 3, image.shape[1] % 4 == 0, image.shape[2] % 4 == 0,
               image.shape[1] >= 16, image.shape[2] >= 16 else {
             throw ONNXError.missing("an input [1, H, W, 3] with H, W multiples of 4 and ≥ 16, got \(image.shape)")
         }
-        func block(_ name: String, _ x: Tensor, _ act: FeatureMap.Activation) throws -> Tensor {
-            let layer = layers[name]!
-            var y = try layer.conv(FeatureMap.reflectPadded(x, layer.conv.kernel / 2), team: team)
-            FeatureMap.instanceNormalize(&y, scale: cond.scale[name]!, shift: cond.shift[name]!, epsilon: 1e-5, activation: act)
-            return y
+        func timed<T>(_ label: @autoclosure () -> String, _ body: () throws -> T) rethrows -> T {
+            guard let profile else { return try body() }
+            let start = Date()
+            let r = try body()
+            profile(label(), Date().timeIntervalSince(start))
+            return r
         }
-        var x = try block("contract.0", image, .relu)
-        x = try block("contract.1", x, .relu)
-        x = try block("contract.2", x, .relu)
+        func view(_ slot: Int, _ h: Int, _ w: Int, _ c: Int, pad: Int = 0, _ layout: FeatureLayout = .nhwc) -> FeatureView {
+            let floats = (h + 2 * pad) * (w + 2 * pad) * c
+            return FeatureView(base: team.buffer(slot, floats: floats), height: h, width: w, channels: c, pad: pad, layout: layout)
+        }
+        /// conv(x) into slot 1, then the norm into `dst`.
+        func block(_ name: String, _ x: FeatureView, into dst: FeatureView, upsample: Int = 1, _ act: FeatureMap.Activation,
+                   residual: FeatureView? = nil) throws {
+            let layer = layers[name]!, conv = layer.conv
+            let (oh, ow) = conv.outputSize(height: x.storedHeight, width: x.storedWidth)
+            let y = view(1, oh, ow, conv.outChannels, x.layout)
+            try timed("conv \(conv.kernel)x\(conv.kernel)/\(conv.stride) \(conv.inChannels)→\(conv.outChannels) @\(ow)x\(oh)") {
+                try conv.run(x, into: y, team: team)
+            }
+            try timed("norm") {
+                try FeatureMap.instanceNormalize(y, into: dst, upsample: upsample, scale: cond.scale[name]!, shift: cond.shift[name]!,
+                                                 epsilon: 1e-5, activation: act, residual: residual, team: team)
+            }
+        }
+        let h = image.shape[1], w = image.shape[2]
+        let input = view(0, h, w, 3, pad: 4)
+        try timed("pad input") { try FeatureMap.reflectPad(image, into: input) }
+        let c0 = layers["contract.0"]!.conv.outChannels
+        try block("contract.0", input, into: view(2, h, w, c0, pad: 1), .relu)
+        try block("contract.1", view(2, h, w, c0, pad: 1), into: view(3, h / 2, w / 2, c0, pad: 1), .relu)
+        let x = view(2, h / 4, w / 4, c0, pad: 1), t = view(3, h / 4, w / 4, c0, pad: 1)
+        try block("contract.2", view(3, h / 2, w / 2, c0, pad: 1), into: x, .relu)
         for i in 0..<6 {
-            let y = try block("res.\(i).1", block("res.\(i).0", x, .relu), .none)
-            FeatureMap.add(&x, y)
+            try block("res.\(i).0", x, into: t, .relu)
+            if i < 5 {
+                // In place: row by row, each residual value is read before its slot is overwritten.
+                try block("res.\(i).1", t, into: x, .none, residual: x)
+            } else {
+                try block("res.5.1", t, into: view(3, h / 2, w / 2, c0, pad: 1), upsample: 2, .none, residual: x)
+            }
         }
-        x = try block("expand.0", FeatureMap.upsampledNearest2x(x), .relu)
-        x = try block("expand.1", FeatureMap.upsampledNearest2x(x), .relu)
-        return try block("expand.2", x, .sigmoid)
+        let c1 = layers["expand.0"]!.conv.outChannels, c2 = layers["expand.1"]!.conv.outChannels
+        try block("expand.0", view(3, h / 2, w / 2, c0, pad: 1), into: view(2, h, w, c1, pad: 1, .planar), upsample: 2, .relu)
+        let k2 = layers["expand.2"]!.conv.kernel / 2
+        try block("expand.1", view(2, h, w, c1, pad: 1, .planar), into: view(3, h, w, c2, pad: k2, .planar), .relu)
+        var out = Tensor(shape: [1, h, w, 3])
+        try out.data.withUnsafeMutableBufferPointer { o in
+            try block("expand.2", view(3, h, w, c2, pad: k2, .planar),
+                      into: FeatureView(base: o.baseAddress!, height: h, width: w, channels: 3, layout: .nhwc), .sigmoid)
+        }
+        return out
     }
 }
