@@ -1,4 +1,3 @@
-import Foundation
 import Imaging
 import Flow
 
@@ -24,24 +23,27 @@ public struct AnimeParameters: Sendable, Equatable {
     /// regulariser), not on the flattened colours: those have lost eyes and mouth on small faces.
     public var lineSmoothRadius = 2
     /// See `lineSmoothRadius`.
-    public var lineSmoothEps: Float = 0.0015
+    public var lineSmoothEps: Float = 0.003
     /// Dark footage is stylised as if exposed to this mean luma (gain ≤ `maxExposureGain`): the
     /// smoothing regulariser, the line operator and the tone levels all see the brightened luma, so
     /// a dimly lit subject keeps its own tones and lines instead of becoming one dark level.
     public var exposureTarget: Float = 0.45
     /// See `exposureTarget`.
     public var maxExposureGain: Float = 3
+    /// Fine detail put back over the coherence carry (`Stylizer.coherenceDetailRestore`, 3×3 box):
+    /// the most that keeps E_warp on bikes/bigbuckbunny within bounds (see the README).
+    public var coherenceDetailRestore: Float = 0.7
 
     /// Creates the defaults listed above.
     public init() {}
 
     /// The `anime` style.
     public static let anime = AnimeParameters()
-    /// The `toon` style: fewer bands, harder steps, stronger lines.
+    /// The `toon` style: flatter regions, bolder colours, stronger lines.
     public static let toon: AnimeParameters = {
         var p = AnimeParameters()
-        p.levels = 4; p.sharpness = 12; p.saturation = 1.4; p.lineStrength = 0.95
-        p.smoothEps = 0.012
+        p.sharpness = 6; p.saturation = 1.4; p.lineStrength = 0.95
+        p.smoothEps = 0.012; p.coherenceDetailRestore = 0.4
         return p
     }()
 }
@@ -55,6 +57,8 @@ public struct AnimeStylizer: Stylizer {
     public var parameters: AnimeParameters
     /// Face-sized smoothing inside faces (nil: the frame's radius everywhere).
     var faceDetail: FaceDetail?
+    /// The look's own (`AnimeParameters.coherenceDetailRestore`).
+    public var coherenceDetailRestore: Float { parameters.coherenceDetailRestore }
     /// Processed at half size (frames of 640 pixels and more).
     public var reduction: Int { 2 }
     /// Small frames (long side under 640) are processed at full size, so faces keep their pixels.
@@ -70,47 +74,24 @@ public struct AnimeStylizer: Stylizer {
         if faceSized { faceDetail = try FaceDetail() }
     }
 
-    /// Light second carry of the finished look (measured on bikes / bigbuckbunny; see the README).
-    public var finishedCoherence: Float { ProcessInfo.processInfo.environment["KA_FC"].flatMap { Float($0) } ?? 0.5 } // SWEEP
 
     /// Stylises one frame.
-    public func stylize(_ rgb: [Plane]) -> [Plane] { finish(analyse(rgb)) }
-
-    /// The smoothed colours and the lightly smoothed luma the lines are drawn on (four planes):
-    /// temporal coherence carries these, and `finish` draws the tone steps and lines crisp from them.
-    public func analyse(_ rgb: [Plane]) -> [Plane] {
+    public func stylize(_ rgb: [Plane]) -> [Plane] {
         var p = parameters
-        let env = ProcessInfo.processInfo.environment // SWEEP
-        func k(_ n: String, _ d: Float) -> Float { env[n].flatMap { Float($0) } ?? d } // SWEEP
-        p.smoothEps = k("KA_EPS", p.smoothEps) // SWEEP
-        p.lineSmoothEps = k("KA_LINE_EPS", p.lineSmoothEps) // SWEEP
-        let useFaces = k("KA_FACE", 1) > 0 // SWEEP
         let luma = RGBPlanes.luma(rgb)
         let gain = exposureGain(luma)
         let eps = p.smoothEps / (gain * gain)
         let radius = SmallFrames.scaled(p.smoothRadius, rgb)
         var smooth = GuidedFilter.smooth(rgb, radius: radius, eps: eps, iterations: p.smoothIterations)
-        if let faceDetail, useFaces {
+        if let faceDetail {
             smooth = faceDetail.refining(smooth, original: rgb) { crop, faceWidth in
                 let r = min(radius, max(1, Int((faceWidth / FaceDetail.divisor).rounded())))
                 return GuidedFilter.smooth(crop, radius: r, eps: eps, iterations: p.smoothIterations)
             }
         }
+        // Lines on a lightly smoothed luma, brightened like the tones.
         let lineLuma = GuidedFilter.apply(guide: luma, [luma], radius: SmallFrames.scaled(p.lineSmoothRadius, rgb),
                                           eps: p.lineSmoothEps / (gain * gain))[0]
-        return smooth + [lineLuma]
-    }
-
-    /// Tone steps, saturation and line art from the planes of `analyse`.
-    public func finish(_ carried: [Plane]) -> [Plane] {
-        var p = parameters
-        let env = ProcessInfo.processInfo.environment // SWEEP
-        func k(_ n: String, _ d: Float) -> Float { env[n].flatMap { Float($0) } ?? d } // SWEEP
-        p.levels = Int(k("KA_LEVELS", Float(p.levels))); p.sharpness = k("KA_SHARP", p.sharpness) // SWEEP
-        p.lines.tau = k("KA_TAU", p.lines.tau); p.lines.phi = k("KA_PHI", p.lines.phi); p.lineStrength = k("KA_LS", p.lineStrength) // SWEEP
-        p.lines.sigma = k("KA_LSIG", p.lines.sigma); p.saturation = k("KA_SAT", p.saturation) // SWEEP
-        let smooth = Array(carried.prefix(3)), lineLuma = carried[3]
-        let gain = exposureGain(lineLuma)
         let ink = p.lines.lines(gain > 1 ? lineLuma.map { min(1, $0 * gain) } : lineLuma)
         // Levels are spaced on the brightened luma: Δq / gain on the frame's own.
         let dq = 1 / Float(max(2, p.levels)) / gain, phi = p.sharpness / dq, sat = p.saturation, ls = p.lineStrength
@@ -134,7 +115,7 @@ public struct AnimeStylizer: Stylizer {
     /// target / mean luma, clamped to 1…maxExposureGain.
     func exposureGain(_ luma: Plane) -> Float {
         let mean = luma.data.reduce(0, +) / Float(max(1, luma.count))
-        let gm = ProcessInfo.processInfo.environment["KA_GMAX"].flatMap { Float($0) } ?? parameters.maxExposureGain // SWEEP
-        return min(max(parameters.exposureTarget / max(mean, 1e-3), 1), gm)
+        return min(max(parameters.exposureTarget / max(mean, 1e-3), 1), parameters.maxExposureGain)
     }
 }
+

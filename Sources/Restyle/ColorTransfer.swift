@@ -48,12 +48,6 @@ public struct ColorTransferStylizer: Stylizer {
 
     /// Transfers colour, then stylises.
     public func stylize(_ rgb: [Plane]) -> [Plane] { base.stylize(Self.transfer(rgb, to: reference, strength: strength)) }
-    /// Transfers colour, then the wrapped styliser's carried planes.
-    public func analyse(_ rgb: [Plane]) -> [Plane] { base.analyse(Self.transfer(rgb, to: reference, strength: strength)) }
-    /// The wrapped styliser's.
-    public func finish(_ carried: [Plane]) -> [Plane] { base.finish(carried) }
-    /// The wrapped styliser's.
-    public var finishedCoherence: Float { base.finishedCoherence }
 
     /// The transfer alone.
     public static func transfer(_ rgb: [Plane], to ref: ColorStatistics, strength: Float = 1) -> [Plane] {

@@ -17,16 +17,6 @@ public protocol Stylizer: Sendable {
     var coherenceDetailRestore: Float { get }
     /// Radius (working-size pixels) of the box mean above which detail counts as fine for that restore.
     var coherenceDetailRadius: Int { get }
-    /// The planes temporal coherence carries along the flow (default: the finished look). Looks whose
-    /// output is a sharpening function of a smooth intermediate (tone levels, line thresholds, palette
-    /// snapping) return that intermediate, so the carry's blend and bilinear warps never soften the
-    /// output: `finish` redraws it crisp from the steadied intermediate.
-    func analyse(_ rgb: [Plane]) -> [Plane]
-    /// The look from carried planes (default: they are the look). `stylize(x) == finish(analyse(x))`.
-    func finish(_ carried: [Plane]) -> [Plane]
-    /// 0…1: for looks that carry an intermediate, the coherence (× the stage's) of a second, light
-    /// carry of the finished look, which damps what is left of the redrawn lines' flicker (0: none).
-    var finishedCoherence: Float { get }
 }
 
 extension Stylizer {
@@ -36,12 +26,6 @@ extension Stylizer {
     public var coherenceDetailRestore: Float { 0 }
     /// 3×3 by default.
     public var coherenceDetailRadius: Int { 1 }
-    /// The finished look by default.
-    public func analyse(_ rgb: [Plane]) -> [Plane] { stylize(rgb) }
-    /// The carried planes by default.
-    public func finish(_ carried: [Plane]) -> [Plane] { carried }
-    /// None by default.
-    public var finishedCoherence: Float { 0 }
 }
 
 /// Which styliser to build, with its options.
@@ -112,7 +96,4 @@ struct FullResolution: Stylizer {
     func stylize(_ rgb: [Plane]) -> [Plane] { base.stylize(rgb) }
     var coherenceDetailRestore: Float { base.coherenceDetailRestore }
     var coherenceDetailRadius: Int { base.coherenceDetailRadius }
-    func analyse(_ rgb: [Plane]) -> [Plane] { base.analyse(rgb) }
-    func finish(_ carried: [Plane]) -> [Plane] { base.finish(carried) }
-    var finishedCoherence: Float { base.finishedCoherence }
 }

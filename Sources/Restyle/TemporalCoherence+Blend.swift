@@ -2,38 +2,40 @@ import Dispatch
 import Flow
 
 extension TemporalCoherence {
-    /// The blend of one frame in a single pass: warps the previous carried planes (any number, 1…8) and
-    /// their carry age along `flow` with shared bilinear taps, and mixes them into the current ones:
+    /// The blend of one frame in a single pass: warps the previous output (three planes) and its
+    /// carry age along `flow` with shared bilinear taps, and mixes them into the stylised frame:
     /// a = min(coherence · mask, maxCarry / (age + 1)), out = s + a·(W(prev) − s), age' = a·(age + 1).
     /// All planes and the flow have the working size.
     static func blend(stylised s: [Plane], previous prev: [Plane], age: Plane, flow: FlowField, mask: Plane,
                       coherence c: Float, maxCarry cap: Float) -> (out: [Plane], age: Plane) {
-        let w = age.width, h = age.height, n = s.count
+        let w = age.width, h = age.height
         // Every sample is written below.
-        let outs = (0...n).map { _ in UnsafeMutablePointer<Float>.allocate(capacity: w * h) }
-        defer { outs.forEach { $0.deallocate() } }
+        var o0 = Plane(uninitializedWidth: w, height: h), o1 = Plane(uninitializedWidth: w, height: h)
+        var o2 = Plane(uninitializedWidth: w, height: h), na = Plane(uninitializedWidth: w, height: h)
         withPlanePointers(s + prev + [age, mask, Plane(width: w, height: h, data: flow.u), Plane(width: w, height: h, data: flow.v)]) { p in
-            let ap = p[2 * n], mp = p[2 * n + 1], up = p[2 * n + 2], vp = p[2 * n + 3], qn = outs[n]
-            nonisolated(unsafe) let p = p, outs = outs
-            forEachChunk(h, minChunk: 8) { rows in
-                for y in rows {
-                    let fy = Float(y)
-                    for x in 0..<w {
-                        let i = y &* w &+ x
-                        let tap = BilinearTap(x: Float(x) + up[i], y: fy + vp[i], width: w, height: h)
-                        let carried = tap.sample(ap) + 1
-                        let a = min(c * min(max(mp[i], 0), 1), cap / carried)
-                        qn[i] = a * carried
-                        for k in 0..<n {
-                            let v = p[k][i]
-                            outs[k][i] = v + a * (tap.sample(p[n + k]) - v)
+            let s0 = p[0], s1 = p[1], s2 = p[2], p0 = p[3], p1 = p[4], p2 = p[5], ap = p[6], mp = p[7], up = p[8], vp = p[9]
+            o0.data.withUnsafeMutableBufferPointer { b0 in o1.data.withUnsafeMutableBufferPointer { b1 in
+            o2.data.withUnsafeMutableBufferPointer { b2 in na.data.withUnsafeMutableBufferPointer { bn in
+                let q0 = b0.baseAddress!, q1 = b1.baseAddress!, q2 = b2.baseAddress!, qn = bn.baseAddress!
+                forEachChunk(h, minChunk: 8) { rows in
+                    for y in rows {
+                        let fy = Float(y)
+                        for x in 0..<w {
+                            let i = y &* w &+ x
+                            let tap = BilinearTap(x: Float(x) + up[i], y: fy + vp[i], width: w, height: h)
+                            let carried = tap.sample(ap) + 1
+                            let a = min(c * min(max(mp[i], 0), 1), cap / carried)
+                            qn[i] = a * carried
+                            let r = s0[i], g = s1[i], b = s2[i]
+                            q0[i] = r + a * (tap.sample(p0) - r)
+                            q1[i] = g + a * (tap.sample(p1) - g)
+                            q2[i] = b + a * (tap.sample(p2) - b)
                         }
                     }
                 }
-            }
+            }}}}
         }
-        let planes = outs.map { Plane(width: w, height: h, data: Array(UnsafeBufferPointer(start: $0, count: w * h))) }
-        return (Array(planes.prefix(n)), planes[n])
+        return ([o0, o1, o2], na)
     }
 }
 

@@ -67,8 +67,6 @@ public final class TemporalCoherence {
     private var prevOut: [Plane]?
     private var prevAge: Plane?
     private var prevLuma: Plane?
-    /// The previous finished look and its carry age, for `Stylizer.finishedCoherence`.
-    private var prevFinished: (planes: [Plane], age: Plane)?
     private var validSum: Double = 0
 
     /// Creates the stage.
@@ -79,7 +77,7 @@ public final class TemporalCoherence {
     }
 
     /// Forgets the previous frame (the next frame starts a new shot).
-    public func reset() { prevOut = nil; prevAge = nil; prevLuma = nil; prevFinished = nil }
+    public func reset() { prevOut = nil; prevAge = nil; prevLuma = nil }
 
     /// Stylises the next frame of the sequence and returns it at the input's size.
     public func process(_ frame: ByteImage) -> ByteImage {
@@ -108,15 +106,15 @@ public final class TemporalCoherence {
         let w = rgb[0].width, h = rgb[0].height
         guard let prev = prevOut, let age0 = prevAge, let pl = prevLuma,
               pl.width == luma.width, pl.height == luma.height, prev[0].width == w, prev[0].height == h else {
-            let styl = stylizer.analyse(rgb)
+            let styl = stylizer.stylize(rgb)
             prevOut = styl; prevAge = Plane(width: w, height: h)
             report.meanValidFraction = validSum / Double(report.frames)
-            return restarted(stylizer.finish(styl))
+            return styl
         }
         // The look and the two flows are independent: run them side by side (each still splits its
         // own loops), which keeps both cores busier than three parallel phases one after another.
         let stylizer = self.stylizer, dis = self.dis, current = luma
-        let (styl, back, fwd) = concurrently({ stylizer.analyse(rgb) }, { dis.flow(from: current, to: pl) },
+        let (styl, back, fwd) = concurrently({ stylizer.stylize(rgb) }, { dis.flow(from: current, to: pl) },
                                              { dis.flow(from: pl, to: current) })
         let scale = Float(frame.width) / Float(luma.width)
         let mask = Occlusion.validMask(flow: back, reverse: fwd, pixelScale: scale, motionBoundaries: parameters.motionBoundaryTest)
@@ -126,7 +124,7 @@ public final class TemporalCoherence {
             report.cuts += 1
             prevOut = styl; prevAge = Plane(width: w, height: h)
             report.meanValidFraction = validSum / Double(report.frames)
-            return restarted(stylizer.finish(styl))
+            return styl
         }
         validSum += Double(valid)
         report.meanValidFraction = validSum / Double(report.frames)
@@ -138,24 +136,6 @@ public final class TemporalCoherence {
         report.maxAge = max(report.maxAge, Self.maximum(newAge))
         let out = Self.restoringDetail(blended, from: styl, fraction: parameters.detailRestore ?? stylizer.coherenceDetailRestore, radius: parameters.detailRadius ?? stylizer.coherenceDetailRadius)
         prevOut = out; prevAge = newAge
-        let finished = stylizer.finish(out)
-        let fc = stylizer.finishedCoherence
-        guard fc > 0, let pf = prevFinished, pf.planes[0].width == w, pf.planes[0].height == h else { return restarted(finished) }
-        // The light second carry of the finished look (see `Stylizer.finishedCoherence`).
-        let (steady, fAge) = Self.blend(stylised: finished, previous: pf.planes, age: pf.age, flow: flowW, mask: maskW,
-                                        coherence: fc * c, maxCarry: Self.finishedMaxCarry)
-        prevFinished = (steady, fAge)
-        return steady
-    }
-
-    /// Carry-age bound of the second, light carry of finished looks: content there lasts a frame or two.
-    static let finishedMaxCarry: Float = 2
-
-    /// Starts the finished-look carry afresh from `finished` (first frame, cut) and returns it.
-    private func restarted(_ finished: [Plane]) -> [Plane] {
-        if stylizer.finishedCoherence > 0 {
-            prevFinished = (finished, Plane(width: finished[0].width, height: finished[0].height))
-        }
-        return finished
+        return out
     }
 }

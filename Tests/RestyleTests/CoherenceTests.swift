@@ -16,7 +16,7 @@ func clipFrames(_ name: String, count: Int) throws -> [ByteImage] {
 @Test(arguments: ["bikes.mp4", "bigbuckbunny.mp4"])
 func coherenceCutsWarpingError(clip: String) throws {
     let frames = try clipFrames(clip, count: 12)
-    let styles = Style.allCases.filter { ProcessInfo.processInfo.environment["KR_STYLES"]?.split(separator: ",").contains(Substring($0.rawValue)) ?? true } // SWEEP
+    let styles = Style.allCases
     // `neural` takes its style from a real photo (coffee.png); the others need no picture.
     let coffee = RGBPlanes.from(try ImageFile.read(Media.url("coffee.png")))
     func settings(_ s: Style) -> StyleSettings { StyleSettings(style: s, styleImage: s == .neural ? coffee : nil) }
@@ -46,14 +46,15 @@ func coherenceCutsWarpingError(clip: String) throws {
 
 /// Ghosting on bikes.mp4 (a cyclist and cars crossing a street): the coherent output's luma gradient
 /// energy on moving-subject pixels relative to the per-frame output's (GhostingMetric). Issue 11 asks
-/// for ≥ 0.85. The plain bilinear carry measured 0.63–0.96; with each look's fine detail put back
-/// over the carry (`Stylizer.coherenceDetailRestore`) it measures 0.78–0.96 (anime 0.79, sketch 0.78,
-/// palette 0.82; toon, oil, watercolor, painting, neural 0.87–0.96). Anime cannot take any restore
-/// within its E_warp bound (0.48 of 0.5 already), so this guards ≥ 0.72 and prints the figures.
+/// for ≥ 0.85. Each look puts part of its fine detail back over the carry
+/// (`Stylizer.coherenceDetailRestore`), as much as its E_warp bounds allow: anime 0.851 (restore 0.7),
+/// oil, watercolor, painting, neural 0.89–0.96; toon 0.76, sketch 0.81, palette 0.82 stay below 0.85
+/// (more restore fails their E_warp bounds). Guarded at 0.84 for anime (a little below its measured
+/// 0.851, for summation-order differences between CPUs) and 0.74 for the others.
 @Test func coherenceKeepsMovingSubjectsSharp() throws {
     let frames = try clipFrames("bikes.mp4", count: 6)
     let coffee = RGBPlanes.from(try ImageFile.read(Media.url("coffee.png")))
-    for style in Style.allCases.filter({ ProcessInfo.processInfo.environment["KR_STYLES"]?.split(separator: ",").contains(Substring($0.rawValue)) ?? true }) { // SWEEP
+    for style in Style.allCases {
         let settings = StyleSettings(style: style, styleImage: style == .neural ? coffee : nil)
         let perFrame = TemporalCoherence(stylizer: try settings.makeStylizer(), parameters: CoherenceParameters(coherence: 0))
         let coherent = TemporalCoherence(stylizer: try settings.makeStylizer(), parameters: CoherenceParameters())
@@ -62,6 +63,7 @@ func coherenceCutsWarpingError(clip: String) throws {
         print(String(format: "ghosting %@: gradient energy coherent/per-frame %.3f on %d moving pixels, %.3f on static ones",
                      style.rawValue, metric.ratio, metric.movingPixels, metric.staticRatio))
         #expect(metric.movingPixels > 1000)
-        #expect(metric.ratio >= 0.72, "\(style) smears moving subjects: \(metric.ratio)")
+        let bound = style == .anime ? 0.84 : 0.74
+        #expect(metric.ratio >= bound, "\(style) smears moving subjects: \(metric.ratio)")
     }
 }
