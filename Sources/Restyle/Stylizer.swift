@@ -64,7 +64,7 @@ public struct StyleSettings: Sendable {
         case .toon: base = try AnimeStylizer(parameters: .toon, faceSized: true)
         case .oil: base = OilStylizer()
         case .sketch: base = SketchStylizer()
-        case .watercolor: base = WatercolorStylizer()
+        case .watercolor: base = try WatercolorStylizer(faceSized: true)
         case .palette:
             let palette = styleImage.map { Palette(kMeansOf: $0, count: 8) } ?? Palette(preset: palettePreset)
             base = PaletteStylizer(palette: palette)
