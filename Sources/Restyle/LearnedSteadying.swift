@@ -16,11 +16,6 @@ struct LearnedSteadying: Sendable {
     static let radius: Float = 8
     /// Face boxes are grown by this factor about their centre (hair line, chin).
     static let faceGrowth: Float = 1.4
-    /// Inside faces, this fraction of the look's luma is replaced by the input's (colours stay the
-    /// look's): the networks paint eyes and mouth over with invented texture, and on real talking
-    /// heads dlib's HOG detector found the face in 0–1 of 6 frames of `neural` (single_face.mp4,
-    /// car.mp4) without it.
-    static let faceLumaKeep: Float = 0.75
 
     /// Measured on bikes.mp4 (E_warp coherent/original) and astronaut (BlazeFace, best face's IoU):
     /// neural at ε 0.1: 7.3× → 2.26×, faces kept (IoU 0.84 / 0.88); painting at ε 0.1 went to 0.84×
@@ -57,13 +52,10 @@ struct LearnedSteadying: Sendable {
             for y in y0..<y1 { for x in x0..<x1 { mask.data[y * w + x] = 1 } }
         }
         mask = mask.boxFiltered(radius: r)
-        let keep = Self.faceLumaKeep
         return (0..<3).map { c in
             Plane(width: w, height: h, data: (0..<(w * h)).map { i in
                 let m = mask.data[i]
-                let dy = 0.299 * (input[0].data[i] - smooth[0].data[i]) + 0.587 * (input[1].data[i] - smooth[1].data[i])
-                    + 0.114 * (input[2].data[i] - smooth[2].data[i])
-                return smooth[c].data[i] + m * keep * dy
+                return m * look[c].data[i] + (1 - m) * smooth[c].data[i]
             })
         }
     }
