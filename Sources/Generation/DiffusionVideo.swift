@@ -23,6 +23,21 @@ public struct DiffusionVideoJob: Sendable {
     public var version: String
     /// Continue an interrupted run from its cache.
     public var resume = false
+    /// x264 constant rate factor.
+    public var crf = 18
+    /// x264 preset.
+    public var preset = "fast"
+    /// Video codec (the output's extension must suit it: .webm for VP9).
+    public var codec: VideoCodec = .h264
+    /// Soundtrack to mux, cut to the clip's length.
+    public var audio: URL?
+    /// Folder for per-frame PNGs.
+    public var framesDirectory: URL?
+    /// Contact-sheet PNG of 8 frames.
+    public var preview: URL?
+    /// When set, only this part of the frames is written; it renders the keyframes on either side of the
+    /// part too, so the flow-filled frames at its edges are the same as in a one-machine run.
+    public var segment: SegmentRequest?
 
     /// A job; see the properties.
     public init(walk: DiffusionWalk, options: GenerationOptions, fps: Int, renderFPS: Int?, output: URL, version: String) {
@@ -39,6 +54,15 @@ public struct DiffusionVideoJob: Sendable {
         var idx = Array(stride(from: 0, to: n, by: step))
         if idx.last != n - 1 { idx.append(n - 1) }
         return idx
+    }
+
+    /// The rendered frames that the output frames of `window` are made from: those inside it, and the nearest
+    /// rendered frame on each side that the flow-filled frames at its edges interpolate from.
+    func renderedFrames(covering window: Range<Int>) -> [Int] {
+        let all = renderedFrames
+        let first = all.last { $0 <= window.lowerBound } ?? 0
+        let last = all.first { $0 >= window.upperBound - 1 } ?? frameCount - 1
+        return all.filter { (first...last).contains($0) }
     }
 
     /// The cache folder of rendered frames beside `output`.
@@ -71,7 +95,17 @@ public struct DiffusionVideoJob: Sendable {
         try fm.createDirectory(at: cache, withIntermediateDirectories: true)
         try Data(fingerprint.utf8).write(to: stamp, options: .atomic)
 
-        let rendered = renderedFrames
+        let label = StableDiffusionPipeline.label(version: version, seed: walk.keyframes[0].seed)
+        var wc = VideoWriterConfig(width: width, height: height, fps: Rational(fps, 1), codec: codec, crf: crf, preset: preset,
+                                   audioSource: audio, audioDuration: audio == nil ? nil : walk.duration,
+                                   tags: ["comment": label, "kinema": "{\"version\":\"\(version)\",\"model\":\"sd\",\"seed\":\(walk.keyframes[0].seed)}"])
+        var window = 0..<frameCount
+        if let segment {
+            let part = try SegmentWindow(segment: segment.segment, total: frameCount, warmUp: 0, lookAhead: 0)
+            wc = part.partConfig(wc, job: segment.job)
+            window = part.write
+        }
+        let rendered = renderedFrames(covering: window)
         var resumed = 0
         func frame(_ i: Int) throws -> ByteImage {
             let file = cache.appendingPathComponent(String(format: "frame-%05d.png", i))
@@ -90,27 +124,31 @@ public struct DiffusionVideoJob: Sendable {
             try ImageFile.write(img, to: file)
             return img
         }
-        let label = StableDiffusionPipeline.label(version: version, seed: walk.keyframes[0].seed)
-        let wc = VideoWriterConfig(width: width, height: height, fps: Rational(fps, 1), codec: .h264, crf: 18, preset: "fast",
-                                   tags: ["comment": label, "kinema": "{\"version\":\"\(version)\",\"model\":\"sd\",\"seed\":\(walk.keyframes[0].seed)}"])
-        var flicker = FlickerMetric()
-        try VideoWriter.with(url: output, config: wc) { writer in
-            var previous: (index: Int, image: ByteImage)?
-            for (k, r) in rendered.enumerated() {
-                let img = try frame(r)
-                if let p = previous {
-                    for j in (p.index + 1)..<r {
-                        let f = FlowInterpolation.between(p.image, img, fraction: Float(j - p.index) / Float(r - p.index))
-                        try writer.write(f); try flicker.add(f)
-                    }
+        var extras = FrameExtras(framesDirectory: framesDirectory, preview: preview, window: window, label: label)
+        try extras.files.writing {
+            try VideoWriter.with(url: output, config: wc) { writer in
+                func put(_ f: ByteImage, _ j: Int) throws {
+                    guard window.contains(j) else { return }
+                    try writer.write(f); try extras.add(f, index: j)
                 }
-                try writer.write(img); try flicker.add(img)
-                previous = (r, img)
-                progress?(k + 1, rendered.count)
+                var previous: (index: Int, image: ByteImage)?
+                for (k, r) in rendered.enumerated() {
+                    let img = try frame(r)
+                    if let p = previous {
+                        for j in (p.index + 1)..<r where window.contains(j) {
+                            try put(FlowInterpolation.between(p.image, img, fraction: Float(j - p.index) / Float(r - p.index)), j)
+                        }
+                    }
+                    try put(img, r)
+                    previous = (r, img)
+                    progress?(k + 1, rendered.count)
+                }
             }
+            try extras.writePreview()
         }
         try? fm.removeItem(at: cache)
-        return Text2VideoResult(output: output.path, frames: frameCount, width: width, height: height, fps: fps, seconds: walk.duration,
+        let flicker = extras.flicker
+        return Text2VideoResult(output: output.path, frames: window.count, width: width, height: height, fps: fps, seconds: walk.duration,
                                 subjects: walk.keyframes.map(\.prompt), seeds: walk.keyframes.map(\.seed), ignored: [], warnings: [],
                                 flickerMAD: flicker.meanMAD, flickerMaxMAD: flicker.maxMAD, temporalFlicker: flicker.vbenchScore,
                                 resumedBatches: resumed, elapsed: Date().timeIntervalSince(begin))

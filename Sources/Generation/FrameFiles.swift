@@ -15,13 +15,27 @@ final class FrameFiles {
 
     /// Creates the folder (and its parents) unless it exists; a folder made here is removed on failure.
     /// - Throws: file-system errors.
-    func createDirectory() throws {
+    private func createDirectory() throws {
         guard let directory else { return }
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDir), isDir.boolValue { return }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         createdDirectory = directory.path
         TemporaryFiles.register(directory.path)
+    }
+
+    /// Creates the folder, runs `body`, then keeps the frames it wrote, or removes them when it throws.
+    /// - Throws: what `createDirectory` or `body` throws.
+    func writing<T>(_ body: () throws -> T) throws -> T {
+        do {
+            try createDirectory()
+            let result = try body()
+            keep()
+            return result
+        } catch {
+            discard()
+            throw error
+        }
     }
 
     /// Writes frame `index` as `frame-NNNNN.png` (atomically, with `label` in a tEXt chunk).
@@ -35,7 +49,7 @@ final class FrameFiles {
     }
 
     /// The run succeeded: keep every file.
-    func keep() {
+    private func keep() {
         for p in written { TemporaryFiles.unregister(p) }
         if let d = createdDirectory { TemporaryFiles.unregister(d) }
         written = []
@@ -43,7 +57,7 @@ final class FrameFiles {
     }
 
     /// The run failed: delete the frames written so far, and the folder if this run created it.
-    func discard() {
+    private func discard() {
         for p in written { unlink(p); TemporaryFiles.unregister(p) }
         if let d = createdDirectory { rmdir(d); TemporaryFiles.unregister(d) }
         written = []

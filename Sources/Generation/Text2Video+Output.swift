@@ -76,21 +76,16 @@ public struct Text2VideoJob: Sendable {
             throw VideoIOError.outputNotWritable(path: output.path, reason: "folder \(folder.path) does not exist")
         }
         let cache = try NativeFrameCache(output: output, plan: plan, resume: resume)
-        let frameFiles = FrameFiles(directory: framesDirectory)
         do {
-            let result = try run(generator: generator, directions: directions, cache: cache, frameFiles: frameFiles,
-                                 progress: progress)
-            frameFiles.keep()
-            return result
+            return try run(generator: generator, directions: directions, cache: cache, progress: progress)
         } catch {
-            frameFiles.discard()
             try? cache.remove()
             throw error
         }
     }
 
     private func run(generator: any LatentGenerator, directions: AttributeDirections?, cache: NativeFrameCache,
-                     frameFiles: FrameFiles, progress: Text2Video.Progress?) throws -> Text2VideoResult {
+                     progress: Text2Video.Progress?) throws -> Text2VideoResult {
         let start = Date()
         let cfg = plan.config
         let resumed = cache.completedBatches
@@ -98,50 +93,31 @@ public struct Text2VideoJob: Sendable {
         let schedule = LatentSchedule(storyboard: plan.storyboard, latentSize: generator.latentSize, directions: directions)
         let missing = schedule.unsupportedAttributes
         if !missing.isEmpty { warnings.append("no latent direction for: \(missing.joined(separator: ", ")) (ignored)") }
-        try frameFiles.createDirectory()
         var wc = VideoWriterConfig(width: cfg.width, height: cfg.height, fps: Rational(cfg.fps, 1), codec: codec, crf: crf,
                                    preset: preset, audioSource: audio, audioDuration: audio == nil ? nil : plan.storyboard.duration,
                                    tags: tags)
         wc.threads = 2
         let only = try segmentFrames(&wc)
         let window = only ?? 0..<plan.frameCount
-        let total = window.count
-        let previewIndices = Set((0..<8).map { window.lowerBound + min(total - 1, $0 * total / 8) })
-        var thumbs: [Int: ByteImage] = [:]
-        var flicker = FlickerMetric()
-        try VideoWriter.with(url: output, config: wc) { writer in
-            try Text2Video.render(plan, generator: generator, directions: directions, cache: cache, progress: progress,
-                                  frames: only) { i, frame in
-                try writer.write(frame)
-                try flicker.add(frame)
-                try frameFiles.write(frame, index: i, label: tags["comment"])
-                if preview != nil, previewIndices.contains(i) { thumbs[i] = Self.thumbnail(frame, maxSide: 192) }
+        var extras = FrameExtras(framesDirectory: framesDirectory, preview: preview, window: window, label: tags["comment"])
+        try extras.files.writing {
+            try VideoWriter.with(url: output, config: wc) { writer in
+                try Text2Video.render(plan, generator: generator, directions: directions, cache: cache, progress: progress,
+                                      frames: only) { i, frame in
+                    try writer.write(frame)
+                    try extras.add(frame, index: i)
+                }
             }
-        }
-        if let p = preview {
-            let sheet = ContactSheet.grid(previewIndices.sorted().compactMap { thumbs[$0] }, columns: 4, background: 0)
-            try ImageFile.write(sheet, to: p, label: tags["comment"])
+            try extras.writePreview()
         }
         try cache.remove()
         var seeds: [UInt64] = []
         for k in plan.storyboard.keyframes where !seeds.contains(k.seed) { seeds.append(k.seed) }
-        return Text2VideoResult(output: output.path, frames: total, width: cfg.width, height: cfg.height, fps: cfg.fps,
+        let flicker = extras.flicker
+        return Text2VideoResult(output: output.path, frames: window.count, width: cfg.width, height: cfg.height, fps: cfg.fps,
                                 seconds: plan.storyboard.duration, subjects: plan.subjects, seeds: seeds, ignored: plan.ignored,
                                 warnings: warnings, flickerMAD: flicker.meanMAD, flickerMaxMAD: flicker.maxMAD,
                                 temporalFlicker: flicker.vbenchScore, resumedBatches: resumed,
                                 elapsed: Date().timeIntervalSince(start))
-    }
-
-    /// Box-filter downscale so the longer side is at most `maxSide`.
-    static func thumbnail(_ im: ByteImage, maxSide: Int) -> ByteImage {
-        let f = max(1, (max(im.width, im.height) + maxSide - 1) / maxSide)
-        let w = im.width / f, h = im.height / f
-        var out = ByteImage(width: w, height: h, channels: 3)
-        for y in 0..<h { for x in 0..<w { for c in 0..<3 {
-            var s = 0
-            for yy in 0..<f { for xx in 0..<f { s += Int(im.data[((y * f + yy) * im.width + x * f + xx) * 3 + c]) } }
-            out.data[(y * w + x) * 3 + c] = UInt8((s + f * f / 2) / (f * f))
-        } } }
-        return out
     }
 }

@@ -4,26 +4,28 @@ import Flow
 /// Steadies the learned looks' invented texture outside faces.
 ///
 /// The networks invent fine texture that changes from frame to frame on low-texture footage
-/// (bikes.mp4's grey street), which temporal coherence cannot carry along the true motion. A
-/// self-guided filter on the network output removes that texture; inside faces it would also
-/// remove eyes and mouth, so it is faded out over the boxes BlazeFace finds in the input frame.
+/// (bikes.mp4's grey street), which temporal coherence cannot carry along the true motion. A guided
+/// filter with the *input* frame's luma as the guide keeps of the look only what is a local linear
+/// function of the input: its colours, and the input's own edges (a door's panels, a wheel), while
+/// texture the input does not have goes. Inside faces it would also flatten eyes and mouth, so it is
+/// faded out over the boxes BlazeFace finds in the input frame.
 struct LearnedSteadying: Sendable {
     /// The face detector (its own threads; one call at a time per styliser).
     let detector: FaceDetector
-    /// Guided-filter ε on 0…1 intensities (larger flattens stronger texture).
+    /// Guided-filter ε on 0…1 intensities of the input's luma (smaller keeps fainter input edges).
     let eps: Float
     /// Filter radius at a 320-pixel working side (scaled with the long side).
     static let radius: Float = 8
     /// Face boxes are grown by this factor about their centre (hair line, chin).
     static let faceGrowth: Float = 1.4
 
-    /// Measured on bikes.mp4 (E_warp coherent/original) and astronaut (BlazeFace, best face's IoU):
-    /// neural at ε 0.1: 7.3× → 2.26×, faces kept (IoU 0.84 / 0.88); painting at ε 0.1 went to 0.84×
-    /// but painting:17's smoothed swirls then scored as a face elsewhere (IoU 0.07), so painting
-    /// uses ε 0.03: 3.2× → 1.06×, faces kept (painting:17 IoU 0.79 / 0.68).
-    static let neuralEps: Float = 0.1
-    /// See `neuralEps`.
-    static let paintingEps: Float = 0.03
+    /// Measured on bikes.mp4 and a real webcam talking head (E_warp coherent/original): guided by the
+    /// look itself (ε 0.1) the background became blurred colour fields with no door panels or wheel
+    /// left; guided by the input at ε 0.01 they stay, at 1.22× (bikes) and 1.62× (webcam) the
+    /// original's E_warp (ε 0.003: 1.93× on the webcam, ε 0.0005: 2.02×).
+    static let neuralEps: Float = 0.01
+    /// See `neuralEps`; painting's strokes follow the input more closely, so it keeps more of them.
+    static let paintingEps: Float = 0.003
 
     /// Creates the steadying with Kinema's BlazeFace.
     /// - Throws: the detector's model-loading errors.
@@ -36,10 +38,7 @@ struct LearnedSteadying: Sendable {
     func apply(look: [Plane], input: [Plane]) -> [Plane] {
         let w = look[0].width, h = look[0].height
         let r = max(1, Int((Self.radius * Float(max(w, h)) / 320).rounded()))
-        let luma = Plane(width: w, height: h, data: (0..<(w * h)).map {
-            0.299 * look[0].data[$0] + 0.587 * look[1].data[$0] + 0.114 * look[2].data[$0]
-        })
-        let smooth = GuidedFilter.apply(guide: luma, look, radius: r, eps: eps)
+        let smooth = GuidedFilter.apply(guide: RGBPlanes.luma(input), look, radius: r, eps: eps)
         let faces = (try? detector.detect(RGBPlanes.toBytes(input, width: w, height: h)))?.filter { $0.score >= 0.5 } ?? []
         if faces.isEmpty { return smooth }
         // 1 inside the grown face boxes, feathered over the filter radius.

@@ -47,6 +47,7 @@ public struct RestyleRequest: Sendable {
         var settings = StyleSettings(style: spec.style, styleImage: reference, palettePreset: preset)
         settings.paintingWeights = spec.paintingWeights
         settings.mix = mix
+        settings.steadyLearnedTexture = coherence > 0
         return RestyleJob(request: self, settings: settings, coherence: CoherenceParameters(coherence: coherence))
     }
 

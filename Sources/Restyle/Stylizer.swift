@@ -42,10 +42,15 @@ public struct StyleSettings: Sendable {
     public var mix: Float = 1
     /// Long side of the learned looks' working size (`PaintingStylizer.maxWorkingSide`); photos use more.
     public var learnedWorkingSide = 480
+    /// Long side of `neural`'s working size. The transform draws strokes of a fixed size in its input
+    /// pixels, so a face needs about 90 pixels there to keep eyes and mouth: at 480 a 640×360 webcam
+    /// frame ran at 320×180 and its face became a dark blob; at 640 it keeps its features.
+    public var neuralWorkingSide = 640
     /// Forces full-resolution processing even for styles that default to half size.
     public var fullResolution: Bool
     /// Learned looks smooth their invented texture outside faces (`LearnedSteadying`), which video
-    /// needs against flicker; a still photo has no flicker, so `RestylePhoto` turns it off.
+    /// needs against flicker. A still photo has no flicker, so `RestylePhoto` turns it off, and so does
+    /// `--coherence 0`: frames stylised on their own, each as its photo would be.
     public var steadyLearnedTexture = true
 
     /// Creates settings; see each styliser for its fixed parameters.
@@ -71,13 +76,13 @@ public struct StyleSettings: Sendable {
         case .neural:
             guard let styleImage else { throw RestyleError.neuralNeedsStyleImage }
             var neural = try NeuralStylizer(network: try ArbitraryStyleNetwork.shared(), style: styleImage,
-                                            maxWorkingSide: learnedWorkingSide)
+                                            maxWorkingSide: max(learnedWorkingSide, neuralWorkingSide))
             if steadyLearnedTexture { neural.steadying = try LearnedSteadying(eps: LearnedSteadying.neuralEps) }
             return neural
         case .painting:
             var painting = PaintingStylizer(network: try PaintingNetwork.shared(),
                                             weights: StyleSpec(style: .painting, paintingWeights: paintingWeights).paintingWeights,
-                                            maxWorkingSide: learnedWorkingSide)
+                                            maxWorkingSide: max(learnedWorkingSide, neuralWorkingSide))
             if steadyLearnedTexture { painting.steadying = try LearnedSteadying(eps: LearnedSteadying.paintingEps) }
             base = painting
         }

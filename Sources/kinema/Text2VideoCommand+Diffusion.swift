@@ -17,11 +17,9 @@ extension Text2VideoCommand {
         let d = diffusion.common
         let weights = try d.weightsPath()
         guard prompt != nil || storyboard != nil else { throw CommandError("give a PROMPT or --storyboard FILE") }
-        guard frames == nil, preview == nil, audio == nil, segmenting.segment == nil else {
-            throw CommandError("--frames, --preview, --audio and --segment are not available with --model sd yet")
-        }
         let out = URL(fileURLWithPath: output)
-        try guardOutputs([output], folders: [DiffusionVideoJob.cacheDirectory(for: out).path], inputs: [weights, storyboard, d.latents])
+        try guardOutputs([output, preview], folders: [DiffusionVideoJob.cacheDirectory(for: out).path, frames],
+                         inputs: [weights, storyboard, d.latents, audio])
         let sbData = try storyboard.map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
         let walk = try DiffusionWalk.make(prompt: prompt, storyboardJSON: sbData, seconds: seconds, seed: seed ?? 0,
                                           negative: d.negative, loop: loop)
@@ -29,6 +27,13 @@ extension Text2VideoCommand {
         let pipe = try StableDiffusionPipeline(checkpoint: DiffusionCheckpoint.load(URL(fileURLWithPath: weights)))
         var job = DiffusionVideoJob(walk: walk, options: o, fps: fps, renderFPS: diffusion.renderFps, output: out, version: KinemaVersion.string)
         job.resume = resume
+        job.audio = audio.map { URL(fileURLWithPath: $0) }
+        job.framesDirectory = frames.map { URL(fileURLWithPath: $0, isDirectory: true) }
+        job.preview = preview.map { URL(fileURLWithPath: $0) }
+        job.segment = try segmenting.request()
+        job.codec = encoding.resolvedCodec(for: out)
+        job.crf = encoding.crf ?? job.crf
+        if encoding.preset != "medium" { job.preset = encoding.preset }
         let bar = ProgressBar(label: "text2video sd", total: job.renderedFrames.count, quiet: encoding.quiet || json)
         let result = try job.run(pipeline: pipe) { done, total in bar.update(done: done, total: total) }
         bar.finish()

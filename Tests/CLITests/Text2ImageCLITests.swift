@@ -104,3 +104,27 @@ private let diffusionFixtures = Media.root.appendingPathComponent("Tests/Diffusi
     #expect(whole.status == 0 && whole.json?["resumedBatches"] as? Int == 0)
     #expect(try Data(contentsOf: dir.appendingPathComponent("a.mp4")) == Data(contentsOf: dir.appendingPathComponent("b.mp4")))
 }
+
+/// text2video --model sd in 3 parts joins to exactly the one-machine run (a frame depends only on its time, and each
+/// part renders the keyframes on either side of it, so the flow-filled frames at its edges match), and `--frames`,
+/// `--preview` and `--audio` work as they do with the face model.
+@Test func text2videoDiffusionInPartsAndExtras() throws {
+    let dir = try KinemaCLI.scratch(); defer { try? FileManager.default.removeItem(at: dir) }
+    let job = ["text2video", "a lighthouse then a castle", "--model", "sd", "--weights", diffusionFixtures.appendingPathComponent("sd1").path,
+               "--size", "16x16", "--steps", "2", "--seconds", "1", "--fps", "8", "--render-fps", "3", "--seed", "5",
+               "--crf", "0", "--preset", "ultrafast"]
+    let r = try SegmentRun.wholeAndParts(job, parts: 3, in: dir)
+    try SegmentRun.expectJoinedMatchesWhole(r.whole, r.joined, minPSNR: .infinity)
+
+    let frames = dir.appendingPathComponent("frames"), sheet = dir.appendingPathComponent("sheet.png")
+    let out = dir.appendingPathComponent("extras.mp4"), sound = Media.url("face_audio.mp4")
+    let x = try KinemaCLI.run(job + ["--frames", frames.path, "--preview", sheet.path, "--audio", sound.path, "-o", out.path, "--json"])
+    #expect(x.status == 0, "\(x.stderr)")
+    let pngs = try FileManager.default.contentsOfDirectory(atPath: frames.path).filter { $0.hasSuffix(".png") }
+    #expect(pngs.count == 8)
+    let sheetBytes = try Data(contentsOf: sheet)
+    #expect(sheetBytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) && String(decoding: sheetBytes, as: UTF8.self).contains("synthetic media"))
+    let m = try VideoReader(url: out).metadata
+    #expect(m.frameCount == 8 && m.hasAudio)
+    #expect(abs((m.audioDuration ?? 0) - 1) < 0.05, "audio \(m.audioDuration ?? 0) s for a 1 s clip")
+}

@@ -19,8 +19,15 @@ func coherenceCutsWarpingError(clip: String) throws {
     let styles = Style.allCases
     // `neural` takes its style from a real photo (coffee.png); the others need no picture.
     let coffee = RGBPlanes.from(try ImageFile.read(Media.url("coffee.png")))
-    func settings(_ s: Style) -> StyleSettings { StyleSettings(style: s, styleImage: s == .neural ? coffee : nil) }
-    let perFrame = try styles.map { TemporalCoherence(stylizer: try settings($0).makeStylizer(), parameters: CoherenceParameters(coherence: 0)) }
+    func settings(_ s: Style, steady: Bool = true) -> StyleSettings {
+        var settings = StyleSettings(style: s, styleImage: s == .neural ? coffee : nil)
+        settings.steadyLearnedTexture = steady
+        return settings
+    }
+    // Per-frame is what `--coherence 0` gives: every frame stylised on its own, without steadying.
+    let perFrame = try styles.map {
+        TemporalCoherence(stylizer: try settings($0, steady: false).makeStylizer(), parameters: CoherenceParameters(coherence: 0))
+    }
     let cp = CoherenceParameters()
     let coherent = try styles.map { TemporalCoherence(stylizer: try settings($0).makeStylizer(), parameters: cp) }
     var meter = WarpErrorMeter(streams: 2 * styles.count)
@@ -55,6 +62,8 @@ func coherenceCutsWarpingError(clip: String) throws {
     let frames = try clipFrames("bikes.mp4", count: 6)
     let coffee = RGBPlanes.from(try ImageFile.read(Media.url("coffee.png")))
     for style in Style.allCases {
+        // Both sides steady the learned looks' texture (a per-frame filter, see LearnedSteadying), so
+        // this measures what the coherence carry itself smears.
         let settings = StyleSettings(style: style, styleImage: style == .neural ? coffee : nil)
         let perFrame = TemporalCoherence(stylizer: try settings.makeStylizer(), parameters: CoherenceParameters(coherence: 0))
         let coherent = TemporalCoherence(stylizer: try settings.makeStylizer(), parameters: CoherenceParameters())
