@@ -77,21 +77,17 @@ public struct AnimeStylizer: Stylizer {
 
     /// Stylises one frame.
     public func stylize(_ rgb: [Plane]) -> [Plane] {
-        var p = parameters
+        let p = parameters
         let luma = RGBPlanes.luma(rgb)
         let gain = exposureGain(luma)
         let eps = p.smoothEps / (gain * gain)
         let radius = SmallFrames.scaled(p.smoothRadius, rgb)
         var smooth = GuidedFilter.smooth(rgb, radius: radius, eps: eps, iterations: p.smoothIterations)
         if let faceDetail {
-            smooth = faceDetail.refining(smooth, original: rgb) { crop, faceWidth in
-                let r = min(radius, max(1, Int((faceWidth / FaceDetail.divisor).rounded())))
-                return GuidedFilter.smooth(crop, radius: r, eps: eps, iterations: p.smoothIterations)
-            }
+            smooth = faceDetail.resmoothed(smooth, original: rgb, radius: radius, eps: eps, iterations: p.smoothIterations)
         }
         // Lines on a lightly smoothed luma, brightened like the tones.
-        let lineLuma = GuidedFilter.apply(guide: luma, [luma], radius: SmallFrames.scaled(p.lineSmoothRadius, rgb),
-                                          eps: p.lineSmoothEps / (gain * gain))[0]
+        let lineLuma = GuidedFilter.lineLuma(luma, radius: p.lineSmoothRadius, eps: p.lineSmoothEps / (gain * gain))
         let ink = p.lines.lines(gain > 1 ? lineLuma.map { min(1, $0 * gain) } : lineLuma)
         // Levels are spaced on the brightened luma: Δq / gain on the frame's own.
         let dq = 1 / Float(max(2, p.levels)) / gain, phi = p.sharpness / dq, sat = p.saturation, ls = p.lineStrength

@@ -31,6 +31,15 @@ struct FaceDetail: Sendable {
         }
     }
 
+    /// `smoothed` (the look's `GuidedFilter.smooth` of `rgb` with `radius`) with each face redone at
+    /// radius min(`radius`, face width / `divisor`), same regulariser and passes.
+    func resmoothed(_ smoothed: [Plane], original rgb: [Plane], radius: Int, eps: Float, iterations: Int) -> [Plane] {
+        refining(smoothed, original: rgb) { crop, faceWidth in
+            let r = min(radius, max(1, Int((faceWidth / Self.divisor).rounded())))
+            return GuidedFilter.smooth(crop, radius: r, eps: eps, iterations: iterations)
+        }
+    }
+
     /// `smoothed` with each face region replaced by `refine(crop of rgb, face width)`, blended in
     /// over a feather of a quarter of the region's shorter side so no seam shows.
     func refining(_ smoothed: [Plane], original rgb: [Plane], _ refine: ([Plane], Float) -> [Plane]) -> [Plane] {

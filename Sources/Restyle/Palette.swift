@@ -131,9 +131,7 @@ public struct PaletteStylizer: Stylizer {
     public func stylize(_ rgb: [Plane]) -> [Plane] {
         let p = parameters
         let smooth = GuidedFilter.smooth(rgb, radius: SmallFrames.scaled(p.smoothRadius, rgb), eps: p.smoothEps, iterations: 1)
-        let luma = RGBPlanes.luma(rgb)
-        let ink = XDoG().lines(GuidedFilter.apply(guide: luma, [luma], radius: SmallFrames.scaled(p.lineSmoothRadius, rgb),
-                                                  eps: p.lineSmoothEps)[0])
+        let ink = XDoG().lines(GuidedFilter.lineLuma(RGBPlanes.luma(rgb), radius: p.lineSmoothRadius, eps: p.lineSmoothEps))
         let lab = RGBPlanes.toLab(smooth)
         let cols = palette.lab
         let lmin = cols.map(\.x).min() ?? 0, lmax = cols.map(\.x).max() ?? 100

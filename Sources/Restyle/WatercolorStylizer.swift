@@ -56,10 +56,7 @@ public struct WatercolorStylizer: Stylizer {
         let radius = SmallFrames.scaled(p.smoothRadius, rgb)
         var smooth = GuidedFilter.smooth(rgb, radius: radius, eps: p.smoothEps, iterations: p.smoothIterations)
         if let faceDetail {
-            smooth = faceDetail.refining(smooth, original: rgb) { crop, faceWidth in
-                let r = min(radius, max(1, Int((faceWidth / FaceDetail.divisor).rounded())))
-                return GuidedFilter.smooth(crop, radius: r, eps: p.smoothEps, iterations: p.smoothIterations)
-            }
+            smooth = faceDetail.resmoothed(smooth, original: rgb, radius: radius, eps: p.smoothEps, iterations: p.smoothIterations)
         }
         let luma = RGBPlanes.luma(smooth), original = RGBPlanes.luma(rgb)
         // Wash borders: band-pass magnitude of the smoothed luma.
@@ -67,8 +64,7 @@ public struct WatercolorStylizer: Stylizer {
         var mag = Plane(width: luma.width, height: luma.height)
         for i in 0..<mag.count { mag.data[i] = (edge.dx.data[i] * edge.dx.data[i] + edge.dy.data[i] * edge.dy.data[i]).squareRoot() }
         mag = mag.gaussianBlurred(sigma: 1.2)
-        let ink = XDoG().lines(GuidedFilter.apply(guide: original, [original], radius: SmallFrames.scaled(p.lineSmoothRadius, rgb),
-                                                  eps: p.lineSmoothEps)[0])
+        let ink = XDoG().lines(GuidedFilter.lineLuma(original, radius: p.lineSmoothRadius, eps: p.lineSmoothEps))
         let paper = Noise.paper(width: luma.width, height: luma.height, pixelScale: Float(reduction))
         let lift = p.lift, ed = p.edgeDarkening, ps = p.paperStrength, ls = p.lineStrength
         return mag.data.withUnsafeBufferPointer { mp in paper.data.withUnsafeBufferPointer { pp in
