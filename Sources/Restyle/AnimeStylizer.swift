@@ -43,7 +43,7 @@ public struct AnimeParameters: Sendable, Equatable {
     public static let toon: AnimeParameters = {
         var p = AnimeParameters()
         p.sharpness = 6; p.saturation = 1.4; p.lineStrength = 0.95
-        p.smoothEps = 0.012; p.coherenceDetailRestore = 0.4
+        p.smoothEps = 0.012; p.coherenceDetailRestore = 0.6; p.lineSmoothEps = 0.006
         return p
     }()
 }

@@ -55,7 +55,7 @@ func coherenceCutsWarpingError(clip: String) throws {
 /// energy on moving-subject pixels relative to the per-frame output's (GhostingMetric). Issue 11 asks
 /// for ≥ 0.85. Each look puts part of its fine detail back over the carry
 /// (`Stylizer.coherenceDetailRestore`), as much as its E_warp bounds allow: anime 0.851 (restore 0.7),
-/// oil, watercolor, painting, neural 0.89–0.96; toon 0.76, sketch 0.81, palette 0.80 stay below 0.85
+/// oil, watercolor, painting, neural 0.89–0.93; toon 0.83, sketch 0.81, palette 0.80 stay below 0.85
 /// (more restore fails their E_warp bounds). Guarded at 0.84 for anime (a little below its measured
 /// 0.851, for summation-order differences between CPUs) and 0.74 for the others.
 @Test func coherenceKeepsMovingSubjectsSharp() throws {
