@@ -49,6 +49,14 @@ public enum GuidedFilter {
         }
     }
 
+    /// One self-guided pass over a luma plane with a radius scaled for the frame (`SmallFrames`): the
+    /// lightly smoothed luma the looks draw their lines on, which keeps low-contrast eyes and mouths
+    /// that the looks' flattening smoothing removes.
+    static func lineLuma(_ luma: Plane, radius: Int, eps: Float) -> Plane {
+        let r = SmallFrames.scaled(radius, [luma])
+        return apply(guide: luma, [luma], radius: r, eps: eps)[0]
+    }
+
     /// Iterated self-guided smoothing of RGB planes (guide: their luma, recomputed each pass).
     public static func smooth(_ rgb: [Plane], radius: Int, eps: Float, iterations: Int) -> [Plane] {
         var p = rgb

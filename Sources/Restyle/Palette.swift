@@ -93,8 +93,13 @@ public struct PaletteParameters: Sendable, Equatable {
     public var smoothEps: Float = 0.01
     /// Softness of the assignment, in Lab units (soft nearest colour: weights exp(−d²/2σ²)).
     public var softness: Float = 6
-    /// Outline strength (woodblock key lines).
+    /// Outline strength (woodblock key lines), drawn on a lightly smoothed luma (one guided-filter
+    /// pass of `lineSmoothRadius` and `lineSmoothEps`) so eyes and mouth keep their lines.
     public var lineStrength: Float = 0.7
+    /// See `lineStrength`.
+    public var lineSmoothRadius = 2
+    /// See `lineStrength`.
+    public var lineSmoothEps: Float = 0.003
 
     /// Creates the defaults listed above.
     public init() {}
@@ -114,6 +119,8 @@ public struct PaletteStylizer: Stylizer {
     public var parameters: PaletteParameters
     /// Processed at half size.
     public var reduction: Int { 2 }
+    /// Small frames (long side under 640) are processed at full size, so faces keep their pixels.
+    public func reduction(forWidth width: Int, height: Int) -> Int { SmallFrames.reduction(width, height) }
 
     /// Creates the styliser.
     public init(palette: Palette, parameters: PaletteParameters = PaletteParameters()) {
@@ -123,8 +130,8 @@ public struct PaletteStylizer: Stylizer {
     /// Stylises one frame.
     public func stylize(_ rgb: [Plane]) -> [Plane] {
         let p = parameters
-        let smooth = GuidedFilter.smooth(rgb, radius: p.smoothRadius, eps: p.smoothEps, iterations: 1)
-        let ink = XDoG().lines(RGBPlanes.luma(smooth))
+        let smooth = GuidedFilter.smooth(rgb, radius: SmallFrames.scaled(p.smoothRadius, rgb), eps: p.smoothEps, iterations: 1)
+        let ink = XDoG().lines(GuidedFilter.lineLuma(RGBPlanes.luma(rgb), radius: p.lineSmoothRadius, eps: p.lineSmoothEps))
         let lab = RGBPlanes.toLab(smooth)
         let cols = palette.lab
         let lmin = cols.map(\.x).min() ?? 0, lmax = cols.map(\.x).max() ?? 100

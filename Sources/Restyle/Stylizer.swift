@@ -65,11 +65,11 @@ public struct StyleSettings: Sendable {
     public func makeStylizer() throws -> any Stylizer {
         var base: any Stylizer
         switch style {
-        case .anime: base = AnimeStylizer(parameters: .anime)
-        case .toon: base = AnimeStylizer(parameters: .toon)
+        case .anime: base = try AnimeStylizer(parameters: .anime, faceSized: true)
+        case .toon: base = try AnimeStylizer(parameters: .toon, faceSized: true)
         case .oil: base = OilStylizer()
         case .sketch: base = SketchStylizer()
-        case .watercolor: base = WatercolorStylizer()
+        case .watercolor: base = try WatercolorStylizer(faceSized: true)
         case .palette:
             let palette = styleImage.map { Palette(kMeansOf: $0, count: 8) } ?? Palette(preset: palettePreset)
             base = PaletteStylizer(palette: palette)

@@ -14,8 +14,13 @@ public struct WatercolorParameters: Sendable, Equatable {
     public var edgeDarkening: Float = 1.6
     /// Paper-texture modulation of the pigment density.
     public var paperStrength: Float = 0.5
-    /// Faint outlines (0 = none).
-    public var lineStrength: Float = 0.25
+    /// Outlines (0 = none), drawn on a lightly smoothed luma (one guided-filter pass of
+    /// `lineSmoothRadius` and `lineSmoothEps`) so eyes and mouth keep an underdrawing.
+    public var lineStrength: Float = 0.45
+    /// See `lineStrength`.
+    public var lineSmoothRadius = 2
+    /// See `lineStrength`.
+    public var lineSmoothEps: Float = 0.003
 
     /// Creates the defaults listed above.
     public init() {}
@@ -28,6 +33,8 @@ public struct WatercolorStylizer: Stylizer {
     public var coherenceDetailRestore: Float { 1 }
     /// The look's parameters.
     public var parameters: WatercolorParameters
+    /// Face-sized smoothing inside faces (nil: the frame's radius everywhere).
+    var faceDetail: FaceDetail?
     /// Processed at half size.
     public var reduction: Int { 2 }
     /// Small frames (long side under 640) are processed at full size, so faces keep their pixels.
@@ -36,18 +43,28 @@ public struct WatercolorStylizer: Stylizer {
     /// Creates the styliser.
     public init(parameters: WatercolorParameters = WatercolorParameters()) { self.parameters = parameters }
 
+    /// Creates the styliser with face-sized smoothing from Kinema's BlazeFace.
+    /// - Throws: the face detector's model-loading errors.
+    public init(parameters: WatercolorParameters = WatercolorParameters(), faceSized: Bool) throws {
+        self.parameters = parameters
+        if faceSized { faceDetail = try FaceDetail() }
+    }
+
     /// Stylises one frame.
     public func stylize(_ rgb: [Plane]) -> [Plane] {
         let p = parameters
-        let smooth = GuidedFilter.smooth(rgb, radius: SmallFrames.scaled(p.smoothRadius, rgb), eps: p.smoothEps,
-                                         iterations: p.smoothIterations)
-        let luma = RGBPlanes.luma(smooth)
+        let radius = SmallFrames.scaled(p.smoothRadius, rgb)
+        var smooth = GuidedFilter.smooth(rgb, radius: radius, eps: p.smoothEps, iterations: p.smoothIterations)
+        if let faceDetail {
+            smooth = faceDetail.resmoothed(smooth, original: rgb, radius: radius, eps: p.smoothEps, iterations: p.smoothIterations)
+        }
+        let luma = RGBPlanes.luma(smooth), original = RGBPlanes.luma(rgb)
         // Wash borders: band-pass magnitude of the smoothed luma.
         let edge = luma.gaussianBlurred(sigma: 1).gradients()
         var mag = Plane(width: luma.width, height: luma.height)
         for i in 0..<mag.count { mag.data[i] = (edge.dx.data[i] * edge.dx.data[i] + edge.dy.data[i] * edge.dy.data[i]).squareRoot() }
         mag = mag.gaussianBlurred(sigma: 1.2)
-        let ink = XDoG().lines(luma)
+        let ink = XDoG().lines(GuidedFilter.lineLuma(original, radius: p.lineSmoothRadius, eps: p.lineSmoothEps))
         let paper = Noise.paper(width: luma.width, height: luma.height, pixelScale: Float(reduction))
         let lift = p.lift, ed = p.edgeDarkening, ps = p.paperStrength, ls = p.lineStrength
         return mag.data.withUnsafeBufferPointer { mp in paper.data.withUnsafeBufferPointer { pp in

@@ -53,10 +53,11 @@ func coherenceCutsWarpingError(clip: String) throws {
 
 /// Ghosting on bikes.mp4 (a cyclist and cars crossing a street): the coherent output's luma gradient
 /// energy on moving-subject pixels relative to the per-frame output's (GhostingMetric). Issue 11 asks
-/// for ≥ 0.85. The plain bilinear carry measured 0.63–0.96; with each look's fine detail put back
-/// over the carry (`Stylizer.coherenceDetailRestore`) it measures 0.78–0.96 (anime 0.79, sketch 0.78,
-/// palette 0.82; toon, oil, watercolor, painting, neural 0.87–0.96). Anime cannot take any restore
-/// within its E_warp bound (0.48 of 0.5 already), so this guards ≥ 0.72 and prints the figures.
+/// for ≥ 0.85. Each look puts part of its fine detail back over the carry
+/// (`Stylizer.coherenceDetailRestore`), as much as its E_warp bounds allow: anime 0.851 (restore 0.7),
+/// oil, watercolor, painting, neural 0.89–0.93; toon 0.83, sketch 0.81, palette 0.80 stay below 0.85
+/// (more restore fails their E_warp bounds). Guarded at 0.84 for anime (a little below its measured
+/// 0.851, for summation-order differences between CPUs) and 0.74 for the others.
 @Test func coherenceKeepsMovingSubjectsSharp() throws {
     let frames = try clipFrames("bikes.mp4", count: 6)
     let coffee = RGBPlanes.from(try ImageFile.read(Media.url("coffee.png")))
@@ -71,6 +72,7 @@ func coherenceCutsWarpingError(clip: String) throws {
         print(String(format: "ghosting %@: gradient energy coherent/per-frame %.3f on %d moving pixels, %.3f on static ones",
                      style.rawValue, metric.ratio, metric.movingPixels, metric.staticRatio))
         #expect(metric.movingPixels > 1000)
-        #expect(metric.ratio >= 0.72, "\(style) smears moving subjects: \(metric.ratio)")
+        let bound = style == .anime ? 0.84 : 0.74
+        #expect(metric.ratio >= bound, "\(style) smears moving subjects: \(metric.ratio)")
     }
 }

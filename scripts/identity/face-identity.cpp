@@ -2,6 +2,8 @@
 // largest face in each image, so a face swap can be judged by an independent recogniser.
 // Build and run through scripts/faceswap-identity. Models: PyPI face-recognition-models==0.3.0 (CC0).
 // Usage: face-identity MODEL_DIR IMAGE...   → one line per image: "PATH d0 d1 ... d127" or "PATH none".
+//        face-identity --detect IMAGE...     → HOG only, no models: "PATH N [x0 y0 x1 y1 score]..." per image,
+//                                              boxes in the image's own pixels (scripts/restyle-faces).
 #include <dlib/dnn.h>
 #include <dlib/image_io.h>
 #include <dlib/image_processing.h>
@@ -35,21 +37,45 @@ template <typename SUBNET> using downsampler = relu<affine<con5d<32, relu<affine
 template <typename SUBNET> using rcon5 = relu<affine<con5<45, SUBNET>>>;
 using mmod_net = loss_mmod<con<1, 9, 9, 1, 1, rcon5<rcon5<rcon5<downsampler<input_rgb_image_pyramid<pyramid_down<6>>>>>>>>;
 
+// Small frames (176×144) are upsampled (×2 until 600 px wide) so the 80-px HOG window can see their faces.
+static double enlarged(const matrix<rgb_pixel>& img, matrix<rgb_pixel>& big) {
+    double up = 1;
+    while (img.nc() * up < 600) up *= 2;
+    big = img;
+    if (up > 1) { big.set_size(long(img.nr() * up), long(img.nc() * up)); resize_image(img, big); }
+    return up;
+}
+
+// Detect-only mode: dlib's HOG frontal-face detector, every face with its detection score.
+static int detect(int argc, char** argv) {
+    frontal_face_detector hog = get_frontal_face_detector();
+    for (int i = 2; i < argc; ++i) {
+        matrix<rgb_pixel> img, big;
+        try { load_image(img, argv[i]); } catch (std::exception& e) { std::cout << argv[i] << " 0\n"; continue; }
+        double up = enlarged(img, big);
+        std::vector<rect_detection> dets;
+        hog(big, dets);
+        std::cout << argv[i] << ' ' << dets.size();
+        for (auto& d : dets)
+            std::cout << ' ' << d.rect.left() / up << ' ' << d.rect.top() / up << ' ' << d.rect.right() / up
+                      << ' ' << d.rect.bottom() / up << ' ' << d.detection_confidence;
+        std::cout << '\n';
+    }
+    return 0;
+}
+
 int main(int argc, char** argv) {
-    if (argc < 3) { std::cerr << "usage: face-identity MODEL_DIR IMAGE...\n"; return 2; }
+    if (argc < 3) { std::cerr << "usage: face-identity MODEL_DIR IMAGE... | face-identity --detect IMAGE...\n"; return 2; }
     std::string dir = argv[1];
+    if (dir == "--detect") return detect(argc, argv);
     frontal_face_detector hog = get_frontal_face_detector();
     shape_predictor sp; deserialize(dir + "/shape_predictor_5_face_landmarks.dat") >> sp;
     anet_type net; deserialize(dir + "/dlib_face_recognition_resnet_model_v1.dat") >> net;
     mmod_net cnn; deserialize(dir + "/mmod_human_face_detector.dat") >> cnn;
     for (int i = 2; i < argc; ++i) {
-        matrix<rgb_pixel> img;
+        matrix<rgb_pixel> img, big;
         try { load_image(img, argv[i]); } catch (std::exception& e) { std::cout << argv[i] << " none\n"; continue; }
-        // Small frames (176×144) are upsampled so the 80-px HOG window can see their faces.
-        double up = 1;
-        while (img.nc() * up < 600) up *= 2;
-        matrix<rgb_pixel> big = img;
-        if (up > 1) { big.set_size(long(img.nr() * up), long(img.nc() * up)); resize_image(img, big); }
+        enlarged(img, big);
         std::vector<rectangle> faces = hog(big);
         if (faces.empty()) for (auto& d : cnn(big)) faces.push_back(d.rect);
         if (faces.empty()) { std::cout << argv[i] << " none\n"; continue; }
