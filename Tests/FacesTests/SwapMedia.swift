@@ -13,9 +13,11 @@ enum SwapMedia {
     static func clip(_ name: String) -> URL { root.appendingPathComponent("clips").appendingPathComponent(name) }
     static let sourcePhoto = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("SwapFixtures").appendingPathComponent("dcgan-face.png")
+    /// A scratch folder for this test process, removed when it exits.
     static let tmp: URL = {
         let u = FileManager.default.temporaryDirectory.appendingPathComponent("kinema-swap-tests-\(getpid())")
         try? FileManager.default.createDirectory(at: u, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: SwapMedia.tmp) }
         return u
     }()
 
