@@ -88,6 +88,15 @@ struct FaceswapCommand: ParsableCommand {
             // Open the target first so an unreadable clip fails before the models load.
             let meta = still ? nil : try VideoReader(url: targetURL).metadata
             if let meta { try checkMemory(width: meta.width, height: meta.height, input: target, job: "faceswap", bytesPerPixel: 35, writesVideo: true) }
+            // Photos are checked from their headers, before their pixels are decoded.
+            if still, let (w, h) = ImageHeader.size(of: targetURL) {
+                try checkMemory(width: w, height: h, input: target, job: "faceswap", bytesPerPixel: 35, writesVideo: false)
+            }
+            for path in source {
+                if let (w, h) = ImageHeader.size(of: URL(fileURLWithPath: path)) {
+                    try checkMemory(width: w, height: h, input: path, job: "a faceswap source", bytesPerPixel: 16, writesVideo: false)
+                }
+            }
             let mesh = try MeshFaceSource()
             var sourceFaces: [SourceFace] = []
             for path in source {

@@ -31,4 +31,21 @@ import VideoIO
         let frames = try #require(vj["perFrame"] as? [[String: Any]])
         #expect(frames.count == 64 && frames.allSatisfy { ($0["sources"] as? [Int]) == [0] })
     }
+
+    /// A photo whose header declares 16000×16000 pixels, as target or source, is refused from its header
+    /// (over the 2 GiB default budget) in one line, before any pixel is decoded; nothing is written.
+    @Test func hugePhotosAreRefusedFromTheirHeaders() throws {
+        let dir = try KinemaCLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13] + Array("IHDR".utf8)
+        png += [0, 0, 0x3E, 0x80, 0, 0, 0x3E, 0x80, 8, 2, 0, 0, 0] + [UInt8](repeating: 0, count: 64)
+        let huge = dir.appendingPathComponent("huge.png")
+        try Data(png).write(to: huge)
+        let face = Media.url("john-salley-1.png").path
+        for (src, tgt) in [(face, huge.path), (huge.path, face)] {
+            let r = try KinemaCLI.run(["faceswap", "--source", src, "--target", tgt, "-o", dir.appendingPathComponent("out.png").path])
+            KinemaCLI.expectOneLineError(r, mentioning: "16000x16000")
+            #expect(KinemaCLI.contents(dir) == ["huge.png"])
+        }
+    }
 }

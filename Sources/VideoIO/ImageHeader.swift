@@ -2,9 +2,9 @@ import Foundation
 
 /// Width and height from a PNG or JPEG header, read before decoding so that a huge picture is
 /// refused without allocating its pixels. Bounded: every read is checked against the bytes.
-enum ImageHeader {
+public enum ImageHeader {
     /// The size declared by the file, or nil when it is neither a PNG nor a JPEG with a frame header.
-    static func size(of url: URL) -> (width: Int, height: Int)? {
+    public static func size(of url: URL) -> (width: Int, height: Int)? {
         guard let handle = try? FileHandle(forReadingFrom: url) else { return nil }
         defer { try? handle.close() }
         // JPEG frame headers follow the APPn segments (EXIF thumbnails included): 1 MiB is plenty.
@@ -12,7 +12,8 @@ enum ImageHeader {
         return size(of: [UInt8](data))
     }
 
-    static func size(of b: [UInt8]) -> (width: Int, height: Int)? {
+    /// The size declared by the bytes of a PNG or JPEG file; nil when there is none.
+    public static func size(of b: [UInt8]) -> (width: Int, height: Int)? {
         func be16(_ i: Int) -> Int { Int(b[i]) << 8 | Int(b[i + 1]) }
         func be32(_ i: Int) -> Int { be16(i) << 16 | be16(i + 2) }
         if b.count >= 24, b.starts(with: [0x89, 0x50, 0x4E, 0x47]), b[12...15].elementsEqual("IHDR".utf8) {
