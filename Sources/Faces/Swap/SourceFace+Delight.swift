@@ -1,0 +1,154 @@
+import Foundation
+import Imaging
+
+/// Removes the source photo's own side lighting before the face is warped, so only the target's
+/// shading (applied by `LightingTransfer`) lights the swapped face.
+///
+/// A face's albedo is close to mirror-symmetric, its side lighting is not. Warping the photo onto
+/// itself through the FaceMesh mirror map (landmark i ↔ its left/right twin) gives, at each pixel,
+/// the same spot of skin on the other half of the face; the log-luminance difference of the two is
+/// then twice the antisymmetric part of the shading, with albedo cancelled. Dividing half of it out
+/// evens the two halves, and because the difference is only smoothed over a few pixels (and robustly,
+/// so a mole, a brow or a strand of hair does not count as light), a hard shadow edge is removed
+/// where it lies instead of being smeared into a band, which the target-side ratio at 0.35 IOD could
+/// never undo. What is symmetric in the photo's light (a top light) stays, and the lighting transfer
+/// replaces it with the target's as before.
+enum SourceDelight {
+    /// For each extended landmark (468 + margin ring), its mirror twin: nearest neighbour of the
+    /// reflected canonical layout (FaceMesh's topology is symmetric; the astronaut table is not exactly).
+    static let mirror: [Int] = {
+        let c = CanonicalFace.landmarks
+        let mid = c.reduce(Float(0)) { $0 + $1.x } / Float(c.count)
+        var m = c.indices.map { i -> Int in
+            let r = SIMD3(2 * mid - c[i].x, c[i].y, c[i].z)
+            var best = i, bd = Float.infinity
+            for j in c.indices {
+                let d = c[j] - r, dd = (d * d).sum()
+                if dd < bd { bd = dd; best = j }
+            }
+            return best
+        }
+        for (k, i) in CanonicalFace.oval.enumerated() {
+            m.append(CanonicalFace.landmarkCount + (CanonicalFace.oval.firstIndex(of: m[i]) ?? k))
+        }
+        return m
+    }()
+
+    /// Smoothing of the shading difference, in inter-ocular distances: wide enough to ignore skin
+    /// texture and landmark misregistration, narrow enough to keep a shadow's edge where it is.
+    static let detailSigma: Float = Float(ProcessInfo.processInfo.environment["KD_SIGMA"] ?? "") ?? 0.06
+    /// Spread (natural log units) beyond which a pixel pair's difference is treated as albedo, not light.
+    static let robustSpread: Float = Float(ProcessInfo.processInfo.environment["KD_SPREAD"] ?? "") ?? 0.25
+    static let strengthDev: Float = Float(ProcessInfo.processInfo.environment["KD_STRENGTH"] ?? "") ?? 1
+    /// Largest shading factor divided out (either way), so a wrong mirror pair cannot blow a patch up.
+    static let maxFactor: Float = 2.5
+    static let enabledDev: Bool = ProcessInfo.processInfo.environment["KD_OFF"] == nil
+
+    /// The photo crop `image` (RGB) with the antisymmetric part of its shading divided out inside the
+    /// face. `points` are the extended landmarks in the crop's pixels, `iod` the inter-ocular distance.
+    static func delit(_ image: ByteImage, points p: [SIMD3<Float>], iod: Float) -> ByteImage {
+        // A turned face's halves are not mirror images in the photo (one is foreshortened, its edge
+        // meets hair or background): the correction fades out between 15° and 35° of yaw.
+        let yaw = Swift.abs(FaceCompositor.yawDegrees(p))
+        let amount = min(max((35 - yaw) / 20, 0), 1)
+        guard amount > 0 else { return image }
+        var shading = logShading(image, points: p, iod: iod)
+        for i in shading.data.indices { shading.data[i] *= amount }
+        var out = image
+        let n = image.width * image.height
+        for q in 0..<n {
+            for ch in 0..<3 {
+                let v = Float(image.data[3 * q + ch]) * Foundation.exp(-shading.data[3 * q + ch])
+                out.data[3 * q + ch] = UInt8(min(max(v, 0) + 0.5, 255))
+            }
+        }
+        if let d = ProcessInfo.processInfo.environment["KD_DUMP"] {
+            var ppm = Data("P6 \(image.width) \(image.height) 255\n".utf8); ppm.append(contentsOf: image.data)
+            try? ppm.write(to: URL(fileURLWithPath: d + "-orig.ppm"))
+            var ppm2 = Data("P6 \(image.width) \(image.height) 255\n".utf8); ppm2.append(contentsOf: out.data)
+            try? ppm2.write(to: URL(fileURLWithPath: d + "-delit.ppm"))
+        }
+        return out
+    }
+
+    /// The antisymmetric log shading of the face in `image` per RGB channel (natural log; 0 away from the face).
+    static func logShading(_ image: ByteImage, points p: [SIMD3<Float>], iod: Float) -> RegionBuffer {
+        let w = image.width, h = image.height
+        let rect = PixelRect(x: 0, y: 0, width: w, height: h)
+        let tris = CanonicalFace.triangles
+        let twin = mirror.map { p[$0] }
+        // Each pixel's twin: the photo warped onto its own landmarks through the mirror map.
+        let (mirrored, cov) = PiecewiseAffineWarp.warp(source: image, src: twin, dst: p, triangles: tris,
+                                                       visible: [Bool](repeating: true, count: tris.count), rect: rect)
+        if let d = ProcessInfo.processInfo.environment["KD_DUMP"] {
+            var ppm = Data("P6 \(w) \(h) 255\n".utf8); ppm.append(contentsOf: ByteImage(mirrored).data)
+            try? ppm.write(to: URL(fileURLWithPath: d + "-mirror.ppm"))
+        }
+        // Where skin is compared: the face oval, less the eyes (gaze differs between them) and the mouth.
+        var weight = RegionBuffer(width: w, height: h, channels: 1)
+        FaceMasks.fill(&weight, polygon: FaceMasks.polygon(p, CanonicalFace.oval, scale: 0.95, origin: rect), value: 1)
+        for eye in [CanonicalFace.rightEye, CanonicalFace.leftEye] {
+            FaceMasks.fill(&weight, polygon: FaceMasks.polygon(p, eye, scale: 1.6, origin: rect), value: 0)
+        }
+        FaceMasks.fill(&weight, polygon: FaceMasks.polygon(p, CanonicalFace.innerLips, scale: 1.2, origin: rect), value: 0)
+        FaceMasks.intersect(&weight, cov)
+        // Per channel: a coloured fill light (teal shadows beside warm key light) is divided out too.
+        var diff = RegionBuffer(width: w, height: h, channels: 3)
+        for q in 0..<(w * h) where weight.data[q] > 0 {
+            for ch in 0..<3 {
+                let a = Float(image.data[3 * q + ch]), b = mirrored.data[3 * q + ch] * 255
+                // Near-black or clipped pixels say little about the light falling on them.
+                if a < 4 || b < 4 || a > 250 || b > 250 { weight.data[q] = 0 }
+                diff.data[3 * q + ch] = Foundation.log((a + 8) / (b + 8))
+            }
+        }
+        let sigma = max(1, detailSigma * iod)
+        var field = normalised(diff, weight: weight, sigma: sigma)
+        // Second pass: pairs far from the local estimate are albedo (brows, moles, hair), not light.
+        var robust = weight
+        for q in 0..<(w * h) where robust.data[q] > 0 {
+            var r: Float = 0
+            for ch in 0..<3 { r += (diff.data[3 * q + ch] - field.data[3 * q + ch]) / (3 * robustSpread) }
+            robust.data[q] *= Foundation.exp(-0.5 * r * r)
+        }
+        field = normalised(diff, weight: robust, sigma: sigma)
+        // Away from support (eyes, mouth, outside the face) the coarse estimate fills in, and the
+        // whole correction fades out past the face oval.
+        let coarse = normalised(diff, weight: robust, sigma: 0.25 * iod)
+        let support = RegionFilter.gaussian(robust, sigma: sigma)
+        var face = RegionBuffer(width: w, height: h, channels: 1)
+        FaceMasks.fill(&face, polygon: FaceMasks.polygon(p, CanonicalFace.oval, scale: 1.05, origin: rect), value: 1)
+        face = RegionFilter.gaussian(face, sigma: max(1, 0.08 * iod))
+        let limit = Foundation.log(maxFactor)
+        var out = RegionBuffer(width: w, height: h, channels: 3)
+        for q in 0..<(w * h) {
+            let t = min(support.data[q] / 0.5, 1)
+            for ch in 0..<3 {
+                let i = 3 * q + ch
+                let f = field.data[i].isFinite ? field.data[i] : 0, c = coarse.data[i].isFinite ? coarse.data[i] : 0
+                out.data[i] = min(max(0.5 * strengthDev * (t * f + (1 - t) * c) * face.data[q], -limit), limit)
+            }
+        }
+        if let d = ProcessInfo.processInfo.environment["KD_DUMP"] {
+            var ppm = Data("P5 \(w) \(h) 255\n".utf8); ppm.append(contentsOf: stride(from: 0, to: out.data.count, by: 3).map { UInt8(min(max(out.data[$0 + 1] * 100 + 128, 0), 255)) })
+            try? ppm.write(to: URL(fileURLWithPath: d + "-shade.pgm"))
+        }
+        return out
+    }
+
+    /// Normalised convolution: blur(weight · value) / blur(weight), NaN where the weight has no support.
+    static func normalised(_ value: RegionBuffer, weight: RegionBuffer, sigma: Float) -> RegionBuffer {
+        let c = value.channels, n = value.width * value.height
+        var vw = RegionBuffer(width: value.width, height: value.height, channels: c + 1)
+        for q in 0..<n {
+            for ch in 0..<c { vw.data[(c + 1) * q + ch] = value.data[c * q + ch] * weight.data[q] }
+            vw.data[(c + 1) * q + c] = weight.data[q]
+        }
+        let b = RegionFilter.gaussian(vw, sigma: sigma)
+        var out = RegionBuffer(width: value.width, height: value.height, channels: c, fill: .nan)
+        for q in 0..<n where b.data[(c + 1) * q + c] > 1e-4 {
+            for ch in 0..<c { out.data[c * q + ch] = b.data[(c + 1) * q + ch] / b.data[(c + 1) * q + c] }
+        }
+        return out
+    }
+}
