@@ -28,7 +28,7 @@ public struct SourceFace: Sendable {
         if let r = PixelRect.bounding(pts, pad: 0.25 * max(iod, 4), clipWidth: image.width, clipHeight: image.height) {
             var img = image.cropped(x: r.x, y: r.y, width: r.width, height: r.height)
             var p = pts.map { SIMD3($0.x - Float(r.x), $0.y - Float(r.y), $0.z) }
-            if delight && SourceDelight.enabledDev { img = SourceDelight.delit(img, points: p, iod: iod) }
+            if delight { img = SourceDelight.delit(img, points: p, iod: iod) }
             levels.append((img, p))
             var levelIOD = iod
             while levelIOD >= 2 * FaceCompositor.minimumSourceIOD, img.width >= 16, img.height >= 16 {
