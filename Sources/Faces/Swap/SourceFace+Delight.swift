@@ -9,8 +9,8 @@ import Imaging
 /// the same spot of skin on the other half of the face; the log difference of the two (per RGB
 /// channel, so a coloured fill light goes too) is twice the antisymmetric part of the shading, with
 /// albedo cancelled. Half of it, smoothed over a few pixels and robustly (a mole, a brow or a strand
-/// of hair is albedo, not light), is divided out: the two halves are evened, and a cast shadow's edge
-/// on a cheek or temple goes with it, which the target-side ratio at 0.35 IOD could never undo. What is
+/// of hair is albedo, not light), is the side shading; 70 % of that is divided out: the two halves are
+/// nearly evened, and most of a cast shadow's edge on a cheek or temple goes with it, which the target-side ratio at 0.35 IOD could never undo. What is
 /// symmetric in the photo's light (a top light) stays, and the lighting transfer replaces it as before.
 ///
 /// The smoothing crosses the midline, where the antisymmetric field changes sign, so a shadow along
