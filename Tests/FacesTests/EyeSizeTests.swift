@@ -4,7 +4,7 @@ import Testing
 @testable import Faces
 
 /// `.auto` eyes do not read the colours of eyes too small to hold them. On the 176×144 side-lit variant
-/// of the clip (IOD ≈ 13 px, eyes open) every eye opening covers fewer than `EyeAppearance.minimumPixels`
+/// of the clip (eyes open) every eye opening covers fewer than `EyeAppearance.minimumPixels`
 /// pixels, so the track's closedness stays 0 on every frame and the source's eyes are shown (reading those
 /// pixels, as before, called 14 of the 16 frames shut and kept the target's eyes there).
 @Suite struct EyeSizeTests {
