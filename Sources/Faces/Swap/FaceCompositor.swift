@@ -12,10 +12,11 @@ public struct SourceFace: Sendable {
     /// source's detail is kept at the face's scale instead of aliasing out of a point-sampled warp.
     let levels: [(image: ByteImage, points: [SIMD3<Float>])]
 
-    /// Creates a source face from an image and its 468 FaceMesh landmarks.
+    /// Creates a source face from an image and its 468 FaceMesh landmarks. With `delight` (the default)
+    /// the photo's own side lighting is divided out of the face first (`SourceDelight`).
     /// - Throws: `FaceSwapError.degenerateGeometry` when the landmarks are not 468 points, or
     ///   `FaceSwapError.invalidArgument` when the image is not RGB or smaller than 2×2.
-    public init(image: ByteImage, landmarks: [SIMD3<Float>]) throws {
+    public init(image: ByteImage, landmarks: [SIMD3<Float>], delight: Bool = true) throws {
         guard image.channels == 3, image.width >= 2, image.height >= 2 else {
             throw FaceSwapError.invalidArgument("source image must be RGB and at least 2×2")
         }
@@ -27,6 +28,7 @@ public struct SourceFace: Sendable {
         if let r = PixelRect.bounding(pts, pad: 0.25 * max(iod, 4), clipWidth: image.width, clipHeight: image.height) {
             var img = image.cropped(x: r.x, y: r.y, width: r.width, height: r.height)
             var p = pts.map { SIMD3($0.x - Float(r.x), $0.y - Float(r.y), $0.z) }
+            if delight { img = SourceDelight.delit(img, points: p, iod: iod) }
             levels.append((img, p))
             var levelIOD = iod
             while levelIOD >= 2 * FaceCompositor.minimumSourceIOD, img.width >= 16, img.height >= 16 {
