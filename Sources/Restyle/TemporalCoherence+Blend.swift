@@ -41,17 +41,38 @@ extension TemporalCoherence {
 
 extension TemporalCoherence {
     /// Replaces `fraction` of the blended planes' fine detail (above a box mean of `radius`) by the
-    /// stylised planes': out + β·(d − box(d)) with d = s − out, per channel.
-    static func restoringDetail(_ out: [Plane], from s: [Plane], fraction beta: Float, radius: Int) -> [Plane] {
+    /// stylised planes', scaled per pixel by `weight` (`motionWeight`): out + β·w·(d − box(d)) with
+    /// d = s − out, per channel.
+    static func restoringDetail(_ out: [Plane], from s: [Plane], fraction beta: Float, radius: Int, weight: Plane) -> [Plane] {
         guard beta > 0, radius > 0 else { return out }
         return zip(out, s).map { o, st in
             var d = Plane(uninitializedWidth: o.width, height: o.height)
             for i in 0..<o.count { d.data[i] = st.data[i] - o.data[i] }
             let b = d.boxFiltered(radius: radius)
             var r = o
-            for i in 0..<o.count { r.data[i] += beta * (d.data[i] - b.data[i]) }
+            for i in 0..<o.count { r.data[i] += beta * weight.data[i] * (d.data[i] - b.data[i]) }
             return r
         }
+    }
+
+    /// 0…1 per pixel: how far it moves against the frame's median flow (the camera), ramping from
+    /// `still` to `moving` pixels of the original frame. Only moving subjects smear under the carry, and
+    /// only there is the current frame's detail put back: on still parts the fresh detail would bring
+    /// back the per-frame look's flicker.
+    static func motionWeight(_ flow: FlowField, pixelScale: Float, still: Float = 0.5, moving: Float = 1.5) -> Plane {
+        func median(_ v: [Float]) -> Float {
+            let step = max(1, v.count / 4096)
+            let sample = stride(from: 0, to: v.count, by: step).map { v[$0] }.sorted()
+            return sample.isEmpty ? 0 : sample[sample.count / 2]
+        }
+        let mu = median(flow.u), mv = median(flow.v)
+        var w = Plane(width: flow.width, height: flow.height)
+        for i in 0..<w.count {
+            let m = ((flow.u[i] - mu) * (flow.u[i] - mu) + (flow.v[i] - mv) * (flow.v[i] - mv)).squareRoot() * pixelScale
+            let t = min(1, max(0, (m - still) / (moving - still)))
+            w.data[i] = t * t * (3 - 2 * t)
+        }
+        return w
     }
 
     /// Fraction of valid (non-occluded) pixels, and the mean absolute luma residual |L − W(L_prev)|

@@ -134,7 +134,10 @@ public final class TemporalCoherence {
         let (blended, newAge) = Self.blend(stylised: styl, previous: prev, age: age0, flow: flowW, mask: maskW,
                                        coherence: c, maxCarry: parameters.maxCarry)
         report.maxAge = max(report.maxAge, Self.maximum(newAge))
-        let out = Self.restoringDetail(blended, from: styl, fraction: parameters.detailRestore ?? stylizer.coherenceDetailRestore, radius: parameters.detailRadius ?? stylizer.coherenceDetailRadius)
+        let beta = parameters.detailRestore ?? stylizer.coherenceDetailRestore
+        let out = beta > 0 ? Self.restoringDetail(blended, from: styl, fraction: beta,
+                                                  radius: parameters.detailRadius ?? stylizer.coherenceDetailRadius,
+                                                  weight: Self.motionWeight(back, pixelScale: scale).resized(width: w, height: h)) : blended
         prevOut = out; prevAge = newAge
         return out
     }
