@@ -180,7 +180,7 @@ public final class FaceSwapRenderer {
         choice = SourceChoice(sources: sources)
         self.config = config
         dt = Float(1 / max(fps, 1))
-        carry = TemporalCarry(carry: config.options.temporalCarry)
+        carry = TemporalCarry(carry: config.options.temporalCarry, motionStop: config.options.temporalCarryMotion)
     }
 
     /// Smooths and composites; returns the frames that are ready, in order.
