@@ -30,7 +30,7 @@ public struct GhostingMetric {
         let flow = dis.flow(from: luma, to: prev)
         let (px, py) = Plane(luminanceOf: perFrame).gradients(), (cx, cy) = Plane(luminanceOf: coherent).gradients()
         let t = minMotion * minMotion
-        let mu = median(flow.u), mv = median(flow.v)
+        let (mu, mv) = flow.medianDisplacement
         for i in 0..<flow.u.count {
             let du = flow.u[i] - mu, dv = flow.v[i] - mv
             guard du * du + dv * dv > t else {
@@ -44,15 +44,21 @@ public struct GhostingMetric {
         }
     }
 
-    private func median(_ v: [Float]) -> Float {
-        let step = max(1, v.count / 4096)
-        let sample = stride(from: 0, to: v.count, by: step).map { v[$0] }.sorted()
-        return sample.isEmpty ? 0 : sample[sample.count / 2]
-    }
-
     /// The same ratio on the pixels that do not move (what blending costs where nothing can ghost).
     public var staticRatio: Double { staticPerFrame > 0 ? staticCoherent / staticPerFrame : 1 }
 
     /// Coherent ÷ per-frame gradient energy on moving pixels (1 when nothing moved).
     public var ratio: Double { perFrameEnergy > 0 ? coherentEnergy / perFrameEnergy : 1 }
+}
+
+extension FlowField {
+    /// The median displacement (the camera's motion), each component from at most about 4096 samples.
+    var medianDisplacement: (u: Float, v: Float) {
+        func median(_ v: [Float]) -> Float {
+            let step = max(1, v.count / 4096)
+            let sample = stride(from: 0, to: v.count, by: step).map { v[$0] }.sorted()
+            return sample.isEmpty ? 0 : sample[sample.count / 2]
+        }
+        return (median(u), median(v))
+    }
 }

@@ -46,7 +46,8 @@ struct LearnedSteadying: Sendable {
     func apply(look: [Plane], input: [Plane]) -> [Plane] {
         let w = look[0].width, h = look[0].height
         let r = max(1, Int((Self.radius * Float(max(w, h)) / 320).rounded()))
-        let smooth = GuidedFilter.apply(guide: RGBPlanes.luma(input), look, radius: r, eps: eps)
+        let inputLuma = RGBPlanes.luma(input)
+        let smooth = GuidedFilter.apply(guide: inputLuma, look, radius: r, eps: eps)
         let faces = (try? detector.detect(RGBPlanes.toBytes(input, width: w, height: h)))?.filter { $0.score >= 0.5 } ?? []
         if faces.isEmpty { return smooth }
         // 1 inside the grown face boxes, feathered over the filter radius; there the look with part of
@@ -60,12 +61,11 @@ struct LearnedSteadying: Sendable {
             for y in y0..<y1 { for x in x0..<x1 { mask.data[y * w + x] = 1 } }
         }
         mask = mask.boxFiltered(radius: r)
-        let keep = Self.faceLumaKeep
+        let keep = Self.faceLumaKeep, lookLuma = RGBPlanes.luma(look)
         return (0..<3).map { c in
             Plane(width: w, height: h, data: (0..<(w * h)).map { i in
                 let m = mask.data[i]
-                let dy = 0.299 * (input[0].data[i] - look[0].data[i]) + 0.587 * (input[1].data[i] - look[1].data[i])
-                    + 0.114 * (input[2].data[i] - look[2].data[i])
+                let dy = inputLuma.data[i] - lookLuma.data[i]
                 return m * (look[c].data[i] + keep * dy) + (1 - m) * smooth[c].data[i]
             })
         }

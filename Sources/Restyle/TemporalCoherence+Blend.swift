@@ -60,12 +60,7 @@ extension TemporalCoherence {
     /// only there is the current frame's detail put back: on still parts the fresh detail would bring
     /// back the per-frame look's flicker.
     static func motionWeight(_ flow: FlowField, pixelScale: Float, still: Float = 0.5, moving: Float = 1.5) -> Plane {
-        func median(_ v: [Float]) -> Float {
-            let step = max(1, v.count / 4096)
-            let sample = stride(from: 0, to: v.count, by: step).map { v[$0] }.sorted()
-            return sample.isEmpty ? 0 : sample[sample.count / 2]
-        }
-        let mu = median(flow.u), mv = median(flow.v)
+        let (mu, mv) = flow.medianDisplacement
         var w = Plane(width: flow.width, height: flow.height)
         for i in 0..<w.count {
             let m = ((flow.u[i] - mu) * (flow.u[i] - mu) + (flow.v[i] - mv) * (flow.v[i] - mv)).squareRoot() * pixelScale
