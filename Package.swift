@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "FlowTests", dependencies: ["Flow", "Imaging", "VideoIO", "TestMedia"]),
         .testTarget(name: "FacesTests", dependencies: ["Faces", "Neural", "Imaging", "VideoIO", "Flow"], exclude: ["SwapFixtures"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "Neural", "Imaging", "VideoIO", "Faces"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CLITests", dependencies: ["VideoIO", "Imaging", "Generation", "TestMedia", "Cluster"]),
+        .testTarget(name: "CLITests", dependencies: ["VideoIO", "Imaging", "Neural", "Generation", "TestMedia", "Cluster"]),
         .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Neural", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "UpscaleTests", dependencies: ["Upscale", "Neural", "Imaging", "VideoIO", "Faces"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RestyleTests", dependencies: ["Restyle", "Flow", "Imaging", "VideoIO", "TestMedia", "Neural", "Faces"], resources: [.copy("Fixtures")]),

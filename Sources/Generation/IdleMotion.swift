@@ -1,4 +1,5 @@
 import Foundation
+import Neural
 
 /// Slow natural motion so a clip never stands still unless a keyframe asks for `still`.
 ///

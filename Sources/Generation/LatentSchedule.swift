@@ -1,3 +1,5 @@
+import Neural
+
 /// Turns a storyboard into a latent vector and camera pose for any time.
 ///
 /// Base latents come from each keyframe's seed (SplitMix64 + Box-Muller, N(0, I)); between keyframes they are

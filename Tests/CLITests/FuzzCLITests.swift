@@ -1,6 +1,7 @@
 import Foundation
 import Generation
 import Imaging
+import Neural
 import TestMedia
 import Testing
 import VideoIO

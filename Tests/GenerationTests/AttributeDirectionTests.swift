@@ -1,6 +1,7 @@
 import Faces
 import Foundation
 import Imaging
+import Neural
 import Testing
 @testable import Generation
 

@@ -1,4 +1,5 @@
 import Imaging
+import Neural
 import Testing
 @testable import Generation
 

@@ -1,3 +1,4 @@
+import Neural
 import Testing
 @testable import Generation
 

@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import Neural
 import Testing
 @testable import Generation
 

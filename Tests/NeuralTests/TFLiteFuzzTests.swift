@@ -2,16 +2,10 @@ import Foundation
 import Testing
 @testable import Neural
 
-/// Deterministic 64-bit generator (SplitMix64) so a failing mutation can be replayed.
-struct SplitMix64 {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+extension SplitMix64 {
+    /// The generator with `state` as its seed, so a failing mutation can be replayed.
+    init(state: UInt64) { self.init(seed: state) }
+    /// Next value in 0..<n (modulo: the tests' replayable sequences depend on exactly this).
     mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
 }
 

@@ -4,24 +4,16 @@ import Neural
 /// Deterministic N(0, 1) noise for a seed (SplitMix64 + Box–Muller): the same seed gives the same latents
 /// on every machine. It does not reproduce torch's generator; pass `--latents` to match diffusers exactly.
 public struct GaussianNoise: Sendable {
-    private var state: UInt64
+    private var rng: SplitMix64
     private var spare: Float?
 
     /// A stream for `seed`.
-    public init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-
-    private mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public init(seed: UInt64) { rng = SplitMix64(seed: seed &+ 0x9E37_79B9_7F4A_7C15) }
 
     /// One standard normal value.
     public mutating func normal() -> Float {
         if let s = spare { spare = nil; return s }
-        let u1 = (Double(next() >> 11) + 0.5) / 9_007_199_254_740_992.0, u2 = Double(next() >> 11) / 9_007_199_254_740_992.0
+        let u1 = rng.uniform(), u2 = Double(rng.next() >> 11) / 9_007_199_254_740_992.0
         let r = (-2 * log(u1)).squareRoot(), a = 2 * Double.pi * u2
         spare = Float(r * sin(a))
         return Float(r * cos(a))
