@@ -46,7 +46,7 @@ public struct FaceSwapOptions: Sendable, Equatable, Codable {
     /// Weight (0...0.95) of the previous output's face, carried along the target's optical flow, in each
     /// new frame's swapped region where the target itself did not change (`TemporalCarry`): steadies the
     /// painted face against the target's real motion. 0 turns it off.
-    public var temporalCarry: Float = 0.7
+    public var temporalCarry: Float = 0.85
     /// Target motion (frame pixels per frame) at which the temporal carry stops; it fades from a quarter of
     /// this. Near-still footage is untouched; on fast footage the carry smeared the source's features.
     public var temporalCarryMotion: Float = 24
