@@ -49,7 +49,7 @@ public struct FaceSwapOptions: Sendable, Equatable, Codable {
     public var temporalCarry: Float = 0.85
     /// Target motion (frame pixels per frame) at which the temporal carry stops; it fades from a quarter of
     /// this. Near-still footage is untouched; on fast footage the carry smeared the source's features.
-    public var temporalCarryMotion: Float = 24
+    public var temporalCarryMotion: Float = 16
     /// Feather width of the blend mask as a fraction of the inter-ocular distance (0.06: a sharper edge
     /// shows more of the source's face shape; 0.12 put the dlib distance 0.04 nearer the target).
     public var feather: Float = 0.06
