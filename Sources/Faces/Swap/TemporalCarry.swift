@@ -15,7 +15,7 @@ import Imaging
 /// `mask` is the swap's own blend mask (so untouched and occluded pixels stay exactly the target's) and
 /// `trust` falls to 0 where the target itself changed after motion compensation (a blink, the mouth
 /// opening, a flow failure): there the fresh render shows at once. It also fades out where the target moves
-/// fast (2 → 8 frame pixels per frame): shimmer hides in motion there, while carrying the face along a
+/// fast (4 → 16 frame pixels per frame by default): shimmer hides in motion there, while carrying the face along a
 /// coarse flow smeared the source's features (dlib distance +0.02 on a fast clip, more frames nearer the
 /// target). Where the target holds still the result is a recursive temporal average of renders of the same
 /// source, so identity is kept.
