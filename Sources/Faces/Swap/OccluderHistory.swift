@@ -63,9 +63,10 @@ struct OccluderHistory: Sendable {
 
         var cellOcc = [Float](repeating: 0, count: n)
         var found = false
+        var offset = SIMD3<Float>()
+        let judged = reference
         if !reference.isEmpty {
             // Exposure and white balance drift: a robust global offset between the frame and the reference.
-            var offset = SIMD3<Float>()
             var d: [[Float]] = [[], [], []]
             for c in 0..<n where seen.data[c] > 0 && reference[7 * c + 6] > 0 {
                 for k in 0..<3 { d[k].append(cur.data[3 * c + k] - reference[7 * c + k]) }
@@ -95,6 +96,7 @@ struct OccluderHistory: Sendable {
         let occBuf = RegionBuffer(width: cw, height: ch, channels: 1, data: cellOcc)
         var (back, _) = Self.resample(occBuf, from: canon, to: grid, visible: visible, width: lab.width, height: lab.height)
         for i in back.data.indices where region.data[i] <= 0 { back.data[i] = 0 }
+        back = Self.refined(back, lab: lab, reference: judged, offset: offset, grid: grid, visible: visible, region: region, iod: iod)
         var grown = RegionFilter.gaussian(back, sigma: sigma)
         for i in grown.data.indices { grown.data[i] = min(max(grown.data[i] * 2, back.data[i]), 1) * (region.data[i] > 0 ? 1 : 0) }
         return grown
@@ -129,6 +131,48 @@ struct OccluderHistory: Sendable {
             }
             reference[7 * c + 6] = 1
         }
+    }
+
+    /// The cell-sized occlusion `coarse` sharpened to grid pixels: near what was found, each pixel is weighed
+    /// between the occluder's own colour (robust Lab of the pixels found covered in this frame) and the face's
+    /// reference at that pixel. Clearly nearer the occluder: covered; clearly nearer the face: not; in between
+    /// (a hand in front of a cheek of the same colour) the coarse verdict stands. So a flat or textured object
+    /// keeps its own outline instead of the cells' blur.
+    static func refined(_ coarse: RegionBuffer, lab: RegionBuffer, reference: [Float], offset: SIMD3<Float>, grid: [SIMD2<Float>],
+                        visible: [Bool], region: RegionBuffer, iod: Float) -> RegionBuffer {
+        let (canon, cw, ch) = layout
+        let n = cw * ch
+        guard reference.count == 7 * n else { return coarse }
+        var samples: [[Float]] = [[], [], []]
+        for i in coarse.data.indices where coarse.data[i] > 0.7 { for k in 0..<3 { samples[k].append(lab.data[3 * i + k]) } }
+        guard samples[0].count >= 8 else { return coarse }
+        var objMed = SIMD3<Float>(), objSpread = SIMD3<Float>()
+        for k in 0..<3 {
+            objMed[k] = OcclusionMask.median(&samples[k])
+            var dev = samples[k].map { abs($0 - objMed[k]) }
+            objSpread[k] = max(floor[k], 1.4826 * OcclusionMask.median(&dev))
+        }
+        var refBuf = RegionBuffer(width: cw, height: ch, channels: 6)
+        for c in 0..<n {
+            let usable = reference[7 * c + 6] > 0
+            for k in 0..<3 {
+                refBuf.data[6 * c + k] = reference[7 * c + k] + offset[k]
+                refBuf.data[6 * c + 3 + k] = usable ? reference[7 * c + 3 + k] : 1e3
+            }
+        }
+        let near = RegionFilter.gaussian(coarse, sigma: max(1, 0.15 * iod))
+        let (ref, _) = resample(refBuf, from: canon, to: grid, visible: visible, width: coarse.width, height: coarse.height)
+        var out = coarse
+        for i in out.data.indices where near.data[i] > 0.02 && region.data[i] > 0 && ref.data[6 * i + 3] > 0 {
+            var dFace: Float = 0, dObj: Float = 0
+            for k in 0..<3 {
+                let v = lab.data[3 * i + k]
+                let ef = (v - ref.data[6 * i + k]) / ref.data[6 * i + 3 + k], eo = (v - objMed[k]) / objSpread[k]
+                dFace += ef * ef; dObj += eo * eo
+            }
+            out.data[i] = min(max(coarse.data[i] + (dFace.squareRoot() - dObj.squareRoot()) / 3, 0), 1)
+        }
+        return out
     }
 
     /// Piecewise-affine resampling of any-channel `src` (landmarks `from`) onto a `width`×`height` buffer
