@@ -132,7 +132,10 @@ public struct FaceCompositor: Sendable {
         let iod = Self.interOcular(target)
         guard iod > 4, iod.isFinite, frame.channels == 3 else { return nil }
         let feather = max(1.5, options.feather * iod)
-        guard let rect = PixelRect.bounding(full, pad: 3 * feather + 4, clipWidth: frame.width, clipHeight: frame.height),
+        // The pyramid's coarsest band spreads the face's low frequencies about 2^levels frame pixels past
+        // the mask; a rectangle any tighter cut that halo off in a visible box edge on small faces.
+        let halo = options.blend == .pyramid ? Float(1 << min(max(options.pyramidLevels, 1), 8)) : 0
+        guard let rect = PixelRect.bounding(full, pad: max(3 * feather + 4, halo), clipWidth: frame.width, clipHeight: frame.height),
               rect.width >= 8, rect.height >= 8 else { return nil }
         let grid = WorkingGrid(rect: rect, scale: gridScale(targetIOD: iod))
         // Everything below is in grid pixels: landmarks, lengths and the region itself.
@@ -227,7 +230,7 @@ public struct FaceCompositor: Sendable {
             for i in m.data.indices { m.data[i] *= (1 - holeSoft.data[i]) * strength * (1 - (occlusion?.data[i] ?? 0)) }
             // Pyramid bands are counted at frame resolution: a coarser grid already stands for the finest ones.
             let skipped = Int(log2(1 / s).rounded())
-            blended = PyramidBlend.blend(fg: warped, bg: tgt, mask: m, levels: max(1, options.pyramidLevels - skipped))
+            blended = PyramidBlend.blend(fg: warped, bg: tgt, mask: m, coverage: cov, levels: max(1, options.pyramidLevels - skipped))
             soft = m
         case .poisson:
             // Seamless cloning as source + membrane: the correction that makes the source meet the
