@@ -30,6 +30,21 @@ struct OccluderHistory: Sendable {
     /// Distance (in spreads) where a cell starts to count as covered, and where it fully does.
     static let ramp: (Float, Float) = (2.5, 4.5)
 
+    /// Only cells this far below the eye line (inter-ocular units) are judged: the nose, cheeks, mouth and chin,
+    /// where hands and held objects cover the face. Above it brows, lids and forehead wrinkles change with
+    /// every expression (a crying or laughing face moved them by more than any floor that still saw a hand).
+    static let lowestJudged: Float = 0.3
+
+    /// Whether each canonical cell is judged (see `lowestJudged`).
+    static let judged: [Bool] = {
+        let ext = (try? CanonicalFace.extended(CanonicalFace.landmarks)) ?? []
+        let top = ext.map(\.y).min() ?? 0, (pts, w, h) = layout
+        let k = (pts.map(\.y).max() ?? 1) - (pts.map(\.y).min() ?? 0)
+        let span = (ext.map(\.y).max() ?? 1) - top
+        // Row r sits at canonical y = top + (r − 1) · span / k (the layout maps [top, bottom] to [1, 1 + k]).
+        return (0..<(w * h)).map { c in top + (Float(c / w) - 1) * span / max(k, 1e-6) >= lowestJudged }
+    }()
+
     /// Canonical landmark positions (extended with the margin ring) in grid cells, and the grid's size.
     static let layout: (points: [SIMD2<Float>], width: Int, height: Int) = {
         let ext = (try? CanonicalFace.extended(CanonicalFace.landmarks)) ?? []
@@ -74,7 +89,7 @@ struct OccluderHistory: Sendable {
             if d[0].count >= 32 { for k in 0..<3 { offset[k] = OcclusionMask.median(&d[k]) } }
             var z = RegionBuffer(width: cw, height: ch, channels: 1)
             let (r0, r1) = Self.ramp
-            for c in 0..<n where seen.data[c] > 0 && reference[7 * c + 6] > 0 {
+            for c in 0..<n where seen.data[c] > 0 && reference[7 * c + 6] > 0 && Self.judged[c] {
                 var s: Float = 0
                 for k in 0..<3 {
                     let e = (cur.data[3 * c + k] - reference[7 * c + k] - offset[k]) / reference[7 * c + 3 + k]
@@ -117,20 +132,36 @@ struct OccluderHistory: Sendable {
         snapshots.append(snap)
         if snapshots.count > Self.count { snapshots.removeFirst() }
         guard snapshots.count >= Self.minimumValid else { return }
-        reference = [Float](repeating: 0, count: 7 * n)
-        var v: [[Float]] = [[], [], []]
-        for c in 0..<n {
-            for k in 0..<3 { v[k].removeAll(keepingCapacity: true) }
-            for s in snapshots where s[4 * c + 3] > 0 { for k in 0..<3 { v[k].append(s[4 * c + k]) } }
-            guard v[0].count >= Self.minimumValid else { continue }
-            for k in 0..<3 {
-                let m = OcclusionMask.median(&v[k])
-                var dev = v[k].map { abs($0 - m) }
-                reference[7 * c + k] = m
-                reference[7 * c + 3 + k] = max(Self.floor[k], 1.4826 * OcclusionMask.median(&dev))
+        if reference.count != 7 * n { reference = [Float](repeating: 0, count: 7 * n) }
+        // Medians of a dozen values per cell: sorted in place in one small scratch buffer (this runs every
+        // `stride` frames on every cell, so no per-cell arrays).
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * Self.count) { buf in
+            let v = buf.baseAddress!, dev = v + Self.count
+            for c in 0..<n {
+                reference[7 * c + 6] = 0
+                for k in 0..<3 {
+                    var m = 0
+                    for s in snapshots where s[4 * c + 3] > 0 { v[m] = s[4 * c + k]; m += 1 }
+                    guard m >= Self.minimumValid else { break }
+                    let med = Self.sortedMedian(v, m)
+                    for i in 0..<m { dev[i] = abs(v[i] - med) }
+                    reference[7 * c + k] = med
+                    reference[7 * c + 3 + k] = max(Self.floor[k], 1.4826 * Self.sortedMedian(dev, m))
+                    if k == 2 { reference[7 * c + 6] = 1 }
+                }
             }
-            reference[7 * c + 6] = 1
         }
+    }
+
+    /// Median of `n` values, sorting them in place (insertion sort: n is a dozen at most).
+    static func sortedMedian(_ v: UnsafeMutablePointer<Float>, _ n: Int) -> Float {
+        for i in 1..<max(n, 1) {
+            let x = v[i]
+            var j = i - 1
+            while j >= 0 && v[j] > x { v[j + 1] = v[j]; j -= 1 }
+            v[j + 1] = x
+        }
+        return v[n / 2]
     }
 
     /// The cell-sized occlusion `coarse` sharpened to grid pixels: near what was found, each pixel is weighed
