@@ -102,4 +102,13 @@ import VideoIO
         #expect((swapped.min() ?? 0) >= 5)   // the face around the hand is still swapped
         #expect((falseKeep.max() ?? 99) <= 0.5)
     }
+
+    @Test func onlyTheFaceBelowTheEyesIsJudgedAgainstItsHistory() {
+        let (pts, w, h) = OccluderHistory.layout
+        let cell = { (i: Int) -> Int in min(h - 1, max(0, Int(pts[i].y.rounded()))) * w + min(w - 1, max(0, Int(pts[i].x.rounded()))) }
+        // Mouth (13, 14), nose tip (1), chin (152), cheeks (50, 280): judged. Forehead (10), brows (105, 334),
+        // upper lids (159, 386): not, since expressions move them.
+        for i in [13, 14, 1, 152, 50, 280] { #expect(OccluderHistory.judged[cell(i)], "landmark \(i)") }
+        for i in [10, 105, 334, 159, 386] { #expect(!OccluderHistory.judged[cell(i)], "landmark \(i)") }
+    }
 }
