@@ -97,8 +97,8 @@ struct OccluderHistory: Sendable {
                 }
                 z.data[c] = min(max((s.squareRoot() - r0) / (r1 - r0), 0), 1)
             }
-            // A blob of cells survives, isolated cells (landmark jitter on an edge) do not.
-            var soft = RegionFilter.gaussian(z, sigma: 1)
+            // A blob of cells survives, isolated cells (landmark jitter on an edge) and thin ones (a smile fold) do not.
+            var soft = RegionFilter.gaussian(z, sigma: 1.5)
             for c in 0..<n {
                 soft.data[c] = min(max((soft.data[c] - 0.25) / 0.3, 0), 1)
                 cellOcc[c] = soft.data[c]
@@ -112,6 +112,9 @@ struct OccluderHistory: Sendable {
         var (back, _) = Self.resample(occBuf, from: canon, to: grid, visible: visible, width: lab.width, height: lab.height)
         for i in back.data.indices where region.data[i] <= 0 { back.data[i] = 0 }
         back = Self.refined(back, lab: lab, reference: judged, offset: offset, grid: grid, visible: visible, region: region, iod: iod)
+        // Faint verdicts (a blob's fading rim, a cell just over the ramp) would still pull pixels out of the colour
+        // statistics (anything over 0.02 is left out) and flicker the face's colour from frame to frame: drop them.
+        for i in back.data.indices { back.data[i] = min(max((back.data[i] - 0.25) / 0.5, 0), 1) }
         var grown = RegionFilter.gaussian(back, sigma: sigma)
         for i in grown.data.indices { grown.data[i] = min(max(grown.data[i] * 2, back.data[i]), 1) * (region.data[i] > 0 ? 1 : 0) }
         return grown
