@@ -79,7 +79,7 @@ struct OccluderHistory: Sendable {
         var cellOcc = [Float](repeating: 0, count: n)
         var found = false
         var offset = SIMD3<Float>()
-        let judged = reference
+        let previous = reference   // what this frame is judged against (update below replaces it)
         if !reference.isEmpty {
             // Exposure and white balance drift: a robust global offset between the frame and the reference.
             var d: [[Float]] = [[], [], []]
@@ -111,7 +111,7 @@ struct OccluderHistory: Sendable {
         let occBuf = RegionBuffer(width: cw, height: ch, channels: 1, data: cellOcc)
         var (back, _) = Self.resample(occBuf, from: canon, to: grid, visible: visible, width: lab.width, height: lab.height)
         for i in back.data.indices where region.data[i] <= 0 { back.data[i] = 0 }
-        back = Self.refined(back, lab: lab, reference: judged, offset: offset, grid: grid, visible: visible, region: region, iod: iod)
+        back = Self.refined(back, lab: lab, reference: previous, offset: offset, grid: grid, visible: visible, region: region, iod: iod)
         // Faint verdicts (a blob's fading rim, a cell just over the ramp) would still pull pixels out of the colour
         // statistics (anything over 0.02 is left out) and flicker the face's colour from frame to frame: drop them.
         for i in back.data.indices { back.data[i] = min(max((back.data[i] - 0.25) / 0.5, 0), 1) }
