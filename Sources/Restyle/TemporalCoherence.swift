@@ -26,8 +26,8 @@ public struct CoherenceParameters: Sendable, Equatable {
     /// gradient). Ruder et al.'s 0.002 flags most of a talking face: a head that turns or a mouth that
     /// opens bends DIS flow by more than 0.045 px per pixel, and every flagged pixel takes the fresh
     /// per-frame look, lines and all. 0.03 keeps real object edges (their flow jumps by pixels)
-    /// and carries deforming faces: anime E_warp ÷ per-frame on the 320×180 Pexels clip 0.61 → 0.45
-    /// (Farneback meter), webcam 0.47 → 0.37; bikes ghosting 0.850 → 0.844.
+    /// and carries deforming faces. Together with `restoreMotion`: anime E_warp ÷ per-frame on the
+    /// 320×180 Pexels clip 0.61 → 0.45 (Farneback meter), webcam 0.47 → 0.37; bikes ghosting 0.850 → 0.844.
     public var motionBoundaryFloor: Float = 0.03
     /// Motion against the median flow (original-frame pixels per frame) below which the detail
     /// restore is off, and above which it is full (`TemporalCoherence.motionWeight`). A talking head
