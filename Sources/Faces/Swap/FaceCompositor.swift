@@ -62,6 +62,10 @@ public struct AppearanceState: Sendable {
     public var skin: SkinModel?
     /// How much of each eye (right, left) looks unlike skin when it is open, along the track.
     public var eyeOpen: SIMD2<Float>?
+    /// How much of each target eye (right, left) was kept in the last frame (`EyeAppearance.keep`).
+    public var eyeKeep: SIMD2<Float>?
+    /// The face's recent appearance in face coordinates, against which skin-coloured occluders are found.
+    var occluders = OccluderHistory()
     /// Fresh state (after a scene cut or for a new track).
     public init() {}
 }
@@ -130,7 +134,10 @@ public struct FaceCompositor: Sendable {
         let iod = Self.interOcular(target)
         guard iod > 4, iod.isFinite, frame.channels == 3 else { return nil }
         let feather = max(1.5, options.feather * iod)
-        guard let rect = PixelRect.bounding(full, pad: 3 * feather + 4, clipWidth: frame.width, clipHeight: frame.height),
+        // The pyramid's coarsest band spreads the face's low frequencies about 2^levels frame pixels past
+        // the mask; a rectangle any tighter cut that halo off in a visible box edge on small faces.
+        let halo = options.blend == .pyramid ? Float(1 << min(max(options.pyramidLevels, 1), 8)) : 0
+        guard let rect = PixelRect.bounding(full, pad: max(3 * feather + 4, halo), clipWidth: frame.width, clipHeight: frame.height),
               rect.width >= 8, rect.height >= 8 else { return nil }
         let grid = WorkingGrid(rect: rect, scale: gridScale(targetIOD: iod))
         // Everything below is in grid pixels: landmarks, lengths and the region itself.
@@ -180,8 +187,12 @@ public struct FaceCompositor: Sendable {
             if options.occlusion, let model = state.skin ?? OcclusionMask.skin(tLab, mask: stats) {
                 // Occluders keep the target's pixels and stay out of every statistic below.
                 let sigma = max(0.7, 0.03 * iod * s)
-                let occ = OcclusionMask.extended(OcclusionMask.mask(tLab, region: occRegion, model: model, sigma: sigma),
-                                                 lab: tLab, face: hard, box: covBox, model: model, sigma: sigma, iod: iod * s)
+                var inner = OcclusionMask.mask(tLab, region: occRegion, model: model, sigma: sigma)
+                // Skin-coloured occluders (hands, arms, beige objects) differ from the face's own recent layout instead.
+                if options.occluderHistory, let seen = state.occluders.occlusion(tLab, points: dst, visible: visible, region: occRegion, iod: iod * s, sigma: sigma) {
+                    for i in inner.data.indices { inner.data[i] = max(inner.data[i], seen.data[i]) }
+                }
+                let occ = OcclusionMask.extended(inner, lab: tLab, face: hard, box: covBox, model: model, sigma: sigma, iod: iod * s)
                 for i in stats.data.indices where occ.data[i] > 0.02 { stats.data[i] = 0 }
                 state.skin = OcclusionMask.updated(model, with: OcclusionMask.skin(tLab, mask: stats), alpha: 0.1)
                 occlusion = occ
@@ -189,9 +200,13 @@ public struct FaceCompositor: Sendable {
             if options.eyes == .auto, let model = state.skin {
                 // FaceMesh barely closes its lids on a blink seen from above; the eye's own pixels do:
                 // an open eye shows sclera and iris, far from the skin's colour, a closed one shows lid.
-                let seen = eyes.map { EyeAppearance.visibleFraction(tLab, polygon: FaceMasks.polygon(dst, $0, scale: 1.0, origin: area), skin: model) }
+                let read = eyes.map { EyeAppearance.reading(tLab, polygon: FaceMasks.polygon(dst, $0, scale: 1.0, origin: area), skin: model) }
+                let seen = read.map(\.seen)
                 state.eyeOpen = EyeAppearance.updatedReference(state.eyeOpen, seen: SIMD2(seen[0], seen[1]))
-                for k in 0..<2 { eyeKeep[k] = max(eyeKeep[k], EyeAppearance.closedness(seen[k], reference: state.eyeOpen![k])) }
+                let kept = EyeAppearance.keep(seen: SIMD2(seen[0], seen[1]), pixels: SIMD2(read[0].pixels, read[1].pixels),
+                                              reference: state.eyeOpen!, landmarks: SIMD2(eyeKeep[0], eyeKeep[1]), previous: state.eyeKeep)
+                state.eyeKeep = kept
+                eyeKeep = [kept[0], kept[1]]
             }
             if options.blend == .poisson, let t = LabColor.stats(tLab, mask: stats) {
                 skinTrust = LabColor.skinLike(tLab, stats: t, occlusion: occlusion)
@@ -221,7 +236,7 @@ public struct FaceCompositor: Sendable {
             for i in m.data.indices { m.data[i] *= (1 - holeSoft.data[i]) * strength * (1 - (occlusion?.data[i] ?? 0)) }
             // Pyramid bands are counted at frame resolution: a coarser grid already stands for the finest ones.
             let skipped = Int(log2(1 / s).rounded())
-            blended = PyramidBlend.blend(fg: warped, bg: tgt, mask: m, levels: max(1, options.pyramidLevels - skipped))
+            blended = PyramidBlend.blend(fg: warped, bg: tgt, mask: m, coverage: cov, levels: max(1, options.pyramidLevels - skipped))
             soft = m
         case .poisson:
             // Seamless cloning as source + membrane: the correction that makes the source meet the

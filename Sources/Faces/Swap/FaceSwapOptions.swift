@@ -37,6 +37,9 @@ public struct FaceSwapOptions: Sendable, Equatable, Codable {
     public var eyes: RegionPolicy = .auto
     /// Find what covers the face (hands, objects) and keep the target's pixels there, out of the colour statistics.
     public var occlusion = true
+    /// With `occlusion`, also find occluders of the skin's own colour (hands, arms, beige objects) as departures
+    /// from the face's own recent appearance (`OccluderHistory`); off leaves only the chroma test.
+    public var occluderHistory = true
     /// Transfer the target's low-frequency lighting onto the source (default on).
     public var lighting = true
     /// Transfer Lab mean/std colour statistics (default on).
@@ -46,10 +49,10 @@ public struct FaceSwapOptions: Sendable, Equatable, Codable {
     /// Weight (0...0.95) of the previous output's face, carried along the target's optical flow, in each
     /// new frame's swapped region where the target itself did not change (`TemporalCarry`): steadies the
     /// painted face against the target's real motion. 0 turns it off.
-    public var temporalCarry: Float = 0.7
+    public var temporalCarry: Float = 0.85
     /// Target motion (frame pixels per frame) at which the temporal carry stops; it fades from a quarter of
     /// this. Near-still footage is untouched; on fast footage the carry smeared the source's features.
-    public var temporalCarryMotion: Float = 8
+    public var temporalCarryMotion: Float = 16
     /// Feather width of the blend mask as a fraction of the inter-ocular distance (0.06: a sharper edge
     /// shows more of the source's face shape; 0.12 put the dlib distance 0.04 nearer the target).
     public var feather: Float = 0.06

@@ -5,13 +5,18 @@ import Imaging
 /// fine detail over narrow ones — no visible seam, no ghosting.
 enum PyramidBlend {
     /// Blends `fg` over `bg` (both 3-channel) with `mask` (1-channel, 0...1) using `levels` bands.
+    /// `coverage` (1-channel) says where `fg` is defined at all: outside it fg − bg counts as 0. A warped
+    /// source is black off its triangles, and the coarse bands used to carry that −bg into a grey
+    /// halo around small faces (E_warp 1.38× the original's on a 176×144 clip, 1.06× without it).
     ///
     /// The Laplacian pyramid is linear, so mixing the bands of fg and bg with the mask equals
     /// bg + collapse(mask_l · L_l(fg − bg)): one pyramid instead of two, and bg is reproduced
     /// exactly wherever the mask pyramid is zero.
-    static func blend(fg: Image, bg: Image, mask: Image, levels: Int) -> Image {
+    static func blend(fg: Image, bg: Image, mask: Image, coverage: Image?, levels: Int) -> Image {
         let n = max(levels, 1)
-        var bands = LaplacianPyramid(fg.subtracting(bg), levels: n).levels
+        var diff = fg.subtracting(bg)
+        if let coverage { scale(&diff, by: coverage) }
+        var bands = LaplacianPyramid(diff, levels: n).levels
         let masks = GaussianPyramid(mask, levels: n)
         for l in bands.indices { scale(&bands[l], by: masks[l]) }
         return bg.adding(LaplacianPyramid(levels: bands).collapse())

@@ -15,7 +15,7 @@ import Imaging
 /// `mask` is the swap's own blend mask (so untouched and occluded pixels stay exactly the target's) and
 /// `trust` falls to 0 where the target itself changed after motion compensation (a blink, the mouth
 /// opening, a flow failure): there the fresh render shows at once. It also fades out where the target moves
-/// fast (2 → 8 frame pixels per frame): shimmer hides in motion there, while carrying the face along a
+/// fast (4 → 16 frame pixels per frame by default): shimmer hides in motion there, while carrying the face along a
 /// coarse flow smeared the source's features (dlib distance +0.02 on a fast clip, more frames nearer the
 /// target). Where the target holds still the result is a recursive temporal average of renders of the same
 /// source, so identity is kept.
@@ -24,8 +24,10 @@ struct TemporalCarry {
     let carry: Float
     /// Mean absolute change of the motion-compensated target (8-bit levels) at which carrying stops.
     let tolerance: Float
-    /// Longest side of the luma planes the flow is computed on (faces move a few pixels per frame).
-    static let flowSide = 96
+    /// Longest side of the luma planes the flow is computed on. DIS `.fast` stops at half of it, so a face
+    /// gets a flow vector per ~1/40 of its width: at 96 (a vector per 1/24) the flow missed the skin's
+    /// motion around the eyes and mouth by a pixel or more, and the carry could not be trusted in motion.
+    static let flowSide = 160
     private let dis = DISFlow(preset: .fast)
 
     /// Motion of the target (frame pixels per frame) at which carrying stops; it starts to fade at a quarter of it.
@@ -36,8 +38,8 @@ struct TemporalCarry {
         self.motionStop = motionStop.isFinite ? max(motionStop, 0.5) : .greatestFiniteMagnitude
     }
 
-    /// Luma (0...255) of `rect` in `image` on cells of `factor` pixels: the mean of the 2×2 pixels at each
-    /// cell's centre (reading every pixel of a 720p face cost more than the flow itself).
+    /// Luma (0...1, the scale `DISFlow` expects) of `rect` in `image` on cells of `factor` pixels: the mean of
+    /// the 2×2 pixels at each cell's centre (reading every pixel of a 720p face cost more than the flow itself).
     static func luma(_ image: ByteImage, _ rect: PixelRect, factor f: Int) -> Plane {
         let w = (rect.width + f - 1) / f, h = (rect.height + f - 1) / f, c = image.channels
         var p = Plane(width: w, height: h)
@@ -51,7 +53,7 @@ struct TemporalCarry {
                         let q = (y * image.width + x) * c
                         sum += 0.299 * Float(d[q]) + 0.587 * Float(d[q + 1]) + 0.114 * Float(d[q + 2])
                     }
-                    p.data[cy * w + cx] = sum / 4
+                    p.data[cy * w + cx] = sum / (4 * 255)
                 }
             }
         }
