@@ -5,12 +5,13 @@ public enum Occlusion {
     ///
     /// `a` maps frame A to frame B and `b` maps B back to A. A pixel x of A is occluded when
     /// |b(x + a(x)) + a(x)|² > 0.01 (|a(x)|² + |b(x + a(x))|²) + 0.5, or when it lies on a
-    /// motion boundary: |∇a_u|² + |∇a_v|² > 0.01 |a(x)|² + 0.002.
+    /// motion boundary: |∇a_u|² + |∇a_v|² > 0.01 |a(x)|² + `boundaryFloor` (Ruder et al.'s 0.002 by
+    /// default; restyle's carry raises it so deforming faces are not taken for object edges).
     /// The constants are in full-resolution pixels; `pixelScale` says how many full-resolution
     /// pixels one pixel of these fields spans (4 for flow computed at ¼ size), and the
     /// thresholds are converted so the test means the same thing at any working size.
     public static func validMask(flow a: FlowField, reverse b: FlowField, pixelScale: Float = 1,
-                                 motionBoundaries: Bool = true) -> Plane {
+                                 motionBoundaries: Bool = true, boundaryFloor: Float = 0.002) -> Plane {
         precondition(a.width == b.width && a.height == b.height, "flows must have equal sizes")
         let w = a.width, h = a.height
         var mask = Plane(width: w, height: h)
@@ -37,7 +38,7 @@ public enum Occlusion {
                         var bad = su * su + sv * sv > 0.01 * (a2 + ru * ru + rv * rv) + fbConst
                         if motionBoundaries && !bad {
                             let g = pux[i] * pux[i] + puy[i] * puy[i] + pvx[i] * pvx[i] + pvy[i] * pvy[i]
-                            bad = g > mbScale * a2 + 0.002
+                            bad = g > mbScale * a2 + boundaryFloor
                         }
                         m[i] = bad ? 0 : 1
                     }

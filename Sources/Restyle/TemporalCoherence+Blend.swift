@@ -59,7 +59,7 @@ extension TemporalCoherence {
     /// `still` to `moving` pixels of the original frame. Only moving subjects smear under the carry, and
     /// only there is the current frame's detail put back: on still parts the fresh detail would bring
     /// back the per-frame look's flicker.
-    static func motionWeight(_ flow: FlowField, pixelScale: Float, still: Float = 0.5, moving: Float = 1.5) -> Plane {
+    static func motionWeight(_ flow: FlowField, pixelScale: Float, still: Float, moving: Float) -> Plane {
         let (mu, mv) = flow.medianDisplacement
         var w = Plane(width: flow.width, height: flow.height)
         for i in 0..<w.count {

@@ -17,7 +17,8 @@ struct FaceswapCommand: ParsableCommand {
         abstract: "Replace the faces of a clip with a source face (consenting subjects only; output is labelled).",
         discussion: "Every output carries the MP4 comment 'synthetic media: face replaced by kinema <version>' and a "
             + "'kinema' tag with the options used; --watermark also draws a visible mark. Without --crf a clip is "
-            + "written 5 below the codec's default (H.264 crf 18), so the pixels the swap leaves alone stay as they were.")
+            + "written 5 below the codec's default (H.264 crf 18; 9 below, crf 14, for frames of CIF size and smaller), so the "
+            + "pixels the swap leaves alone stay as they were.")
 
     @Option(help: "Photo of the source face (PNG or JPEG); repeat with more photos of the same person in other head poses.")
     var source: [String]

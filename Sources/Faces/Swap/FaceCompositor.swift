@@ -64,6 +64,8 @@ public struct AppearanceState: Sendable {
     public var eyeOpen: SIMD2<Float>?
     /// How much of each target eye (right, left) was kept in the last frame (`EyeAppearance.keep`).
     public var eyeKeep: SIMD2<Float>?
+    /// The face's recent appearance in face coordinates, against which skin-coloured occluders are found.
+    var occluders = OccluderHistory()
     /// Fresh state (after a scene cut or for a new track).
     public init() {}
 }
@@ -185,8 +187,12 @@ public struct FaceCompositor: Sendable {
             if options.occlusion, let model = state.skin ?? OcclusionMask.skin(tLab, mask: stats) {
                 // Occluders keep the target's pixels and stay out of every statistic below.
                 let sigma = max(0.7, 0.03 * iod * s)
-                let occ = OcclusionMask.extended(OcclusionMask.mask(tLab, region: occRegion, model: model, sigma: sigma),
-                                                 lab: tLab, face: hard, box: covBox, model: model, sigma: sigma, iod: iod * s)
+                var inner = OcclusionMask.mask(tLab, region: occRegion, model: model, sigma: sigma)
+                // Skin-coloured occluders (hands, arms, beige objects) differ from the face's own recent layout instead.
+                if options.occluderHistory, let seen = state.occluders.occlusion(tLab, points: dst, visible: visible, region: occRegion, iod: iod * s, sigma: sigma) {
+                    for i in inner.data.indices { inner.data[i] = max(inner.data[i], seen.data[i]) }
+                }
+                let occ = OcclusionMask.extended(inner, lab: tLab, face: hard, box: covBox, model: model, sigma: sigma, iod: iod * s)
                 for i in stats.data.indices where occ.data[i] > 0.02 { stats.data[i] = 0 }
                 state.skin = OcclusionMask.updated(model, with: OcclusionMask.skin(tLab, mask: stats), alpha: 0.1)
                 occlusion = occ

@@ -37,6 +37,9 @@ public struct FaceSwapOptions: Sendable, Equatable, Codable {
     public var eyes: RegionPolicy = .auto
     /// Find what covers the face (hands, objects) and keep the target's pixels there, out of the colour statistics.
     public var occlusion = true
+    /// With `occlusion`, also find occluders of the skin's own colour (hands, arms, beige objects) as departures
+    /// from the face's own recent appearance (`OccluderHistory`); off leaves only the chroma test.
+    public var occluderHistory = true
     /// Transfer the target's low-frequency lighting onto the source (default on).
     public var lighting = true
     /// Transfer Lab mean/std colour statistics (default on).

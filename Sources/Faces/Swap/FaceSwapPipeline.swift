@@ -36,9 +36,15 @@ public enum FaceSwapPipeline {
     /// webcam clip and its 176×144 variant, a plain re-encode at crf 23 already moves a still object by
     /// 3.5 levels and raises E_warp to 1.30× the original's (crf 18: 2.5 levels, 1.10×), which alone would
     /// use up the flicker and occluder budgets. Files are about twice as large as at crf 23.
-    public static func defaultCRF(for codec: VideoCodec) -> Int {
-        max(codec.crfRange.lowerBound, codec.defaultCRF - 5)
+    /// Frames of at most `smallFramePixels` (CIF, 352×288, and below) go 4 lower again (H.264 crf 14): on a
+    /// 176×144 talking head, crf 18 alone moved real textured objects held over the mouth by 2.5–4.5 levels
+    /// (a cup 3.5, a hand 2.8; crf 14: 2.5, 1.9), most of the occluder budget, for files of a few hundred KB.
+    public static func defaultCRF(for codec: VideoCodec, width: Int, height: Int) -> Int {
+        max(codec.crfRange.lowerBound, codec.defaultCRF - (width * height <= smallFramePixels ? 9 : 5))
     }
+
+    /// Frame area (pixels) up to which `defaultCRF` gives small frames their lower crf.
+    public static let smallFramePixels = 352 * 288
 
     /// Swaps `source` onto the faces of `target`, writing `output`.
     /// - Parameters:
@@ -77,7 +83,7 @@ public enum FaceSwapPipeline {
         allTags["comment"] = label(version: version)
         // Size, rate, audio, rotation and tags come from the target; codec, crf and preset from `encoder`.
         var wc = encoder ?? VideoWriterConfig(width: 0, height: 0, fps: meta.fps, preset: "veryfast")
-        if wc.crf == nil { wc.crf = defaultCRF(for: wc.codec) }
+        if wc.crf == nil { wc.crf = defaultCRF(for: wc.codec, width: meta.width, height: meta.height) }
         wc.width = meta.width; wc.height = meta.height; wc.fps = meta.fps; wc.rotation = meta.rotation
         wc.audioSource = meta.hasAudio ? target : nil
         wc.tags = allTags
