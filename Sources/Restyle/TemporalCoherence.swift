@@ -130,9 +130,11 @@ public final class TemporalCoherence {
         let (styl, back, fwd) = concurrently({ stylizer.stylize(rgb) }, { dis.flow(from: current, to: pl) },
                                              { dis.flow(from: pl, to: current) })
         let scale = Float(frame.width) / Float(luma.width)
-        let mask = Occlusion.validMask(flow: back, reverse: fwd, pixelScale: scale, motionBoundaries: parameters.motionBoundaryTest,
-                                       boundaryFloor: parameters.motionBoundaryFloor)
         let warpedLuma = Warp.backward(pl, flow: back)
+        let mask = Self.trustingFlat(Occlusion.validMask(flow: back, reverse: fwd, pixelScale: scale,
+                                                         motionBoundaries: parameters.motionBoundaryTest,
+                                                         boundaryFloor: parameters.motionBoundaryFloor),
+                                     luma: luma, warped: warpedLuma)
         let (valid, residual) = Self.validFractionAndResidual(mask: mask, luma: luma, warped: warpedLuma)
         if 1 - valid > parameters.cutOccludedFraction || residual > parameters.cutResidual {
             report.cuts += 1
