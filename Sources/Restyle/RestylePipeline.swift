@@ -81,7 +81,7 @@ public enum RestylePipeline {
         config.width = m.width; config.height = m.height; config.fps = m.fps
         // Small clips: at crf 23 the encoder's own noise hid the carry (oil on a 176×144 talking head: E_warp
         // coherent ÷ per-frame 0.65 at crf 23, 0.57 at 16, 0.48 lossless), for files of a few hundred KB.
-        if config.crf == nil, VideoCodec.isSmallFrame(width: m.width, height: m.height) { config.crf = config.codec.crf(loweredBy: 9) }
+        if config.crf == nil, VideoCodec.isSmallFrame(width: m.width, height: m.height) { config.crf = config.codec.smallFrameCRF }
         config.audioSource = m.hasAudio ? input : nil
         config.audioDuration = m.duration > 0 ? m.duration : nil
         config.rotation = m.rotation

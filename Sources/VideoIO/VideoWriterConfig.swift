@@ -33,11 +33,14 @@ public enum VideoCodec: String, Sendable, CaseIterable, Codable {
     /// The default CRF lowered by `steps` (better quality), kept in range.
     public func crf(loweredBy steps: Int) -> Int { max(crfRange.lowerBound, defaultCRF - steps) }
 
-    /// Frame area (pixels) up to which a frame counts as small: CIF, 352×288. Edits that must leave most of
-    /// a frame as it was write small frames 9 below the default (H.264 crf 14): at 176×144, crf 18 alone
-    /// moved real textured objects by 2.5–4.5 levels, and crf 23 hid a restyle's coherence under its own
-    /// noise. Files stay a few hundred KB.
+    /// Frame area (pixels) up to which a frame counts as small: CIF, 352×288.
     public static let smallFramePixels = 352 * 288
+
+    /// The CRF for small frames (`isSmallFrame`) of edits that must leave most of the frame as it was (face
+    /// swap, restyle): 9 below the default (H.264 crf 14). At 176×144, crf 18 alone moved real textured
+    /// objects by 2.5–4.5 levels, and crf 23 hid a restyle's coherence under its own noise. Files stay a few
+    /// hundred KB.
+    public var smallFrameCRF: Int { crf(loweredBy: 9) }
 
     /// Whether a `width`×`height` frame counts as small (`smallFramePixels`).
     public static func isSmallFrame(width: Int, height: Int) -> Bool { width * height <= smallFramePixels }
