@@ -71,6 +71,38 @@ enum RegionFilter {
         return buf.gaussianBlurred(sigma: sigma)
     }
 
+    /// Grey-level dilation of a 1-channel buffer: each pixel takes the largest value within `radius` pixels
+    /// (a square, two separable passes of a running maximum along rows and columns).
+    static func dilate(_ buf: RegionBuffer, radius: Int) -> RegionBuffer {
+        guard radius >= 1, buf.channels == 1 else { return buf }
+        let w = buf.width, h = buf.height
+        var tmp = buf, out = buf
+        buf.data.withUnsafeBufferPointer { s in
+            tmp.data.withUnsafeMutableBufferPointer { t in
+                for y in 0..<h {
+                    let row = y * w
+                    for x in 0..<w {
+                        var m = s[row + x]
+                        for i in max(0, x - radius)...min(w - 1, x + radius) { m = max(m, s[row + i]) }
+                        t[row + x] = m
+                    }
+                }
+            }
+        }
+        tmp.data.withUnsafeBufferPointer { t in
+            out.data.withUnsafeMutableBufferPointer { o in
+                for y in 0..<h {
+                    for x in 0..<w {
+                        var m = t[y * w + x]
+                        for j in max(0, y - radius)...min(h - 1, y + radius) { m = max(m, t[j * w + x]) }
+                        o[y * w + x] = m
+                    }
+                }
+            }
+        }
+        return out
+    }
+
     /// Box-average decimation by an integer factor (partial edge cells average what they cover).
     static func decimate(_ b: RegionBuffer, _ f: Int) -> RegionBuffer {
         let w = (b.width + f - 1) / f, h = (b.height + f - 1) / f, c = b.channels
