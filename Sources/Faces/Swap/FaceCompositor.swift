@@ -207,7 +207,7 @@ public struct FaceCompositor: Sendable {
                     // widening them kept the target's mouth (dlib distance +0.015 on the webcam clip).
                     let rim = (Self.rimFrame + Self.rimIOD * iod) * s
                     var inside = FaceMasks.erode(hard, radius: 3 * rim)
-                    FaceMasks.fill(&inside, polygon: FaceMasks.polygon(dst, CanonicalFace.outerLips, scale: 1.3, origin: area), value: 0)
+                    FaceMasks.fill(&inside, polygon: FaceMasks.polygon(dst, CanonicalFace.innerLips, scale: 1.6, origin: area), value: 0)
                     occlusion = OcclusionMask.rimCovered(occ, inside: inside, radius: rim)
                 }
             }
