@@ -187,7 +187,7 @@ public struct FaceCompositor: Sendable {
             // Lab only where it is read: the target over the face, the source where drawn.
             let covBox = FaceMasks.bounds(cov) ?? area
             let tLab = FaceMasks.converting(tgt, in: covBox) { $0.toLab() }
-            if options.occlusion, let model = state.skin ?? OcclusionMask.skin(tLab, mask: stats) {
+            if options.occlusion, let model = state.skin ?? OcclusionMask.firstSkin(tLab, mask: stats) {
                 // Occluders keep the target's pixels and stay out of every statistic below.
                 let sigma = max(0.7, 0.03 * iod * s)
                 var inner = OcclusionMask.mask(tLab, region: occRegion, model: model, sigma: sigma)
