@@ -58,6 +58,25 @@ enum SwapDegradedMedia {
         }
     }
 
+    /// The discs of `discs()` on the 176×144 frames of `smallSideLit` (same crop and scale).
+    static func smallDiscs() throws -> [(x: Float, y: Float, r: Float)] {
+        let c = try clean.get()[0]
+        let k = Float(176) / Float(c.width), y0 = Float((c.height - c.width * 144 / 176) / 2)
+        return try discs().map { d in (x: (d.x + 0.5) * k - 0.5, y: (d.y - y0 + 0.5) * k - 0.5, r: d.r * k) }
+    }
+
+    /// `frames` with an opaque disc of colour `rgb` drawn at each frame's disc.
+    static func painted(_ frames: [ByteImage], discs: [(x: Float, y: Float, r: Float)], rgb: (UInt8, UInt8, UInt8)) -> [ByteImage] {
+        frames.enumerated().map { i, f in
+            var g = f
+            for y in 0..<g.height { for x in 0..<g.width where inDisc(x, y, discs[i], shrink: 0) {
+                let o = (y * g.width + x) * 3
+                g.data[o] = rgb.0; g.data[o + 1] = rgb.1; g.data[o + 2] = rgb.2
+            } }
+            return g
+        }
+    }
+
     /// Swaps the source onto `frames` with `config`; returns the output frames in order.
     static func swap(_ frames: [ByteImage], config: FaceSwapConfig = FaceSwapConfig()) throws -> [ByteImage] {
         let s = FaceSwapSession(source: try source.get(), landmarks: try SwapMedia.mesh.get(), config: config, fps: 25)

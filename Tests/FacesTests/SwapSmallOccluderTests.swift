@@ -103,17 +103,8 @@ import VideoIO
         // A neutral grey disc (60, 60, 60), in front of the mouth from the first frame on, sliding as the blue one of
         // SwapDegradedMedia; in memory, so only the swap changes pixels. Its chroma is found against the skin model
         // only when that model was not taken with the disc in it (`OcclusionMask.firstSkin`).
-        let clean = try SwapDegradedMedia.clean.get(), small = try SwapDegradedMedia.smallSideLit.get()
-        let k = Float(176) / Float(clean[0].width), y0 = Float((clean[0].height - clean[0].width * 144 / 176) / 2)
-        let discs = try SwapDegradedMedia.discs().map { d in (x: (d.x + 0.5) * k - 0.5, y: (d.y - y0 + 0.5) * k - 0.5, r: d.r * k) }
-        let occluded = small.enumerated().map { i, f in
-            var g = f
-            for y in 0..<144 { for x in 0..<176 where SwapDegradedMedia.inDisc(x, y, discs[i], shrink: 0) {
-                let o = (y * 176 + x) * 3
-                g.data[o] = 60; g.data[o + 1] = 60; g.data[o + 2] = 60
-            } }
-            return g
-        }
+        let small = try SwapDegradedMedia.smallSideLit.get(), discs = try SwapDegradedMedia.smallDiscs()
+        let occluded = SwapDegradedMedia.painted(small, discs: discs, rgb: (60, 60, 60))
         let out = try SwapDegradedMedia.swap(occluded)
         let inside = out.indices.map { i in
             SwapDegradedMedia.meanChange(out[i], occluded[i]) { x, y in SwapDegradedMedia.inDisc(x, y, discs[i], shrink: 1.5) }

@@ -61,17 +61,8 @@ import VideoIO
     @Test func occluderOnAnEncodedSmallClipAtTheDefaultQuality() throws {
         // The small side-lit clip with the disc (scaled from the clean frames' discs), encoded as a user's clip
         // would be (crf 18), then swapped through the pipeline at its default quality and decoded again.
-        let clean = try SwapDegradedMedia.clean.get(), small = try SwapDegradedMedia.smallSideLit.get()
-        let k = Float(176) / Float(clean[0].width), y0 = Float((clean[0].height - clean[0].width * 144 / 176) / 2)
-        let discs = try SwapDegradedMedia.discs().map { d in (x: (d.x + 0.5) * k - 0.5, y: (d.y - y0 + 0.5) * k - 0.5, r: d.r * k) }
-        let occluded = small.enumerated().map { i, f in
-            var g = f
-            for y in 0..<144 { for x in 0..<176 where SwapDegradedMedia.inDisc(x, y, discs[i], shrink: 0) {
-                let o = (y * 176 + x) * 3
-                g.data[o] = 40; g.data[o + 1] = 70; g.data[o + 2] = 210
-            } }
-            return g
-        }
+        let small = try SwapDegradedMedia.smallSideLit.get(), discs = try SwapDegradedMedia.smallDiscs()
+        let occluded = SwapDegradedMedia.painted(small, discs: discs, rgb: (40, 70, 210))
         var wc = VideoWriterConfig(width: 176, height: 144, fps: Rational(25, 1), crf: 18, preset: "veryfast")
         func encode(_ frames: [ByteImage], _ name: String) throws -> URL {
             let url = SwapMedia.tmp.appendingPathComponent(name)

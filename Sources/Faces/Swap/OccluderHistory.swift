@@ -181,11 +181,7 @@ struct OccluderHistory: Sendable {
         for i in coarse.data.indices where coarse.data[i] > 0.7 { for k in 0..<3 { samples[k].append(lab.data[3 * i + k]) } }
         guard samples[0].count >= 8 else { return coarse }
         var objMed = SIMD3<Float>(), objSpread = SIMD3<Float>()
-        for k in 0..<3 {
-            objMed[k] = OcclusionMask.median(&samples[k])
-            var dev = samples[k].map { abs($0 - objMed[k]) }
-            objSpread[k] = max(floor[k], 1.4826 * OcclusionMask.median(&dev))
-        }
+        for k in 0..<3 { (objMed[k], objSpread[k]) = OcclusionMask.robust(&samples[k], floor: floor[k]) }
         var refBuf = RegionBuffer(width: cw, height: ch, channels: 6)
         for c in 0..<n {
             let usable = reference[7 * c + 6] > 0

@@ -37,9 +37,7 @@ enum OcclusionMask {
             if k % step == 0 { a.append(lab.data[3 * p + 1]); b.append(lab.data[3 * p + 2]) }
             k += 1
         }
-        let ma = median(&a), mb = median(&b)
-        var da = a.map { abs($0 - ma) }, db = b.map { abs($0 - mb) }
-        let sa = max(1.4826 * median(&da), minimumSpread), sb = max(1.4826 * median(&db), minimumSpread)
+        let (ma, sa) = robust(&a, floor: minimumSpread), (mb, sb) = robust(&b, floor: minimumSpread)
         return SkinModel(chroma: SIMD2(ma, mb), spread: SIMD2(sa, sb))
     }
 
@@ -67,6 +65,13 @@ enum OcclusionMask {
         let db = (lab.data[3 * p + 2] - model.chroma.y) / model.spread.y
         if da > 0 { da *= 0.5 }   // lips and blush are redder than the skin median
         return (da * da + db * db).squareRoot()
+    }
+
+    /// Median and robust spread (1.4826 × median absolute deviation, at least `floor`) of `v`, which is sorted.
+    static func robust(_ v: inout [Float], floor: Float) -> (median: Float, spread: Float) {
+        let m = median(&v)
+        var dev = v.map { abs($0 - m) }
+        return (m, max(floor, 1.4826 * median(&dev)))
     }
 
     static func median(_ v: inout [Float]) -> Float {
