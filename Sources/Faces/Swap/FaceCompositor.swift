@@ -199,7 +199,7 @@ public struct FaceCompositor: Sendable {
                 for i in stats.data.indices where occ.data[i] > 0.02 { stats.data[i] = 0 }
                 state.skin = OcclusionMask.updated(model, with: OcclusionMask.skin(tLab, mask: stats), alpha: 0.1)
                 // The blend keeps the object's whole rim: the codec blurs its chroma over 2 frame pixels (4:2:0) and
-                // the mask's own edge is soft, so the blend reached 2–4 px into it (cup 5.3 → 3.4 levels at 176×144).
+                // the mask's own edge is soft, so the blend reached 2–4 px into it (a cup at 176×144: 5.3 → 3.9 levels).
                 // Only the blend: the colour statistics keep their own mask.
                 occlusion = occ
                 if occ.data.contains(where: { $0 > 0.5 }) {

@@ -42,7 +42,7 @@ enum OcclusionMask {
     }
 
     /// The skin model of a track's first frame, when nothing is known yet about what covers the face: fitted, then
-    /// fitted again without the pixels farther than `trim` spreads from it. An object already over the mouth mixes
+    /// refitted (twice) without the pixels farther than `trim` spreads from the last fit. An object already over the mouth mixes
     /// its colour into the sample and widens the spread, and a model that wide cannot find it (a grey disc held over
     /// the mouth from the first frame was painted over until the model drifted to the uncovered face).
     static func firstSkin(_ lab: RegionBuffer, mask: RegionBuffer) -> SkinModel? {
@@ -56,7 +56,7 @@ enum OcclusionMask {
         return model
     }
 
-    /// Pixels farther than this many spreads from the first fit are left out of the second.
+    /// Pixels farther than this many spreads from a fit are left out of the next one.
     static let trim: Float = 4
 
     /// Chroma distance of pixel `p` of `lab` from `model`, in spreads (redder than the skin counts half).
@@ -74,6 +74,7 @@ enum OcclusionMask {
         return (m, max(floor, 1.4826 * median(&dev)))
     }
 
+    /// Median of `v` (sorted in place; 0 when empty).
     static func median(_ v: inout [Float]) -> Float {
         v.sort()
         return v.isEmpty ? 0 : v[v.count / 2]
@@ -120,13 +121,13 @@ enum OcclusionMask {
         return out
     }
 
+    /// Share of the face's interior that must be found covered (> 0.5) before the rim grows.
+    static let minimumObject: Float = 0.05
+
     /// `occ` widened by `radius` pixels with a soft outer edge where it lies `inside` the face, so that an object's
     /// whole rim is kept. Not at the face's outline: hair and background inside the oval's edge are found there
     /// on every clean frame, and widening them kept the target's temples and cheeks (on a clean 176×144 clip the
     /// swapped skin moved 1.3 levels back towards the target).
-    /// Share of the face's interior that must be found covered (> 0.5) before the rim grows.
-    static let minimumObject: Float = 0.05
-
     static func rimCovered(_ occ: RegionBuffer, inside: RegionBuffer, radius: Float) -> RegionBuffer {
         let r = Int(radius.rounded())
         var seed = occ
