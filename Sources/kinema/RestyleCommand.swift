@@ -75,7 +75,7 @@ struct RestyleCommand: ParsableCommand {
             if let p = previewURL { OutputCleanup.unregister(p.path) }
             bar.finish()
             if json {
-                try printJSON(summary)
+                try printJSON(RestyleReport(summary: summary, output: output, style: style, coherence: coherence, mix: mix, preview: preview))
             } else {
                 print(String(format: "wrote %@: %d frames %dx%d, style %@, coherence %.2f, %d cut(s), audio %@ (%.1f s, %.1f fps)",
                              output, summary.frames, summary.width, summary.height, style, coherence,
@@ -83,6 +83,25 @@ struct RestyleCommand: ParsableCommand {
                 if let p = preview { print("preview: \(p)") }
             }
         }
+    }
+}
+
+/// `kinema restyle --json`: the library's summary with what was asked beside it, so a script that runs many
+/// restyles can tell the reports apart.
+private struct RestyleReport: Encodable {
+    let summary: RestyleSummary
+    let output: String, style: String, coherence: Float, mix: Float, preview: String?
+
+    private enum Key: String, CodingKey { case output, style, coherence, mix, preview }
+
+    func encode(to encoder: any Encoder) throws {
+        try summary.encode(to: encoder)
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(output, forKey: .output)
+        try c.encode(style, forKey: .style)
+        try c.encode(coherence, forKey: .coherence)
+        try c.encode(mix, forKey: .mix)
+        try c.encodeIfPresent(preview, forKey: .preview)
     }
 }
 

@@ -89,6 +89,7 @@ import VideoIO
         let r = try KinemaCLI.run(["restyle", input.path, "-o", out.path, "--style", "anime", "--json", "--quiet"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.json?["frames"] as? Int == 64)
+        #expect(r.json?["output"] as? String == out.path && r.json?["style"] as? String == "anime")
         let src = try VideoReader(url: input).metadata, dst = try VideoReader(url: out).metadata
         #expect(dst.fps == src.fps && dst.width == src.width && dst.height == src.height)
         #expect(dst.frameCount == src.frameCount && dst.hasAudio)
