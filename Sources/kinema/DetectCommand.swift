@@ -28,8 +28,8 @@ struct DetectCommand: ParsableCommand {
                                valueName: "OUT"))
     var annotate: String?
 
-    @Option(help: "Detector model: short, full, or auto (short range, then full range when nothing is found).")
-    var range: FaceDetectorRange = .auto
+    @Option(help: "Detector model: both (short and full range merged by weighted NMS, as faceswap uses: small and downward-looking faces in group photos too), short, full, or auto (short range, then full range only when it finds nothing).")
+    var range: FaceDetectorRange = .both
 
     @Option(help: "Threads for the neural runtime.")
     var threads: Int = 2

@@ -29,7 +29,7 @@ struct EncodingOptions: ParsableArguments {
     @Option(help: "Video codec: h264 (MP4), hevc (MP4) or vp9 (WebM). Default: from the output extension.")
     var codec: VideoCodec?
 
-    @Option(help: "Constant rate factor; lower is better quality (default: 23 h264, 28 hevc, 32 vp9).")
+    @Option(help: "Constant rate factor; lower is better quality (default: the codec's own, 23 h264, 28 hevc, 32 vp9, unless the command's help says otherwise).")
     var crf: Int?
 
     @Option(help: "Encoder preset: ultrafast ... veryslow.")

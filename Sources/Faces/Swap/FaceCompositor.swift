@@ -217,8 +217,9 @@ public struct FaceCompositor: Sendable {
                 let read = eyes.map { EyeAppearance.reading(tLab, polygon: FaceMasks.polygon(dst, $0, scale: 1.0, origin: area), skin: model) }
                 let seen = read.map(\.seen)
                 state.eyeOpen = EyeAppearance.updatedReference(state.eyeOpen, seen: SIMD2(seen[0], seen[1]))
-                let kept = EyeAppearance.keep(seen: SIMD2(seen[0], seen[1]), pixels: SIMD2(read[0].pixels, read[1].pixels),
-                                              reference: state.eyeOpen!, landmarks: SIMD2(eyeKeep[0], eyeKeep[1]), previous: state.eyeKeep)
+                let kept = EyeAppearance.keep(seen: SIMD2(seen[0], seen[1]), sclera: SIMD2(read[0].sclera, read[1].sclera),
+                                              pixels: SIMD2(read[0].pixels, read[1].pixels), reference: state.eyeOpen!,
+                                              landmarks: SIMD2(eyeKeep[0], eyeKeep[1]), previous: state.eyeKeep)
                 state.eyeKeep = kept
                 eyeKeep = [kept[0], kept[1]]
             }
