@@ -90,6 +90,9 @@ public enum RestylePipeline {
         let writer = try VideoWriter(url: output, config: config)
         window?.apply(to: writer)
         let engine = EngineBox(TemporalCoherence(stylizer: try settings.makeStylizer(), parameters: coherence))
+        if coherence.coherence > 0, (window?.read.lowerBound ?? 0) == 0 {
+            engine.engine.settle(on: try framesAfterFirst(of: input, count: coherence.settleFrames, width: m.width, height: m.height))
+        }
         let mix = settings.mix
         let total = max(1, m.frameCount)
         let sampleAt: Set<Int> = preview == nil ? [] : [0, total / 2, max(0, total - 2)]
