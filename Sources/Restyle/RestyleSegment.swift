@@ -25,15 +25,19 @@ extension RestylePipeline {
     static let settleBytes = 28 << 20
 
     /// Frames 1…`count` of `input` (fewer for a shorter clip or large frames, see `settleBytes`), read with
-    /// a reader of their own, for `TemporalCoherence.settle(on:)`.
-    /// - Throws: `VideoIOError` from reading.
+    /// a reader of their own, for `TemporalCoherence.settle(on:)`. A decoding error ends the list early
+    /// (the main pass reports it, after writing what it could decode).
+    /// - Throws: `VideoIOError` when the file cannot be opened.
     static func framesAfterFirst(of input: URL, count: Int, width: Int, height: Int) throws -> [ByteImage] {
         let n = min(count, settleBytes / max(1, 3 * width * height))
         guard n > 0 else { return [] }
         let reader = try VideoReader(url: input)
-        guard try reader.nextFrame() != nil else { return [] }
+        guard (try? reader.nextFrame()) != nil else { return [] }
         var frames: [ByteImage] = []
-        while frames.count < n, let f = try reader.nextFrame() { frames.append(f.image) }
+        while frames.count < n, let f = try? reader.nextFrame() {
+            if f.image.width != width || f.image.height != height { break }
+            frames.append(f.image)
+        }
         return frames
     }
 }
