@@ -87,9 +87,13 @@ public enum RestylePipeline {
         config.rotation = m.rotation
         if config.inputs.isEmpty { config.inputs = [input] }
         let window = try segment?.prepare(reader: reader, config: &config, warmUp: warmUp(coherence), lookAhead: 0)
+        // The look and its settled carry come first, so nothing is opened for writing if either fails.
+        let engine = EngineBox(TemporalCoherence(stylizer: try settings.makeStylizer(), parameters: coherence))
+        if coherence.coherence > 0, (window?.read.lowerBound ?? 0) == 0 {
+            engine.engine.settle(on: try framesAfterFirst(of: input, count: coherence.settleFrames, width: m.width, height: m.height))
+        }
         let writer = try VideoWriter(url: output, config: config)
         window?.apply(to: writer)
-        let engine = EngineBox(TemporalCoherence(stylizer: try settings.makeStylizer(), parameters: coherence))
         let mix = settings.mix
         let total = max(1, m.frameCount)
         let sampleAt: Set<Int> = preview == nil ? [] : [0, total / 2, max(0, total - 2)]

@@ -1,4 +1,6 @@
 import Foundation
+import Imaging
+import VideoIO
 
 extension RestylePipeline {
     /// Frames a part processes, unwritten, before its first frame, so that its coherence state matches a run
@@ -17,4 +19,25 @@ extension RestylePipeline {
 
     /// Upper bound on `warmUp` (10 s at 30 fps).
     public static let maxWarmUp = 300
+
+    /// Most bytes of frames `framesAfterFirst` holds at once (about 10 frames of 1280×720), so a 4K clip
+    /// settles on fewer frames rather than growing memory.
+    static let settleBytes = 28 << 20
+
+    /// Frames 1…`count` of `input` (fewer for a shorter clip or large frames, see `settleBytes`), read with
+    /// a reader of their own, for `TemporalCoherence.settle(on:)`. A decoding error ends the list early
+    /// (the main pass reports it, after writing what it could decode).
+    /// - Throws: `VideoIOError` when the file cannot be opened.
+    static func framesAfterFirst(of input: URL, count: Int, width: Int, height: Int) throws -> [ByteImage] {
+        let n = min(count, settleBytes / max(1, 3 * width * height))
+        guard n > 0 else { return [] }
+        let reader = try VideoReader(url: input)
+        guard (try? reader.nextFrame()) != nil else { return [] }
+        var frames: [ByteImage] = []
+        while frames.count < n, let f = try? reader.nextFrame() {
+            if f.image.width != width || f.image.height != height { break }
+            frames.append(f.image)
+        }
+        return frames
+    }
 }
