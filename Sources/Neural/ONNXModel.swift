@@ -29,7 +29,8 @@ public struct ONNXModel: Sendable {
     /// Reads a model file.
     /// - Throws: `ONNXError.malformed`, or the file system's error.
     public init(contentsOf url: URL) throws {
-        let size = (try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+        // Through a link, the target's size (a link's own attributes give the length of its target's name).
+        let size = (try FileManager.default.attributesOfItem(atPath: url.resolvingSymlinksInPath().path)[.size] as? Int) ?? 0
         guard size <= Self.maxFileBytes else { throw ONNXError.malformed("file of \(size) bytes exceeds the limit") }
         try self.init(bytes: [UInt8](try Data(contentsOf: url)))
     }

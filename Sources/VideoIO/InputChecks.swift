@@ -9,14 +9,16 @@ func checkReadableFile(_ url: URL) throws(VideoIOError) {
         throw .fileNotFound(path: path)
     }
     if isDir.boolValue { throw .isDirectory(path: path) }
-    let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? -1
-    if size == 0 { throw .emptyFile(path: path) }
+    if fileSize(path) == 0 { throw .emptyFile(path: path) }
     guard FileManager.default.isReadableFile(atPath: path) else {
         throw .unrecognisedInput(path: path, reason: "permission denied")
     }
 }
 
-/// Size of a file in bytes (0 when it cannot be read).
-func fileSize(_ path: String) -> Int64 {
-    (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
+/// Size in bytes of the file `path` names, following symbolic links (nil when it cannot be read). A link's
+/// own size is the length of its target's name: taken for the file's, it made every clip opened through a
+/// link read as truncated ("decoded 72 of 72 frames").
+func fileSize(_ path: String) -> Int64? {
+    var info = stat()
+    return stat(path, &info) == 0 ? Int64(info.st_size) : nil
 }

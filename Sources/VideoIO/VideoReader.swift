@@ -196,7 +196,7 @@ public final class VideoReader: @unchecked Sendable {
         let count = avformat_index_get_entries_count(st)
         guard count > 0, let last = avformat_index_get_entry(st, count - 1) else { return false }
         let end = last.pointee.pos + Int64(last.pointee.size)
-        let size = fileSize(url.path)
+        guard let size = fileSize(url.path) else { return false }
         return size > 0 && end > size
     }
 

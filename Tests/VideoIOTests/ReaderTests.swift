@@ -30,6 +30,20 @@ import Testing
     }
 
     /// The first frame's mean matches ffmpeg's own rgb24 conversion (134.816, measured with the CLI).
+    /// A clip opened through a symbolic link decodes whole: the truncation check once took the link's own size
+    /// (its target's name) for the file's and failed every such clip as "decoded 90 of 90 frames".
+    @Test func aClipOpenedThroughASymlinkDecodesWhole() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kinema-symlink-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let link = dir.appendingPathComponent("bikes.mp4")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: Fixture.clip("bikes.mp4"))
+        let reader = try VideoReader(url: link)
+        var count = 0
+        while try reader.nextFrame() != nil { count += 1 }
+        #expect(count == 90)
+    }
+
     @Test func firstFrameMatchesFFmpegConversion() throws {
         let reader = try VideoReader(url: Fixture.clip("bikes.mp4"))
         let f = try #require(try reader.nextFrame())
