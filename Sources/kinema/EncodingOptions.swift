@@ -32,8 +32,8 @@ struct EncodingOptions: ParsableArguments {
     @Option(help: "Constant rate factor; lower is better quality (default: the codec's own, 23 h264, 28 hevc, 32 vp9, unless the command's help says otherwise).")
     var crf: Int?
 
-    @Option(help: "Encoder preset: ultrafast ... veryslow.")
-    var preset: String = "medium"
+    @Option(help: "Encoder preset: ultrafast ... veryslow (default: medium; faceswap veryfast, text2video fast).")
+    var preset: String?
 
     @Flag(help: "No progress bar.")
     var quiet = false
@@ -47,6 +47,6 @@ struct EncodingOptions: ParsableArguments {
     /// A writer configuration for frames of the given size and rate.
     func writerConfig(output: URL, width: Int, height: Int, fps: Rational) -> VideoWriterConfig {
         VideoWriterConfig(width: width, height: height, fps: fps, codec: resolvedCodec(for: output),
-                          crf: crf, preset: preset)
+                          crf: crf, preset: preset ?? "medium")
     }
 }

@@ -127,7 +127,7 @@ struct FaceswapCommand: ParsableCommand {
             var perFrame: [[String: Any]] = []
             let bar = ProgressBar(label: "faceswap", total: meta.frameCount, quiet: encoding.quiet || json)
             var enc = encoding.writerConfig(output: outURL, width: meta.width, height: meta.height, fps: meta.fps)
-            if encoding.preset == "medium" { enc.preset = "veryfast" }
+            enc.preset = encoding.preset ?? "veryfast"
             let summary = try FaceSwapPipeline.run(
                 sources: sourceFaces, landmarks: mesh, target: targetURL, output: outURL, config: config,
                 version: KinemaVersion.string, tags: ["kinema": tagOptions], encoder: enc,

@@ -33,7 +33,7 @@ extension Text2VideoCommand {
         job.segment = try segmenting.request()
         job.codec = encoding.resolvedCodec(for: out)
         job.crf = encoding.crf ?? job.crf
-        if encoding.preset != "medium" { job.preset = encoding.preset }
+        job.preset = encoding.preset ?? job.preset
         let bar = ProgressBar(label: "text2video sd", total: job.renderedFrames.count, quiet: encoding.quiet || json)
         let result = try job.run(pipeline: pipe) { done, total in bar.update(done: done, total: total) }
         bar.finish()

@@ -106,8 +106,7 @@ struct Text2VideoCommand: ParsableCommand {
         job.segment = try segmenting.request()
         job.codec = encoding.resolvedCodec(for: job.output)
         job.crf = encoding.crf ?? job.crf
-        // text2video's own default preset is "fast"; "medium" is EncodingOptions' default, so it means "not given".
-        if encoding.preset != "medium" { job.preset = encoding.preset }
+        job.preset = encoding.preset ?? job.preset
         for w in plan.warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
         let bar = ProgressBar(label: "text2video", total: plan.frameCount, quiet: json || encoding.quiet)
         defer { bar.finish() }

@@ -97,6 +97,24 @@ import VideoIO
         #expect(KinemaCLI.contents(dir) == ["anime.mp4"])
     }
 
+    /// Face swap writes at veryfast unless told otherwise, and an explicit `--preset medium` is honoured (it was
+    /// taken for "not given" and turned into veryfast). x264 records its settings in the stream: subme 2 is
+    /// veryfast's, subme 7 medium's.
+    @Test func faceswapDefaultsToVeryfastAndHonoursAnExplicitPreset() throws {
+        let dir = try KinemaCLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func subme(_ extra: [String]) throws -> Bool? {
+            let out = dir.appendingPathComponent("swap\(extra.count).mp4")
+            let r = try KinemaCLI.run(["faceswap", "--source", Media.url("astronaut.png").path, "--target",
+                                       Media.url("face_audio.mp4").path, "-o", out.path, "--quiet"] + extra)
+            #expect(r.status == 0, "\(r.stderr)")
+            let text = String(decoding: try Data(contentsOf: out), as: UTF8.self)
+            return text.contains("subme=2") ? true : text.contains("subme=7") ? false : nil
+        }
+        #expect(try subme([]) == true)
+        #expect(try subme(["--preset", "medium"]) == false)
+    }
+
     @Test func faceswapLabelsItsOutputAndRefusesAFaceFreeSource() throws {
         let dir = try KinemaCLI.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
