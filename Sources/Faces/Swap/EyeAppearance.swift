@@ -88,13 +88,13 @@ enum EyeAppearance {
     /// is not enough (a squint or a side-lit eye), so an open eye is never swapped for the other's verdict.
     static func keep(seen: SIMD2<Float>, sclera: SIMD2<Float>, pixels: SIMD2<Float>, reference: SIMD2<Float>,
                      landmarks: SIMD2<Float>, previous: SIMD2<Float>?) -> SIMD2<Float> {
-        var shut = SIMD2<Float>(), trust = SIMD2<Float>()
+        var shut = SIMD2<Float>(), sized = SIMD2<Float>(), trust = SIMD2<Float>()
         for k in 0..<2 {
             shut[k] = closedness(seen[k], reference: reference[k])
-            trust[k] = ramp(reference[k], 0.05, 0.25) * ramp(pixels[k], trustedPixels.0, trustedPixels.1)
+            sized[k] = ramp(pixels[k], trustedPixels.0, trustedPixels.1)
+            trust[k] = ramp(reference[k], 0.05, 0.25) * sized[k]
         }
-        let sized = min(ramp(pixels[0], trustedPixels.0, trustedPixels.1), ramp(pixels[1], trustedPixels.0, trustedPixels.1))
-        let noSclera = sized * (1 - ramp(max(sclera[0], sclera[1]), scleraShut.0, scleraShut.1))
+        let noSclera = sized.min() * (1 - ramp(sclera.max(), scleraShut.0, scleraShut.1))
         var out = SIMD2<Float>()
         for k in 0..<2 {
             let o = 1 - k
