@@ -70,24 +70,6 @@ extension TemporalCoherence {
         return w
     }
 
-    /// `mask` with flat, unchanged pixels trusted too: where the input's luma is locally flat (mean
-    /// squared gradient over 5×5 below 0.5·10⁻⁴ per pixel, luma in 0…1) and the warped previous luma matches it
-    /// (within 0.01), any flow carries flat onto flat, yet DIS's flow there is noise that fails the forward–backward
-    /// test. On a clean 960×540 talking head 27 % of the frame, the wall and door, was refreshed from the
-    /// per-frame look every frame, and a learned look's colour blotches drifted there.
-    static func trustingFlat(_ mask: Plane, luma: Plane, warped: Plane) -> Plane {
-        let (gx, gy) = luma.gradients()
-        var energy = gx
-        for i in energy.data.indices { energy.data[i] = gx.data[i] * gx.data[i] + gy.data[i] * gy.data[i] }
-        energy = energy.boxFiltered(radius: 2)
-        var out = mask
-        // (Requiring small flow as well undid it: DIS's flow on the flat door is noise of several pixels.)
-        for i in out.data.indices where out.data[i] == 0 && energy.data[i] < 0.5e-4 && abs(luma.data[i] - warped.data[i]) < 0.01 {
-            out.data[i] = 1
-        }
-        return out
-    }
-
     /// Fraction of valid (non-occluded) pixels, and the mean absolute luma residual |L − W(L_prev)|
     /// over them (1 when none is valid), in parallel bands.
     static func validFractionAndResidual(mask: Plane, luma: Plane, warped: Plane) -> (valid: Float, residual: Float) {

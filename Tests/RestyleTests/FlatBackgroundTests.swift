@@ -8,8 +8,9 @@ import VideoIO
 
 /// A still shot of a real photo (clips/astronaut.png, a face on a plain backdrop) with a camera's noise
 /// (±3 levels, fresh each frame): DIS's flow on the plain backdrop is noise that fails the forward–backward
-/// test, so the carry refreshed it from the per-frame look every frame. `TemporalCoherence.trustingFlat`
-/// trusts flat pixels whose warped luma matches; measured trusted fraction before and after.
+/// test, so the carry refreshed it from the per-frame look every frame. `TemporalCoherence.repairing`
+/// gives untrusted pixels their trusted neighbours' flow and trusts those whose warped luma then matches;
+/// measured trusted fraction before and after.
 @Test func flatStillBackgroundIsCarried() throws {
     // At 1024×1024 the pipeline's flow runs on the halved luma (pixelScale 2), as for a 960×540 clip.
     let photo = try ImageFile.read(Media.url("astronaut.png")).resized(width: 1024, height: 1024)
@@ -27,7 +28,9 @@ import VideoIO
     let dis = DISFlow(parameters: p.flow)
     let back = dis.flow(from: b, to: a), fwd = dis.flow(from: a, to: b)
     let plain = Occlusion.validMask(flow: back, reverse: fwd, pixelScale: 2, boundaryFloor: p.motionBoundaryFloor)
-    let trusted = TemporalCoherence.trustingFlat(plain, luma: b, warped: Warp.backward(a, flow: back))
+    let trusted = TemporalCoherence.repairing(flow: back, mask: plain, luma: b, previous: a,
+                                              radius: p.repairRadius, tolerance: p.repairTolerance,
+                                              pixelScale: 2, still: p.restoreMotion.lowerBound).mask
     print(String(format: "still noisy shot: trusted fraction %.3f with flat pixels, %.3f without", trusted.mean, plain.mean))
     // Measured 0.999 and 0.947: the untrusted share must at least halve.
     #expect(trusted.mean >= 0.95)

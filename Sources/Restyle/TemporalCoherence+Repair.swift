@@ -1,0 +1,68 @@
+import Flow
+
+extension TemporalCoherence {
+    /// The flow the carry follows, and where it is trusted. Pixels that fail the forward–backward (or
+    /// motion-boundary) test take the mean flow of the trusted pixels within `radius` (flow pixels), eased
+    /// to the frame's median flow (the camera) where fewer than a fifth of them are trusted; such a pixel is
+    /// then trusted when its warped previous luma matches the current one, 3×3 mean |L − W(L_prev)| below
+    /// `tolerance` (luma 0…1), the neighbours' flow moves it less than `still` frame pixels against the median
+    /// (the camera's), and so does DIS's own flow unless the pixel is flat (`flatEnergy`). An occluder or a
+    /// disocclusion does not match and takes the fresh look; so do the untrusted rims of moving subjects,
+    /// which carried would smear (bikes' cyclist: gradient energy 0.841 → 0.827 of the per-frame look's for
+    /// anime when every matching pixel was carried).
+    ///
+    /// DIS's flow on plain walls and doors is noise of several pixels that fails the test, and it bleeds
+    /// into the long straight edges next to them (a door frame: a third of its pixels failed at 960×540).
+    /// Either way the carry went wrong there: refreshed from the per-frame look (whose line moves by a
+    /// pixel from frame to frame), or, where the noisy flow happened to match the plain luma, warped along
+    /// that noise. Measured with the independent meter (scripts/ewarp-check), coherent ÷ per-frame on real
+    /// talking heads: watercolor 0.644 → 0.577 (webcam 640×360) and 0.719 → 0.615 (960×540), oil on a
+    /// 960×540 Pexels clip 0.696 → 0.631 (together with the finer flow of `disFinestScale`, 0.55).
+    /// Mean squared luma gradient over 5×5 (luma 0…1) below which a pixel counts as flat: any flow carries
+    /// flat onto flat, and DIS's flow there is noise, so such a pixel is trusted on its luma match alone.
+    static let flatEnergy: Float = 0.5e-4
+
+    static func repairing(flow: FlowField, mask: Plane, luma: Plane, previous: Plane,
+                          radius: Int, tolerance: Float, pixelScale: Float, still: Float) -> (mask: Plane, flow: FlowField) {
+        let w = flow.width, h = flow.height
+        var tu = Plane(width: w, height: h), tv = Plane(width: w, height: h)
+        for i in 0..<w * h {
+            let m = mask.data[i]
+            tu.data[i] = flow.u[i] * m; tv.data[i] = flow.v[i] * m
+        }
+        let share = mask.boxFiltered(radius: radius), su = tu.boxFiltered(radius: radius), sv = tv.boxFiltered(radius: radius)
+        let (mu, mv) = flow.medianDisplacement
+        var out = flow
+        for i in 0..<w * h where mask.data[i] == 0 {
+            let c = share.data[i], t = min(1, c / 0.2)
+            let lu = c > 1e-3 ? su.data[i] / c : mu, lv = c > 1e-3 ? sv.data[i] / c : mv
+            out.u[i] = t * lu + (1 - t) * mu; out.v[i] = t * lv + (1 - t) * mv
+        }
+        let warped = Warp.backward(previous, flow: out)
+        var residual = Plane(uninitializedWidth: w, height: h)
+        for i in 0..<w * h { residual.data[i] = abs(luma.data[i] - warped.data[i]) }
+        residual = residual.boxFiltered(radius: 1)
+        var trusted = mask
+        let limit = still * still / (pixelScale * pixelScale)
+        let (gx, gy) = luma.gradients()
+        var energy = gx
+        for i in energy.data.indices { energy.data[i] = gx.data[i] * gx.data[i] + gy.data[i] * gy.data[i] }
+        energy = energy.boxFiltered(radius: 2)
+        for i in 0..<w * h where mask.data[i] == 0 && residual.data[i] < tolerance {
+            @inline(__always) func isStill(_ u: Float, _ v: Float) -> Bool { (u - mu) * (u - mu) + (v - mv) * (v - mv) < limit }
+            trusted.data[i] = isStill(out.u[i], out.v[i]) && (energy.data[i] < flatEnergy || isStill(flow.u[i], flow.v[i])) ? 1 : 0
+        }
+        return (trusted, out)
+    }
+
+    /// θ_sf for a flow input of `flowSide` pixels and working planes of `workingSide` (long sides): the
+    /// configured finest level, made finer until that level has at least the working planes' resolution.
+    /// The fast preset's half-size level is 240 pixels for a 960×540 clip (working size 480) and 320 for
+    /// 1280×720 (640): the carry then moved the look's lines by errors of a working pixel and more, and oil
+    /// on a 960×540 Pexels clip measured 0.63 × per-frame (0.55 at θ_sf 0, as good as flow on the full frame).
+    static func disFinestScale(configured: Int, flowSide: Int, workingSide: Int) -> Int {
+        var s = configured
+        while s > 0, flowSide >> s < workingSide { s -= 1 }
+        return s
+    }
+}
