@@ -5,7 +5,7 @@ extension TemporalCoherence {
     /// motion-boundary) test take the mean flow of the trusted pixels within `radius` (flow pixels), eased
     /// to the frame's median flow (the camera) where fewer than a fifth of them are trusted; such a pixel is
     /// then trusted when its warped previous luma matches the current one, 3×3 mean |L − W(L_prev)| below
-    /// `tolerance` (luma 0…1), the neighbours' flow moves it less than `still` frame pixels against the median
+    /// `tolerance` (luma 0…1), the neighbours' flow moves it less than `still` flow pixels against the median
     /// (the camera's), and so does DIS's own flow unless the pixel is flat (`flatEnergy`). An occluder or a
     /// disocclusion does not match and takes the fresh look; so do the untrusted rims of moving subjects,
     /// which carried would smear (bikes' cyclist: gradient energy 0.841 → 0.827 of the per-frame look's for
@@ -23,7 +23,7 @@ extension TemporalCoherence {
     static let flatEnergy: Float = 0.5e-4
 
     static func repairing(flow: FlowField, mask: Plane, luma: Plane, previous: Plane,
-                          radius: Int, tolerance: Float, pixelScale: Float, still: Float) -> (mask: Plane, flow: FlowField) {
+                          radius: Int, tolerance: Float, still: Float) -> (mask: Plane, flow: FlowField) {
         let w = flow.width, h = flow.height
         var tu = Plane(width: w, height: h), tv = Plane(width: w, height: h)
         for i in 0..<w * h {
@@ -43,7 +43,7 @@ extension TemporalCoherence {
         for i in 0..<w * h { residual.data[i] = abs(luma.data[i] - warped.data[i]) }
         residual = residual.boxFiltered(radius: 1)
         var trusted = mask
-        let limit = still * still / (pixelScale * pixelScale)
+        let limit = still * still
         let (gx, gy) = luma.gradients()
         var energy = gx
         for i in energy.data.indices { energy.data[i] = gx.data[i] * gx.data[i] + gy.data[i] * gy.data[i] }
@@ -56,13 +56,14 @@ extension TemporalCoherence {
     }
 
     /// θ_sf for a flow input of `flowSide` pixels and working planes of `workingSide` (long sides): the
-    /// configured finest level, made finer until that level has at least the working planes' resolution.
-    /// The fast preset's half-size level is 240 pixels for a 960×540 clip (working size 480) and 320 for
-    /// 1280×720 (640): the carry then moved the look's lines by errors of a working pixel and more, and oil
-    /// on a 960×540 Pexels clip measured 0.63 × per-frame (0.55 at θ_sf 0, as good as flow on the full frame).
-    static func disFinestScale(configured: Int, flowSide: Int, workingSide: Int) -> Int {
+    /// configured finest level, made finer until that level has at least the working planes' resolution,
+    /// as long as it stays within `limit` pixels. The fast preset's half-size level is 240 pixels for a
+    /// 960×540 clip (working size 480): the carry then moved the look's lines by errors of a working pixel
+    /// and more, and oil on a 960×540 Pexels clip measured 0.63 × per-frame (0.55 at θ_sf 0, as good as
+    /// flow on the full frame; independent meter).
+    static func disFinestScale(configured: Int, flowSide: Int, workingSide: Int, limit: Int) -> Int {
         var s = configured
-        while s > 0, flowSide >> s < workingSide { s -= 1 }
+        while s > 0, flowSide >> s < workingSide, flowSide >> (s - 1) <= limit { s -= 1 }
         return s
     }
 }

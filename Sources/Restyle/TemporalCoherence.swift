@@ -13,6 +13,11 @@ public struct CoherenceParameters: Sendable, Equatable {
     /// 0.015 and 0.03 measured alike on webcam and Pexels talking heads (watercolor 0.577 / 0.576 × per-frame
     /// at 640×360); 0.03 was better on the Pexels clip (0.491 → 0.466).
     public var repairTolerance: Float = 0.015
+    /// Motion against the median flow, in flow pixels (DIS's noise is about a pixel of its own input
+    /// whatever the frame size), below which such a pixel counts as still; moving ones stay fresh
+    /// (`TemporalCoherence.repairing`). 1 flow pixel is 1 frame pixel on bikes.mp4, 2 on a 960×540 clip:
+    /// 1 frame pixel there measured watercolor 0.62 × per-frame on the webcam clip, 2 measured 0.60.
+    public var repairStill: Float = 1
     /// Bound on a pixel's carry age, in frames. The age is the blend-weighted number of frames the
     /// content has been carried; the blend weight is capped at maxCarry / (age + 1) so content is
     /// always refreshed from the current frame and long clips cannot drift.
@@ -31,6 +36,11 @@ public struct CoherenceParameters: Sendable, Equatable {
     /// fractions of a pixel. Doubled, oil E_warp coherent ÷ per-frame (Farneback meter) 0.55 → 0.53 on
     /// 176×144 talking heads, 0.47 → 0.41 and watercolor 0.53 → 0.49 at 320×180.
     public var maxFlowSide: Int = 640
+    /// Longest side up to which DIS works at a finer level than `flow` asks, to reach the working size
+    /// (`TemporalCoherence.disFinestScale`, then with patch stride 4: as good as 3 and cheaper). 480 takes a
+    /// 960×540 clip's flow to the working planes' 480 pixels; a 1280×720 clip's would need 640, which cost
+    /// 2.5 × the coherence stage's time (55 → 135 ms/frame CPU), so it stays at 320.
+    public var maxFinerDISSide = 480
     /// Frames after the first that `TemporalCoherence.settle(on:)` runs backwards before a clip's first
     /// frame (the pipeline reads them once; 0 turns it off). The carry takes about 1 / (1 − coherence)
     /// frames to settle; 6 settled it as well as 10 or 16 on the clips measured.
@@ -163,10 +173,11 @@ public final class TemporalCoherence {
         // The look and the two flows are independent: run them side by side (each still splits its
         // own loops), which keeps both cores busier than three parallel phases one after another.
         let finest = Self.disFinestScale(configured: parameters.flow.finestScale, flowSide: max(luma.width, luma.height),
-                                         workingSide: max(w, h))
+                                         workingSide: max(w, h), limit: parameters.maxFinerDISSide)
         if finest != parameters.flow.finestScale, finerDIS?.parameters.finestScale != finest {
             var p = parameters.flow
             p.finestScale = finest
+            p.patchStride = 4
             finerDIS = DISFlow(parameters: p)
         }
         let stylizer = self.stylizer, current = luma
@@ -178,8 +189,7 @@ public final class TemporalCoherence {
                                                                                  motionBoundaries: parameters.motionBoundaryTest,
                                                                                  boundaryFloor: parameters.motionBoundaryFloor),
                                                luma: luma, previous: pl, radius: parameters.repairRadius,
-                                               tolerance: parameters.repairTolerance, pixelScale: scale,
-                                               still: parameters.restoreMotion.lowerBound)
+                                               tolerance: parameters.repairTolerance, still: parameters.repairStill)
         let (valid, residual) = Self.validFractionAndResidual(mask: mask, luma: luma, warped: Warp.backward(pl, flow: carryFlow))
         if 1 - valid > parameters.cutOccludedFraction || residual > parameters.cutResidual {
             report.cuts += 1

@@ -29,8 +29,7 @@ import VideoIO
     let back = dis.flow(from: b, to: a), fwd = dis.flow(from: a, to: b)
     let plain = Occlusion.validMask(flow: back, reverse: fwd, pixelScale: 2, boundaryFloor: p.motionBoundaryFloor)
     let trusted = TemporalCoherence.repairing(flow: back, mask: plain, luma: b, previous: a,
-                                              radius: p.repairRadius, tolerance: p.repairTolerance,
-                                              pixelScale: 2, still: p.restoreMotion.lowerBound).mask
+                                              radius: p.repairRadius, tolerance: p.repairTolerance, still: p.repairStill).mask
     print(String(format: "still noisy shot: trusted fraction %.3f with flat pixels, %.3f without", trusted.mean, plain.mean))
     // Measured 0.999 and 0.947: the untrusted share must at least halve.
     #expect(trusted.mean >= 0.95)
