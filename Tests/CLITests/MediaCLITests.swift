@@ -1,4 +1,5 @@
 import Foundation
+import Imaging
 import Testing
 import TestMedia
 import VideoIO
@@ -126,6 +127,54 @@ import VideoIO
             let worst = zip(got, times).map { abs($0 - $1) }.max() ?? 1
             #expect(worst < 0.001, "\(name): frame times off by up to \(worst) s")
         }
+    }
+
+    /// A phone's portrait clip is stored on its side with a display rotation. Face swap and restyle work on it
+    /// upright: the swap finds and swaps the face in as many frames as on the upright clip (it lost a third of
+    /// them to the 90° roll), and both write the clip upright, without a rotation.
+    @Test func aPortraitClipStoredOnItsSideIsSwappedAndRestyledUpright() throws {
+        let dir = try KinemaCLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let reader = try VideoReader(url: Media.url("face_audio.mp4"))
+        let w = reader.metadata.width, h = reader.metadata.height - 56
+        var upright: [ByteImage] = []
+        while let f = try reader.nextFrame() { upright.append(f.image.cropped(x: 0, y: 28, width: w, height: h)) }
+        // Stored on its side: turned 90° clockwise, with a display matrix that turns it back.
+        func sideways(_ img: ByteImage) -> ByteImage {
+            var out = ByteImage(width: h, height: w, channels: 3)
+            for y in 0..<h { for x in 0..<w { for c in 0..<3 {
+                out.data[(x * h + (h - 1 - y)) * 3 + c] = img.data[(y * w + x) * 3 + c]
+            } } }
+            return out
+        }
+        func write(_ frames: [ByteImage], _ name: String, rotation: Int) throws -> URL {
+            let url = dir.appendingPathComponent(name)
+            try VideoWriter.with(url: url, config: VideoWriterConfig(width: frames[0].width, height: frames[0].height,
+                                                                     fps: Rational(25, 1), crf: 16, preset: "veryfast",
+                                                                     rotation: rotation)) { wr in
+                for f in frames { try wr.write(f) }
+            }
+            return url
+        }
+        let plain = try write(upright, "upright.mp4", rotation: 0)
+        let portrait = try write(upright.map(sideways), "portrait.mp4", rotation: 90)
+        #expect(try VideoReader(url: portrait).metadata.rotation == 90)
+        func swapped(_ target: URL) throws -> (Int, VideoMetadata) {
+            let out = dir.appendingPathComponent("swap-" + target.lastPathComponent)
+            let r = try KinemaCLI.run(["faceswap", "--source", Media.url("astronaut.png").path, "--target", target.path,
+                                       "-o", out.path, "--json"])
+            #expect(r.status == 0, "\(r.stderr)")
+            return ((r.json?["framesSwapped"] as? Int) ?? -1, try VideoReader(url: out).metadata)
+        }
+        let (fromUpright, _) = try swapped(plain), (fromPortrait, meta) = try swapped(portrait)
+        #expect(fromUpright == upright.count)
+        #expect(fromPortrait == fromUpright)
+        #expect(meta.width == w && meta.height == h && meta.rotation == 0)
+        let styled = dir.appendingPathComponent("anime.mp4")
+        let r = try KinemaCLI.run(["restyle", portrait.path, "--style", "anime", "-o", styled.path, "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let sm = try VideoReader(url: styled).metadata
+        #expect(sm.width == w && sm.height == h && sm.rotation == 0 && sm.frameCount == upright.count)
     }
 
     /// The same input makes the same file whatever the heap held before: glibc fills new allocations with a given
