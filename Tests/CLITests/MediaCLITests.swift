@@ -97,6 +97,24 @@ import VideoIO
         #expect(KinemaCLI.contents(dir) == ["anime.mp4"])
     }
 
+    /// The same input makes the same file whatever the heap held before: glibc fills new allocations with a given
+    /// byte under `MALLOC_PERTURB_`. x264's AVX-512 code read such leftovers, so on AVX-512 machines a 176×144
+    /// clip's encoding changed from run to run (and the small-clip swap tests' figures with it).
+    @Test func transcodingTwiceMakesTheSameBytesWhateverTheHeapHeld() throws {
+        let dir = try KinemaCLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var files: [Data] = []
+        for leftover in ["", "85", "170"] {
+            let out = dir.appendingPathComponent("t\(leftover).mp4")
+            let r = try KinemaCLI.run(["transcode", Media.url("face_audio.mp4").path, "--size", "176x144", "-o", out.path,
+                                       "--crf", "18", "--preset", "veryfast", "--quiet"],
+                                      environment: ["MALLOC_PERTURB_": leftover])
+            #expect(r.status == 0, "\(r.stderr)")
+            files.append(try Data(contentsOf: out))
+        }
+        #expect(files[1] == files[0] && files[2] == files[0])
+    }
+
     /// Face swap writes at veryfast unless told otherwise, and an explicit `--preset medium` is honoured (it was
     /// taken for "not given" and turned into veryfast). x264 records its settings in the stream: subme 2 is
     /// veryfast's, subme 7 medium's.
