@@ -61,10 +61,6 @@ struct OccluderHistory: Sendable {
     private var reference: [Float] = []     // per cell: median L, a, b, spread L, a, b, usable (0 no, 1 yes, 2 learnt unjudged)
     private var covered: [Int] = []         // per cell: consecutive frames found covered
     private var frame = 0
-    /// The colour (robust Lab) of the last occluder found, and the frame it was found in.
-    private var object: (median: SIMD3<Float>, spread: SIMD3<Float>, frame: Int)?
-    /// Frames an occluder's colour is remembered for: about the history's span.
-    static let objectMemory = 48
 
     /// Occlusion (0...1) over the grid `lab` (the target in Lab on the swap's working grid, `points` its
     /// landmarks in grid pixels, `visible` the drawn triangles) judged against the face's recent appearance,
@@ -111,28 +107,13 @@ struct OccluderHistory: Sendable {
                 if soft.data[c] > 0 { found = true }
             }
         }
-        let now = frame
         update(cur, seen: seen, occluded: cellOcc)
-        // An object back where it lay while the history was learnt matches the reference there: nothing is found, but
-        // the colour of the object seen a moment ago still tells it from the face (see `refined`).
-        let remembered = object.flatMap { now - $0.frame <= Self.objectMemory ? ($0.median, $0.spread) : nil }
-        // Only while some of the reference was learnt before anything could be judged (the track's first two seconds).
-        let unconfirmed = previous.count == 7 * n && (0..<n).contains { previous[7 * $0 + 6] > 1.5 }
-        guard found || (remembered != nil && unconfirmed) else { return nil }
+        guard found else { return nil }
         // Back onto the working grid, inside the judged region, with the compositor's soft edge.
-        var back: RegionBuffer
-        if found {
-            let occBuf = RegionBuffer(width: cw, height: ch, channels: 1, data: cellOcc)
-            back = Self.resample(occBuf, from: canon, to: grid, visible: visible, width: lab.width, height: lab.height).0
-            for i in back.data.indices where region.data[i] <= 0 { back.data[i] = 0 }
-        } else {
-            back = RegionBuffer(width: lab.width, height: lab.height, channels: 1)
-        }
-        let seenObject: (SIMD3<Float>, SIMD3<Float>)?
-        (back, seenObject) = Self.refined(back, lab: lab, reference: previous, offset: offset, grid: grid, visible: visible, region: region,
-                                          iod: iod, remembered: remembered)
-        if let (m, sp) = seenObject { object = (m, sp, now) }
-        guard back.data.contains(where: { $0 > 0.5 }) else { return nil }
+        let occBuf = RegionBuffer(width: cw, height: ch, channels: 1, data: cellOcc)
+        var (back, _) = Self.resample(occBuf, from: canon, to: grid, visible: visible, width: lab.width, height: lab.height)
+        for i in back.data.indices where region.data[i] <= 0 { back.data[i] = 0 }
+        back = Self.refined(back, lab: lab, reference: previous, offset: offset, grid: grid, visible: visible, region: region, iod: iod)
         // Faint verdicts (a blob's fading rim, a cell just over the ramp) would still pull pixels out of the colour
         // statistics (anything over 0.02 is left out) and flicker the face's colour from frame to frame: drop them.
         for i in back.data.indices { back.data[i] = min(max((back.data[i] - 0.25) / 0.5, 0), 1) }
@@ -200,30 +181,20 @@ struct OccluderHistory: Sendable {
     /// between the occluder's own colour (robust Lab of the pixels found covered in this frame) and the face's
     /// reference at that pixel. Clearly nearer the occluder: covered; clearly nearer the face: not; in between
     /// (a hand in front of a cheek of the same colour) the coarse verdict stands. So a flat or textured object
-    /// keeps its own outline instead of the cells' blur. Returns the sharpened occlusion and the occluder's
-    /// colour when it was measured in this frame.
+    /// keeps its own outline instead of the cells' blur.
     ///
-    /// Where the reference itself looks like the occluder rather than the face's skin, it was learnt while the
-    /// occluder lay there, and the pixel is judged against the skin instead; with a `remembered` occluder colour
-    /// that differs clearly from the skin, that is done over the whole region, so an object is found again when it
-    /// comes back to where it was while the history was learnt.
+    /// Where the reference was learnt mostly before anything could be judged and looks like the occluder rather
+    /// than the face's skin, the occluder lay there while it was learnt: the pixel is judged against the skin instead.
     static func refined(_ coarse: RegionBuffer, lab: RegionBuffer, reference: [Float], offset: SIMD3<Float>, grid: [SIMD2<Float>],
-                        visible: [Bool], region: RegionBuffer, iod: Float,
-                        remembered: (SIMD3<Float>, SIMD3<Float>)? = nil) -> (RegionBuffer, (SIMD3<Float>, SIMD3<Float>)?) {
+                        visible: [Bool], region: RegionBuffer, iod: Float) -> RegionBuffer {
         let (canon, cw, ch) = layout
         let n = cw * ch
-        guard reference.count == 7 * n else { return (coarse, nil) }
+        guard reference.count == 7 * n else { return coarse }
         var samples: [[Float]] = [[], [], []]
         for i in coarse.data.indices where coarse.data[i] > 0.7 { for k in 0..<3 { samples[k].append(lab.data[3 * i + k]) } }
+        guard samples[0].count >= 8 else { return coarse }
         var objMed = SIMD3<Float>(), objSpread = SIMD3<Float>()
-        let measured = samples[0].count >= 8
-        if measured {
-            for k in 0..<3 { (objMed[k], objSpread[k]) = OcclusionMask.robust(&samples[k], floor: floor[k]) }
-        } else if let (m, sp) = remembered {
-            (objMed, objSpread) = (m, sp)
-        } else {
-            return (coarse, nil)
-        }
+        for k in 0..<3 { (objMed[k], objSpread[k]) = OcclusionMask.robust(&samples[k], floor: floor[k]) }
         var refBuf = RegionBuffer(width: cw, height: ch, channels: 7)
         for c in 0..<n {
             let usable = reference[7 * c + 6] > 0
@@ -236,7 +207,7 @@ struct OccluderHistory: Sendable {
         let near = RegionFilter.gaussian(coarse, sigma: max(1, 0.15 * iod))
         let (ref, _) = resample(refBuf, from: canon, to: grid, visible: visible, width: coarse.width, height: coarse.height)
         // The skin away from what was found, then again without the pixels whose reference looks like the occluder:
-        // an object back where it lay while the history was learnt is not found there and would widen the skin's spread.
+        // an object where it lay while the history was learnt is not found there and would widen the skin's spread.
         var skin = faceSkin(lab, coarse: coarse, region: region)
         if let (m, sp) = skin {
             var kept = coarse
@@ -247,30 +218,25 @@ struct OccluderHistory: Sendable {
             }
             skin = faceSkin(lab, coarse: kept, region: region) ?? skin
         }
-        // Judging the whole region needs an occluder colour the skin's cannot be mistaken for.
-        let everywhere = skin.map { Self.distance(objMed, $0.0, $0.1) >= distinctObject } ?? false
         var out = coarse
-        for i in out.data.indices where region.data[i] > 0 && ref.data[7 * i + 3] > 0 && (near.data[i] > 0.02 || everywhere) {
+        for i in out.data.indices where near.data[i] > 0.02 && region.data[i] > 0 && ref.data[7 * i + 3] > 0 {
             var face = SIMD3<Float>(), spread = SIMD3<Float>()
             for k in 0..<3 { face[k] = ref.data[7 * i + k]; spread[k] = ref.data[7 * i + 3 + k] }
-            let learnt = ref.data[7 * i + 6] > 0.5 && skin.map { Self.distance(face, objMed, objSpread) < Self.distance(face, $0.0, $0.1) } ?? false
-            guard near.data[i] > 0.02 || learnt else { continue }
             // A reference nearer the object's colour than the face's own skin was learnt while the object lay there
             // (it sat over the mouth from the track's first frames): the face there is judged by its skin instead.
-            // Otherwise the object is not found when it comes back to that place (an arm back over the mouth of a
-            // 176×144 face: 15–33 levels), and the face it uncovered is kept as an occluder.
-            if learnt, let (skinMed, skinSpread) = skin { face = skinMed; spread = skinSpread }
+            // Otherwise the face the object uncovers is kept as an occluder, and the object is not found where it
+            // comes back to that place.
+            if ref.data[7 * i + 6] > 0.5, let (skinMed, skinSpread) = skin,
+               Self.distance(face, objMed, objSpread) < Self.distance(face, skinMed, skinSpread) {
+                face = skinMed; spread = skinSpread
+            }
             var v = SIMD3<Float>()
             for k in 0..<3 { v[k] = lab.data[3 * i + k] }
             let dFace = Self.distance(v, face, spread), dObj = Self.distance(v, objMed, objSpread)
             out.data[i] = min(max(coarse.data[i] + (dFace - dObj) / 3, 0), 1)
         }
-        return (out, measured ? (objMed, objSpread) : nil)
+        return out
     }
-
-    /// Distance (in the skin's spreads) an occluder's colour must keep from the skin's before it is looked for
-    /// away from what the history found.
-    static let distinctObject: Float = 2.5
 
     /// Lab distance of `v` from `centre` in units of `spread`, channel by channel.
     static func distance(_ v: SIMD3<Float>, _ centre: SIMD3<Float>, _ spread: SIMD3<Float>) -> Float {
