@@ -15,7 +15,8 @@ import Imaging
 /// own. Cells found covered are left out of later snapshots, so an object held still does not become the
 /// reference; one held for longer than `absorbFrames` is taken in (it is then part of the scene). An object
 /// present from the first frame is in the first snapshots (taken before anything could be judged): it is found
-/// where it moves onto face seen without it, and where it comes back, by its colour against the face's skin.
+/// where it moves onto face seen without it; near that, where it lay then is judged against the face's skin
+/// (a skin-toned object coming back exactly there is still missed).
 struct OccluderHistory: Sendable {
     /// Canonical grid width (cells); the height follows the canonical layout's aspect.
     static let gridWidth = 44
