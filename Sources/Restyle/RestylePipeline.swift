@@ -85,6 +85,7 @@ public enum RestylePipeline {
         config.audioSource = m.hasAudio ? input : nil
         config.audioDuration = m.duration > 0 ? m.duration : nil
         config.rotation = m.rotation
+        config.variableFrameRate = true  // each frame keeps its source timestamp (a phone's VFR clip stays in sync)
         if config.inputs.isEmpty { config.inputs = [input] }
         let window = try segment?.prepare(reader: reader, config: &config, warmUp: warmUp(coherence), lookAhead: 0)
         // The look and its settled carry come first, so nothing is opened for writing if either fails.

@@ -97,6 +97,37 @@ import VideoIO
         #expect(KinemaCLI.contents(dir) == ["anime.mp4"])
     }
 
+    /// A variable-frame-rate clip (as phones record) keeps each frame's time through faceswap, restyle and
+    /// detect --annotate, so the picture stays in sync with the audio; they used to respace the frames evenly.
+    @Test func variableFrameRateClipsKeepTheirTimestamps() throws {
+        let dir = try KinemaCLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let reader = try VideoReader(url: Media.url("face_audio.mp4"))
+        // Gaps of one to three frame periods at 30 fps, as a phone leaves them when it drops frames.
+        var times: [Double] = [], t = 0.0
+        for i in 0..<18 { times.append(t); t += Double([1, 1, 3, 1, 2][i % 5]) / 30 }
+        let vfr = dir.appendingPathComponent("vfr.mp4")
+        var config = VideoWriterConfig(width: reader.metadata.width, height: reader.metadata.height, fps: Rational(30, 1),
+                                       crf: 18, preset: "veryfast")
+        config.variableFrameRate = true
+        try VideoWriter.with(url: vfr, config: config) { w in
+            for time in times { try w.write(try #require(try reader.nextFrame()).image, at: time) }
+        }
+        for (name, args) in [("swap", ["faceswap", "--source", Media.url("astronaut.png").path, "--target", vfr.path]),
+                             ("sketch", ["restyle", vfr.path, "--style", "sketch"]),
+                             ("annotated", ["detect", vfr.path, "--annotate"])] {
+            let out = dir.appendingPathComponent("\(name).mp4")
+            let r = try KinemaCLI.run(args + (name == "annotated" ? [out.path] : ["-o", out.path]) + ["--quiet"])
+            #expect(r.status == 0, "\(name): \(r.stderr)")
+            let back = try VideoReader(url: out)
+            var got: [Double] = []
+            while let f = try back.nextFrame() { got.append(f.pts) }
+            #expect(got.count == times.count, "\(name)")
+            let worst = zip(got, times).map { abs($0 - $1) }.max() ?? 1
+            #expect(worst < 0.001, "\(name): frame times off by up to \(worst) s")
+        }
+    }
+
     /// The same input makes the same file whatever the heap held before: glibc fills new allocations with a given
     /// byte under `MALLOC_PERTURB_`. x264's AVX-512 code read such leftovers, so on AVX-512 machines a 176×144
     /// clip's encoding changed from run to run (and the small-clip swap tests' figures with it).

@@ -85,6 +85,7 @@ public enum FaceSwapPipeline {
         wc.audioSource = meta.hasAudio ? target : nil
         wc.tags = allTags
         wc.inputs = [target]
+        wc.variableFrameRate = true  // each frame keeps its source timestamp (a phone's VFR clip stays in sync)
         let window = try segment?.prepare(reader: reader, config: &wc, warmUp: warmUp(config), lookAhead: lookAhead(config),
                                           align: config.redetectInterval)
         let writer = try VideoWriter(url: output, config: wc)
