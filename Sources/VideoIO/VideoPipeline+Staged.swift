@@ -9,8 +9,8 @@ extension VideoPipeline {
     /// and returns the finished frames it can release (zero or more, in order); `flush` returns what it still
     /// holds once the input ends. The stages finish one frame for each decoded frame, in order. Every finished
     /// frame is written in order (at its source frame's timestamp when the writer is configured with
-    /// `variableFrameRate`), then handed to `delivered` on the calling thread with the progress so far. Each stage closure is called from one thread only, so it may
-    /// keep state between calls. Errors, and an input with no frame, behave as in `run(reader:writer:...)`.
+    /// `variableFrameRate`), then handed to `delivered` on the calling thread with the progress so far. Each stage
+    /// closure is called from one thread only, so it may keep state between calls. Errors, and an input with no frame, behave as in `run(reader:writer:...)`.
     ///
     /// - Parameters:
     ///   - queueDepth: items buffered between stages (memory is about 3 × depth frames).

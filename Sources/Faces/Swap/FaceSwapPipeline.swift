@@ -82,7 +82,7 @@ public enum FaceSwapPipeline {
         let (width, height) = meta.uprightSize
         var allTags = tags
         allTags["comment"] = label(version: version)
-        // Size, rate, audio, rotation and tags come from the target; codec, crf and preset from `encoder`.
+        // Size (upright), rate, audio and tags come from the target; codec, crf and preset from `encoder`.
         var wc = encoder ?? VideoWriterConfig(width: 0, height: 0, fps: meta.fps, preset: "veryfast")
         if wc.crf == nil { wc.crf = defaultCRF(for: wc.codec, width: width, height: height) }
         wc.width = width; wc.height = height; wc.fps = meta.fps; wc.rotation = 0

@@ -248,15 +248,8 @@ struct OccluderHistory: Sendable {
     /// Robust Lab (median, spread floored at `floor`) of the face in `region` away from what was found (`coarse` < 0.05),
     /// from at most about 2,000 pixels; nil with fewer than 32.
     static func faceSkin(_ lab: RegionBuffer, coarse: RegionBuffer, region: RegionBuffer) -> (SIMD3<Float>, SIMD3<Float>)? {
-        var count = 0
-        for i in coarse.data.indices where region.data[i] > 0 && coarse.data[i] < 0.05 { count += 1 }
-        guard count >= 32 else { return nil }
-        let step = max(1, count / 2048)
-        var v: [[Float]] = [[], [], []], k = 0
-        for i in coarse.data.indices where region.data[i] > 0 && coarse.data[i] < 0.05 {
-            if k % step == 0 { for c in 0..<3 { v[c].append(lab.data[3 * i + c]) } }
-            k += 1
-        }
+        guard var v = OcclusionMask.samples(lab, channels: [0, 1, 2], about: 2048,
+                                            where: { region.data[$0] > 0 && coarse.data[$0] < 0.05 }) else { return nil }
         var med = SIMD3<Float>(), spread = SIMD3<Float>()
         for c in 0..<3 { (med[c], spread[c]) = OcclusionMask.robust(&v[c], floor: floor[c]) }
         return (med, spread)
