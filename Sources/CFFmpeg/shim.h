@@ -12,6 +12,7 @@
 #include <libavutil/channel_layout.h>
 #include <libavutil/audio_fifo.h>
 #include <libavutil/log.h>
+#include <libavutil/cpu.h>
 #include <errno.h>
 
 /// AVERROR(e) and friends are macros; Swift sees these instead.

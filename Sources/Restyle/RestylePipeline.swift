@@ -77,20 +77,25 @@ public enum RestylePipeline {
         guard try VideoReader(url: input).nextFrame() != nil else { throw RestyleError.emptyVideo(path: input.path) }
         let reader = try VideoReader(url: input)
         let m = reader.metadata
+        // Frames are restyled upright (a phone's portrait clip is stored on its side, where the face detector behind
+        // the face-keeping looks sees a face rolled by 90°), and written upright, without a display rotation.
+        reader.autoRotate = true
+        let (width, height) = m.uprightSize
         var config = makeConfig(m)
-        config.width = m.width; config.height = m.height; config.fps = m.fps
+        config.width = width; config.height = height; config.fps = m.fps
         // Small clips: at crf 23 the encoder's own noise hid the carry (oil on a 176×144 talking head: E_warp
         // coherent ÷ per-frame 0.65 at crf 23, 0.57 at 16, 0.48 lossless), for files of a few hundred KB.
-        if config.crf == nil, VideoCodec.isSmallFrame(width: m.width, height: m.height) { config.crf = config.codec.smallFrameCRF }
+        if config.crf == nil, VideoCodec.isSmallFrame(width: width, height: height) { config.crf = config.codec.smallFrameCRF }
         config.audioSource = m.hasAudio ? input : nil
         config.audioDuration = m.duration > 0 ? m.duration : nil
-        config.rotation = m.rotation
+        config.rotation = 0
+        config.variableFrameRate = true  // each frame keeps its source timestamp (a phone's VFR clip stays in sync)
         if config.inputs.isEmpty { config.inputs = [input] }
         let window = try segment?.prepare(reader: reader, config: &config, warmUp: warmUp(coherence), lookAhead: 0)
         // The look and its settled carry come first, so nothing is opened for writing if either fails.
         let engine = EngineBox(TemporalCoherence(stylizer: try settings.makeStylizer(), parameters: coherence))
         if coherence.coherence > 0, (window?.read.lowerBound ?? 0) == 0 {
-            engine.engine.settle(on: try framesAfterFirst(of: input, count: coherence.settleFrames, width: m.width, height: m.height))
+            engine.engine.settle(on: try framesAfterFirst(of: input, count: coherence.settleFrames, width: width, height: height))
         }
         let writer = try VideoWriter(url: output, config: config)
         window?.apply(to: writer)

@@ -32,6 +32,7 @@ extension RestylePipeline {
         let n = min(count, settleBytes / max(1, 3 * width * height))
         guard n > 0 else { return [] }
         let reader = try VideoReader(url: input)
+        reader.autoRotate = true
         guard (try? reader.nextFrame()) != nil else { return [] }
         var frames: [ByteImage] = []
         while frames.count < n, let f = try? reader.nextFrame() {

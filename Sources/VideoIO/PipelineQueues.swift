@@ -80,6 +80,25 @@ final class ReorderBuffer<Element>: @unchecked Sendable {
     func cancel() { condition.lock(); cancelled = true; pending.removeAll(); condition.broadcast(); condition.unlock() }
 }
 
+/// Timestamps handed from the decoding thread to the writing thread, oldest first.
+final class TimeQueue: @unchecked Sendable {
+    // Invariant: `times` and `head` are only touched with `lock` held.
+    private let lock = NSLock()
+    private var times: [Double] = []
+    private var head = 0
+    func append(_ t: Double) { lock.lock(); times.append(t); lock.unlock() }
+    /// The oldest timestamp not yet taken; nil when none is left.
+    func next() -> Double? {
+        lock.lock(); defer { lock.unlock() }
+        guard head < times.count else { return nil }
+        defer {
+            head += 1
+            if head >= 64 { times.removeFirst(head); head = 0 }
+        }
+        return times[head]
+    }
+}
+
 /// Keeps the first error any pipeline thread reports.
 final class FirstError: @unchecked Sendable {
     // Invariant: `error` is only touched with `lock` held.

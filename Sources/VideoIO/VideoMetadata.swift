@@ -30,6 +30,11 @@ public struct VideoMetadata: Sendable, Equatable, Codable {
     public var pixelFormat: String
     /// Display rotation in degrees, counter-clockwise, from the stream's display matrix (0 when none).
     public var rotation: Int
+    /// The frame size as shown: width and height swapped when `rotation` is a quarter turn (a phone's portrait
+    /// clip is stored landscape), which is the size `VideoReader.autoRotate` delivers.
+    public var uprightSize: (width: Int, height: Int) {
+        ((rotation % 180) + 180) % 180 == 90 ? (height, width) : (width, height)
+    }
     /// Whether the file has an audio stream.
     public var hasAudio: Bool
     /// Codec name of the first audio stream, when there is one.

@@ -7,9 +7,10 @@ extension VideoPipeline {
     /// `analyse` sees each decoded frame once, in order, while `render` works on the frame before it (so a
     /// tracker's network runs beside the compositor). `render` may hold frames back, for a look-ahead filter,
     /// and returns the finished frames it can release (zero or more, in order); `flush` returns what it still
-    /// holds once the input ends. Every finished frame is written in order, then handed to `delivered` on the
-    /// calling thread with the progress so far. Each stage closure is called from one thread only, so it may
-    /// keep state between calls. Errors, and an input with no frame, behave as in `run(reader:writer:...)`.
+    /// holds once the input ends. The stages finish one frame for each decoded frame, in order. Every finished
+    /// frame is written in order (at its source frame's timestamp when the writer is configured with
+    /// `variableFrameRate`), then handed to `delivered` on the calling thread with the progress so far. Each stage
+    /// closure is called from one thread only, so it may keep state between calls. Errors, and an input with no frame, behave as in `run(reader:writer:...)`.
     ///
     /// - Parameters:
     ///   - queueDepth: items buffered between stages (memory is about 3 × depth frames).
@@ -29,6 +30,10 @@ extension VideoPipeline {
         let decoded = BoundedQueue<VideoFrame>(capacity: queueDepth)
         let analysed = BoundedQueue<Analysed>(capacity: max(1, queueDepth - 1))
         let finished = BoundedQueue<Finished>(capacity: queueDepth)
+        // Source timestamps in decoding order; the writer takes one for each finished frame. The stages hold a
+        // bounded number of frames, so this holds a bounded number of times.
+        let times = TimeQueue()
+        let followTimestamps = writer.config.variableFrameRate
         let failure = FirstError()
         let group = DispatchGroup()
         let stopAll: @Sendable (any Error) -> Void = { error in
@@ -38,7 +43,10 @@ extension VideoPipeline {
 
         spawn(group, name: "kinema.decode") {
             do {
-                while let frame = try reader.nextFrame() { guard decoded.push(frame) else { return } }
+                while let frame = try reader.nextFrame() {
+                    if followTimestamps { times.append(frame.pts) }
+                    guard decoded.push(frame) else { return }
+                }
                 decoded.close()
             } catch { stopAll(error) }
         }
@@ -63,7 +71,9 @@ extension VideoPipeline {
         var written = 0
         let total = reader.metadata.frameCount
         while let out = finished.pop() {
-            do { try writer.write(image(out)) } catch { stopAll(error); break }
+            do {
+                if followTimestamps, let pts = times.next() { try writer.write(image(out), at: pts) } else { try writer.write(image(out)) }
+            } catch { stopAll(error); break }
             written += 1
             delivered(out, Progress(framesDone: written, framesTotal: max(total, written),
                                     elapsed: Date().timeIntervalSince(start)))

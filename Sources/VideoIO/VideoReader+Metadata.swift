@@ -45,6 +45,18 @@ extension InputFormat {
 func displayRotation(_ st: UnsafeMutablePointer<AVStream>) -> Int {
     var size: Int = 0
     guard let raw = av_stream_get_side_data(st, AV_PKT_DATA_DISPLAYMATRIX, &size), size >= 36 else { return 0 }
+    return displayRotation(matrix: raw)
+}
+
+/// The rotation of a decoded frame's display matrix (the JPEG decoder sets one from the EXIF orientation), 0 when none.
+func displayRotation(_ frame: UnsafeMutablePointer<AVFrame>) -> Int {
+    guard let side = av_frame_get_side_data(frame, AV_FRAME_DATA_DISPLAYMATRIX), side.pointee.size >= 36,
+          let raw = side.pointee.data else { return 0 }
+    return displayRotation(matrix: raw)
+}
+
+/// Degrees counter-clockwise, 0..<360, of a 3×3 display matrix of 36 bytes at `raw`.
+private func displayRotation(matrix raw: UnsafeMutablePointer<UInt8>) -> Int {
     let degrees = raw.withMemoryRebound(to: Int32.self, capacity: 9) { av_display_rotation_get($0) }
     guard degrees.isFinite else { return 0 }
     let whole = Int(degrees.rounded()) % 360

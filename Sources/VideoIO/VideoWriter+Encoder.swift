@@ -17,7 +17,7 @@ extension VideoWriter {
         c.pointee.colorspace = AVCOL_SPC_SMPTE170M
         c.pointee.color_primaries = AVCOL_PRI_SMPTE170M
         c.pointee.color_trc = AVCOL_TRC_SMPTE170M
-        c.pointee.thread_count = Int32(config.threads)
+        c.pointee.thread_count = Int32(config.threads == 0 ? VideoWriterConfig.defaultThreads : config.threads)
         if (format.pointer.pointee.oformat.pointee.flags & AVFMT_GLOBALHEADER) != 0 {
             c.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER
         }
@@ -26,9 +26,14 @@ extension VideoWriter {
         switch config.codec {
         case .h264:
             options["preset"] = config.preset
+            var params: [String] = []
             if let n = MemoryBudget.encoderLookahead(width: encodedWidth, height: encodedHeight) {
-                options["x264-params"] = "rc-lookahead=\(n)"
+                params.append("rc-lookahead=\(n)")
             }
+            // x264 r3095's AVX-512 code reads heap memory it never wrote, so the same frames encoded twice in one
+            // process (or on two runs) came out different. Its AVX2 code is bit-exact with the C code; stop there.
+            if av_get_cpu_flags() & AV_CPU_FLAG_AVX512 != 0 { params.append("asm=AVX2") }
+            if !params.isEmpty { options["x264-params"] = params.joined(separator: ":") }
         case .hevc:
             options["preset"] = config.preset
             options["x265-params"] = "log-level=none"

@@ -79,8 +79,12 @@ public struct VideoWriterConfig: Sendable {
     /// Display rotation in degrees counter-clockwise, stored as a display matrix (0 = none).
     /// MP4/MOV keep it; FFmpeg 5.1's Matroska/WebM muxer drops it.
     public var rotation: Int
-    /// Encoder threads; 0 lets the encoder choose.
+    /// Encoder threads; 0 means `defaultThreads`. x264 and x265 encode differently with different thread
+    /// counts, so a fixed count, not the machine's core count, is what makes a seed's output the same on
+    /// every machine.
     public var threads: Int
+    /// The encoder threads used when `threads` is 0: 4, whatever the machine.
+    public static let defaultThreads = 4
     /// Files the output must never overwrite (the audio source is always protected too).
     public var inputs: [URL]
     /// Follow per-frame timestamps (`write(_:at:)`) on a fine 1/90000 s clock instead of the

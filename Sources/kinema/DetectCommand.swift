@@ -92,6 +92,7 @@ struct DetectCommand: ParsableCommand {
             config.audioSource = m.hasAudio ? url : nil
             config.inputs = [url]
             config.rotation = m.rotation
+            config.variableFrameRate = true  // each frame keeps its source timestamp
             let writer = try VideoWriter(url: outURL, config: config)
             try VideoPipeline.run(reader: reader, writer: writer, process: { frame in
                 let result = try tracker.update(frame.image)

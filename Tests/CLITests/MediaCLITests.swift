@@ -1,4 +1,5 @@
 import Foundation
+import Imaging
 import Testing
 import TestMedia
 import VideoIO
@@ -95,6 +96,103 @@ import VideoIO
         #expect(dst.frameCount == src.frameCount && dst.hasAudio)
         #expect(abs(dst.duration - src.duration) < 0.05)
         #expect(KinemaCLI.contents(dir) == ["anime.mp4"])
+    }
+
+    /// A variable-frame-rate clip (as phones record) keeps each frame's time through faceswap, restyle and
+    /// detect --annotate, so the picture stays in sync with the audio; they used to respace the frames evenly.
+    @Test func variableFrameRateClipsKeepTheirTimestamps() throws {
+        let dir = try KinemaCLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let reader = try VideoReader(url: Media.url("face_audio.mp4"))
+        // Gaps of one to three frame periods at 30 fps, as a phone leaves them when it drops frames.
+        var times: [Double] = [], t = 0.0
+        for i in 0..<18 { times.append(t); t += Double([1, 1, 3, 1, 2][i % 5]) / 30 }
+        let vfr = dir.appendingPathComponent("vfr.mp4")
+        var config = VideoWriterConfig(width: reader.metadata.width, height: reader.metadata.height, fps: Rational(30, 1),
+                                       crf: 18, preset: "veryfast")
+        config.variableFrameRate = true
+        try VideoWriter.with(url: vfr, config: config) { w in
+            for time in times { try w.write(try #require(try reader.nextFrame()).image, at: time) }
+        }
+        for (name, args) in [("swap", ["faceswap", "--source", Media.url("astronaut.png").path, "--target", vfr.path]),
+                             ("sketch", ["restyle", vfr.path, "--style", "sketch"]),
+                             ("annotated", ["detect", vfr.path, "--annotate"])] {
+            let out = dir.appendingPathComponent("\(name).mp4")
+            let r = try KinemaCLI.run(args + (name == "annotated" ? [out.path] : ["-o", out.path]) + ["--quiet"])
+            #expect(r.status == 0, "\(name): \(r.stderr)")
+            let back = try VideoReader(url: out)
+            var got: [Double] = []
+            while let f = try back.nextFrame() { got.append(f.pts) }
+            #expect(got.count == times.count, "\(name)")
+            let worst = zip(got, times).map { abs($0 - $1) }.max() ?? 1
+            #expect(worst < 0.001, "\(name): frame times off by up to \(worst) s")
+        }
+    }
+
+    /// A phone's portrait clip is stored on its side with a display rotation. Face swap and restyle work on it
+    /// upright: the swap finds and swaps the face in as many frames as on the upright clip (it lost a third of
+    /// them to the 90° roll), and both write the clip upright, without a rotation.
+    @Test func aPortraitClipStoredOnItsSideIsSwappedAndRestyledUpright() throws {
+        let dir = try KinemaCLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let reader = try VideoReader(url: Media.url("face_audio.mp4"))
+        let w = reader.metadata.width, h = reader.metadata.height - 56
+        var upright: [ByteImage] = []
+        while let f = try reader.nextFrame() { upright.append(f.image.cropped(x: 0, y: 28, width: w, height: h)) }
+        // Stored on its side: turned 90° clockwise, with a display matrix that turns it back.
+        func sideways(_ img: ByteImage) -> ByteImage {
+            var out = ByteImage(width: h, height: w, channels: 3)
+            for y in 0..<h { for x in 0..<w { for c in 0..<3 {
+                out.data[(x * h + (h - 1 - y)) * 3 + c] = img.data[(y * w + x) * 3 + c]
+            } } }
+            return out
+        }
+        func write(_ frames: [ByteImage], _ name: String, rotation: Int) throws -> URL {
+            let url = dir.appendingPathComponent(name)
+            try VideoWriter.with(url: url, config: VideoWriterConfig(width: frames[0].width, height: frames[0].height,
+                                                                     fps: Rational(25, 1), crf: 16, preset: "veryfast",
+                                                                     rotation: rotation)) { wr in
+                for f in frames { try wr.write(f) }
+            }
+            return url
+        }
+        let plain = try write(upright, "upright.mp4", rotation: 0)
+        let portrait = try write(upright.map(sideways), "portrait.mp4", rotation: 90)
+        #expect(try VideoReader(url: portrait).metadata.rotation == 90)
+        func swapped(_ target: URL) throws -> (Int, VideoMetadata) {
+            let out = dir.appendingPathComponent("swap-" + target.lastPathComponent)
+            let r = try KinemaCLI.run(["faceswap", "--source", Media.url("astronaut.png").path, "--target", target.path,
+                                       "-o", out.path, "--json"])
+            #expect(r.status == 0, "\(r.stderr)")
+            return ((r.json?["framesSwapped"] as? Int) ?? -1, try VideoReader(url: out).metadata)
+        }
+        let (fromUpright, _) = try swapped(plain), (fromPortrait, meta) = try swapped(portrait)
+        #expect(fromUpright == upright.count)
+        #expect(fromPortrait == fromUpright)
+        #expect(meta.width == w && meta.height == h && meta.rotation == 0)
+        let styled = dir.appendingPathComponent("anime.mp4")
+        let r = try KinemaCLI.run(["restyle", portrait.path, "--style", "anime", "-o", styled.path, "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let sm = try VideoReader(url: styled).metadata
+        #expect(sm.width == w && sm.height == h && sm.rotation == 0 && sm.frameCount == upright.count)
+    }
+
+    /// The same input makes the same file whatever the heap held before: glibc fills new allocations with a given
+    /// byte under `MALLOC_PERTURB_`. x264's AVX-512 code read such leftovers, so on AVX-512 machines a 176×144
+    /// clip's encoding changed from run to run (and the small-clip swap tests' figures with it).
+    @Test func transcodingTwiceMakesTheSameBytesWhateverTheHeapHeld() throws {
+        let dir = try KinemaCLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var files: [Data] = []
+        for leftover in ["", "85", "170"] {
+            let out = dir.appendingPathComponent("t\(leftover).mp4")
+            let r = try KinemaCLI.run(["transcode", Media.url("face_audio.mp4").path, "--size", "176x144", "-o", out.path,
+                                       "--crf", "18", "--preset", "veryfast", "--quiet"],
+                                      environment: ["MALLOC_PERTURB_": leftover])
+            #expect(r.status == 0, "\(r.stderr)")
+            files.append(try Data(contentsOf: out))
+        }
+        #expect(files[1] == files[0] && files[2] == files[0])
     }
 
     /// Face swap writes at veryfast unless told otherwise, and an explicit `--preset medium` is honoured (it was

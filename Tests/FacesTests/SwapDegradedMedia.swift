@@ -77,6 +77,32 @@ enum SwapDegradedMedia {
         }
     }
 
+    /// `frames` (176×144) with the object `rgb` (coverage `alpha`, 0...1) laid over the mouth of each frame's face
+    /// (`landmarks`), sliding ±0.5 IOD sideways once over the frames as the disc does; returns the frames and each
+    /// frame's object coverage.
+    static func slid(_ frames: [ByteImage], landmarks: [[SIMD3<Float>]], rgb: ByteImage, alpha: [Float]) -> ([ByteImage], [[Float]]) {
+        var out: [ByteImage] = [], covers: [[Float]] = []
+        for (i, f) in frames.enumerated() {
+            let iod = SwapMedia.iodOf(landmarks[i])
+            let t = sin(2 * Float.pi * Float(i) / Float(frames.count))
+            let ox = Int((landmarks[i][13].x + t * 0.5 * iod).rounded()) - rgb.width / 2
+            let oy = Int((landmarks[i][13].y + 0.1 * iod).rounded()) - rgb.height / 2
+            var g = f, cover = [Float](repeating: 0, count: 176 * 144)
+            for y in 0..<rgb.height { for x in 0..<rgb.width {
+                let fx = ox + x, fy = oy + y, a = alpha[y * rgb.width + x]
+                guard fx >= 0, fy >= 0, fx < 176, fy < 144, a > 0 else { continue }
+                for c in 0..<3 {
+                    let o = (fy * 176 + fx) * 3 + c
+                    let under = Float(g.data[o]), over = Float(rgb.data[(y * rgb.width + x) * 3 + c])
+                    g.data[o] = UInt8((under + (over - under) * a).rounded())
+                }
+                cover[fy * 176 + fx] = a
+            } }
+            out.append(g); covers.append(cover)
+        }
+        return (out, covers)
+    }
+
     /// Swaps the source onto `frames` with `config`; returns the output frames in order.
     static func swap(_ frames: [ByteImage], config: FaceSwapConfig = FaceSwapConfig()) throws -> [ByteImage] {
         let s = FaceSwapSession(source: try source.get(), landmarks: try SwapMedia.mesh.get(), config: config, fps: 25)

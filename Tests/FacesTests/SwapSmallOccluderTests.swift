@@ -41,25 +41,7 @@ import VideoIO
         let small = try SwapDegradedMedia.smallSideLit.get()
         let lms = try SwapMedia.landmarks(small).map { try #require($0) }
         let (rgb, alpha) = try Self.cup(size: SwapMedia.iodOf(lms[0]))
-        var occluded: [ByteImage] = [], covers: [[Float]] = []
-        for (i, f) in small.enumerated() {
-            let iod = SwapMedia.iodOf(lms[i])
-            let t = sin(2 * Float.pi * Float(i) / Float(small.count))
-            let ox = Int((lms[i][13].x + t * 0.5 * iod).rounded()) - rgb.width / 2
-            let oy = Int((lms[i][13].y + 0.1 * iod).rounded()) - rgb.height / 2
-            var g = f, cover = [Float](repeating: 0, count: 176 * 144)
-            for y in 0..<rgb.height { for x in 0..<rgb.width {
-                let fx = ox + x, fy = oy + y, a = alpha[y * rgb.width + x]
-                guard fx >= 0, fy >= 0, fx < 176, fy < 144, a > 0 else { continue }
-                for c in 0..<3 {
-                    let o = (fy * 176 + fx) * 3 + c
-                    let under = Float(g.data[o]), over = Float(rgb.data[(y * rgb.width + x) * 3 + c])
-                    g.data[o] = UInt8((under + (over - under) * a).rounded())
-                }
-                cover[fy * 176 + fx] = a
-            } }
-            occluded.append(g); covers.append(cover)
-        }
+        let (occluded, covers) = SwapDegradedMedia.slid(small, landmarks: lms, rgb: rgb, alpha: alpha)
         let url = SwapMedia.tmp.appendingPathComponent("cup-small.mp4"), out = SwapMedia.tmp.appendingPathComponent("cup-small-swap.mp4")
         let w = try VideoWriter(url: url, config: VideoWriterConfig(width: 176, height: 144, fps: Rational(25, 1), crf: 18, preset: "veryfast"))
         for f in occluded { try w.write(f) }

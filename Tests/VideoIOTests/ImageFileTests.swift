@@ -43,6 +43,30 @@ import Testing
         #expect(sizeLo < sizeHi)
     }
 
+    /// A phone's portrait photo is stored on its side with an EXIF orientation; it is read upright (it came out
+    /// sideways, so a restyled or swapped photo was written turned by 90°).
+    @Test(arguments: [(6, 90), (8, 270), (3, 180)])
+    func aJPEGWithAnEXIFOrientationIsReadUpright(_ orientation: UInt8, _ clockwise: Int) throws {
+        let dir = Fixture.scratch(); defer { Fixture.cleanUp(dir) }
+        let upright = try ImageFile.read(Fixture.clip("coffee.png"))
+        // Stored so that turning it `clockwise` degrees shows it upright.
+        let stored = rotatedCounterClockwise(upright, degrees: clockwise)
+        let plain = dir.appendingPathComponent("plain.jpg")
+        try ImageFile.write(stored, to: plain, quality: 95)
+        // APP1 "Exif": a little-endian TIFF header and one IFD entry, Orientation (0x0112), SHORT, the given value.
+        let exif: [UInt8] = [0xFF, 0xE1, 0x00, 34] + Array("Exif".utf8) + [0, 0, 0x49, 0x49, 0x2A, 0, 8, 0, 0, 0,
+                             1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, orientation, 0, 0, 0, 0, 0, 0, 0]
+        let bytes = [UInt8](try Data(contentsOf: plain))
+        let tagged = dir.appendingPathComponent("tagged.jpg")
+        try Data(bytes[0..<2] + exif + bytes[2...]).write(to: tagged)
+        let back = try ImageFile.read(tagged)
+        #expect(back.width == upright.width && back.height == upright.height)
+        if back.width == upright.width && back.height == upright.height {
+            #expect(psnr(upright, back) > 34, "PSNR \(psnr(upright, back))")
+        }
+        #expect(try ImageFile.read(plain).width == stored.width)
+    }
+
     @Test func greyAndAlphaImagesWrite() throws {
         let dir = Fixture.scratch(); defer { Fixture.cleanUp(dir) }
         var grey = ByteImage(width: 33, height: 17, channels: 1)

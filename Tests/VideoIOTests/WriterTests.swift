@@ -21,6 +21,24 @@ import Testing
         #expect(zip(back, back.dropFirst()).allSatisfy { $0.pts < $1.pts })
     }
 
+    /// x264 encodes differently with different thread counts, so the writer's default is a fixed count, not the
+    /// machine's core count (x264's own default, 1.5 × cores): a seed's output is then the same on every machine.
+    /// x264 records its settings in the stream.
+    @Test func theEncoderThreadCountDoesNotDependOnTheMachine() throws {
+        let dir = Fixture.scratch(); defer { Fixture.cleanUp(dir) }
+        let source = try Fixture.decodeAll(Fixture.clip("bikes.mp4")).prefix(4)
+        func settings(threads: Int) throws -> String {
+            let out = dir.appendingPathComponent("t\(threads).mp4")
+            try VideoWriter.with(url: out, config: .init(width: 640, height: 272, fps: Rational(25, 1), preset: "veryfast",
+                                                         threads: threads)) { w in
+                for f in source { try w.write(f.image) }
+            }
+            return String(decoding: try Data(contentsOf: out), as: UTF8.self)
+        }
+        #expect(try settings(threads: 0).contains(" threads=\(VideoWriterConfig.defaultThreads) "))
+        #expect(try settings(threads: 1).contains(" threads=1 "))
+    }
+
     /// Odd sizes are padded to even by edge repetition and the output says so.
     @Test func oddSizeIsPaddedToEven() throws {
         let dir = Fixture.scratch(); defer { Fixture.cleanUp(dir) }

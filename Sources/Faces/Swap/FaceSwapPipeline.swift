@@ -76,15 +76,20 @@ public enum FaceSwapPipeline {
         let start = Date()
         let reader = try VideoReader(url: target)
         let meta = reader.metadata
+        // Faces are found and swapped upright: a phone's portrait clip is stored on its side, where the detector and
+        // the mesh see a face rolled by 90°. The output is written upright, without a display rotation.
+        reader.autoRotate = true
+        let (width, height) = meta.uprightSize
         var allTags = tags
         allTags["comment"] = label(version: version)
-        // Size, rate, audio, rotation and tags come from the target; codec, crf and preset from `encoder`.
+        // Size (upright), rate, audio and tags come from the target; codec, crf and preset from `encoder`.
         var wc = encoder ?? VideoWriterConfig(width: 0, height: 0, fps: meta.fps, preset: "veryfast")
-        if wc.crf == nil { wc.crf = defaultCRF(for: wc.codec, width: meta.width, height: meta.height) }
-        wc.width = meta.width; wc.height = meta.height; wc.fps = meta.fps; wc.rotation = meta.rotation
+        if wc.crf == nil { wc.crf = defaultCRF(for: wc.codec, width: width, height: height) }
+        wc.width = width; wc.height = height; wc.fps = meta.fps; wc.rotation = 0
         wc.audioSource = meta.hasAudio ? target : nil
         wc.tags = allTags
         wc.inputs = [target]
+        wc.variableFrameRate = true  // each frame keeps its source timestamp (a phone's VFR clip stays in sync)
         let window = try segment?.prepare(reader: reader, config: &wc, warmUp: warmUp(config), lookAhead: lookAhead(config),
                                           align: config.redetectInterval)
         let writer = try VideoWriter(url: output, config: wc)

@@ -14,7 +14,9 @@ import Imaging
 /// A moving object occupies a given cell in a minority of the snapshots, so the median stays the face's
 /// own. Cells found covered are left out of later snapshots, so an object held still does not become the
 /// reference; one held for longer than `absorbFrames` is taken in (it is then part of the scene). An object
-/// present from the first frame is only found once the face has been seen without it there.
+/// present from the first frame is in the first snapshots (taken before anything could be judged): it is found
+/// where it moves onto face seen without it; near that, where it lay then is judged against the face's skin
+/// (a skin-toned object coming back exactly there is still missed).
 struct OccluderHistory: Sendable {
     /// Canonical grid width (cells); the height follows the canonical layout's aspect.
     static let gridWidth = 44
@@ -56,7 +58,8 @@ struct OccluderHistory: Sendable {
     }()
 
     private var snapshots: [[Float]] = []   // per snapshot: L, a, b, valid per cell
-    private var reference: [Float] = []     // per cell: median L, a, b, spread L, a, b, usable (0/1)
+    private var cold: [Bool] = []           // per snapshot: taken before anything could be judged
+    private var reference: [Float] = []     // per cell: median L, a, b, spread L, a, b, usable (0 no, 1 yes, 2 learnt unjudged)
     private var covered: [Int] = []         // per cell: consecutive frames found covered
     private var frame = 0
 
@@ -74,7 +77,7 @@ struct OccluderHistory: Sendable {
         let small = f > 1 ? RegionFilter.decimate(lab, f) : lab
         let scaled = f > 1 ? grid.map { ($0 + 0.5) / Float(f) - 0.5 } : grid
         let (cur, seen) = Self.resample(small, from: scaled, to: canon, visible: visible, width: cw, height: ch)
-        if covered.count != n { covered = [Int](repeating: 0, count: n); snapshots = []; reference = [] }
+        if covered.count != n { covered = [Int](repeating: 0, count: n); snapshots = []; cold = []; reference = [] }
 
         var cellOcc = [Float](repeating: 0, count: n)
         var found = false
@@ -125,15 +128,18 @@ struct OccluderHistory: Sendable {
         let n = occluded.count
         for c in 0..<n { covered[c] = occluded[c] > 0.05 ? covered[c] + 1 : 0 }
         defer { frame += 1 }
-        guard frame % Self.stride == 0 else { return }
+        // A new track takes its first `minimumValid` snapshots from consecutive frames, so that it is judged from its
+        // fourth frame on instead of its ninth: an object arriving in the first frames was painted over until then
+        // (an arm crossing into a 176×144 face: 11–23 levels in frames 0–8).
+        guard frame % Self.stride == 0 || snapshots.count < Self.minimumValid else { return }
         var snap = [Float](repeating: 0, count: 4 * n)
         for c in 0..<n {
             for k in 0..<3 { snap[4 * c + k] = cur.data[3 * c + k] }
             let ok = seen.data[c] > 0 && (occluded[c] <= 0.05 || covered[c] > Self.absorbFrames)
             snap[4 * c + 3] = ok ? 1 : 0
         }
-        snapshots.append(snap)
-        if snapshots.count > Self.count { snapshots.removeFirst() }
+        snapshots.append(snap); cold.append(reference.isEmpty)
+        if snapshots.count > Self.count { snapshots.removeFirst(); cold.removeFirst() }
         guard snapshots.count >= Self.minimumValid else { return }
         if reference.count != 7 * n { reference = [Float](repeating: 0, count: 7 * n) }
         // Medians of a dozen values per cell: sorted in place in one small scratch buffer (this runs every
@@ -144,13 +150,18 @@ struct OccluderHistory: Sendable {
                 reference[7 * c + 6] = 0
                 for k in 0..<3 {
                     var m = 0
-                    for s in snapshots where s[4 * c + 3] > 0 { v[m] = s[4 * c + k]; m += 1 }
+                    var unjudged = 0
+                    for (j, s) in snapshots.enumerated() where s[4 * c + 3] > 0 {
+                        v[m] = s[4 * c + k]; m += 1
+                        if cold[j] { unjudged += 1 }
+                    }
                     guard m >= Self.minimumValid else { break }
                     let med = Self.sortedMedian(v, m)
                     for i in 0..<m { dev[i] = abs(v[i] - med) }
                     reference[7 * c + k] = med
                     reference[7 * c + 3 + k] = max(Self.floor[k], 1.4826 * Self.sortedMedian(dev, m))
-                    if k == 2 { reference[7 * c + 6] = 1 }
+                    // 2: usable, but learnt mostly before anything was judged (an object may have been there).
+                    if k == 2 { reference[7 * c + 6] = 2 * unjudged > m ? 2 : 1 }
                 }
             }
         }
@@ -172,6 +183,9 @@ struct OccluderHistory: Sendable {
     /// reference at that pixel. Clearly nearer the occluder: covered; clearly nearer the face: not; in between
     /// (a hand in front of a cheek of the same colour) the coarse verdict stands. So a flat or textured object
     /// keeps its own outline instead of the cells' blur.
+    ///
+    /// Where the reference was learnt mostly before anything could be judged and looks like the occluder rather
+    /// than the face's skin, the occluder lay there while it was learnt: the pixel is judged against the skin instead.
     static func refined(_ coarse: RegionBuffer, lab: RegionBuffer, reference: [Float], offset: SIMD3<Float>, grid: [SIMD2<Float>],
                         visible: [Bool], region: RegionBuffer, iod: Float) -> RegionBuffer {
         let (canon, cw, ch) = layout
@@ -182,27 +196,63 @@ struct OccluderHistory: Sendable {
         guard samples[0].count >= 8 else { return coarse }
         var objMed = SIMD3<Float>(), objSpread = SIMD3<Float>()
         for k in 0..<3 { (objMed[k], objSpread[k]) = OcclusionMask.robust(&samples[k], floor: floor[k]) }
-        var refBuf = RegionBuffer(width: cw, height: ch, channels: 6)
+        var refBuf = RegionBuffer(width: cw, height: ch, channels: 7)
         for c in 0..<n {
             let usable = reference[7 * c + 6] > 0
             for k in 0..<3 {
-                refBuf.data[6 * c + k] = reference[7 * c + k] + offset[k]
-                refBuf.data[6 * c + 3 + k] = usable ? reference[7 * c + 3 + k] : 1e3
+                refBuf.data[7 * c + k] = reference[7 * c + k] + offset[k]
+                refBuf.data[7 * c + 3 + k] = usable ? reference[7 * c + 3 + k] : 1e3
             }
+            refBuf.data[7 * c + 6] = reference[7 * c + 6] > 1.5 ? 1 : 0
         }
         let near = RegionFilter.gaussian(coarse, sigma: max(1, 0.15 * iod))
         let (ref, _) = resample(refBuf, from: canon, to: grid, visible: visible, width: coarse.width, height: coarse.height)
-        var out = coarse
-        for i in out.data.indices where near.data[i] > 0.02 && region.data[i] > 0 && ref.data[6 * i + 3] > 0 {
-            var dFace: Float = 0, dObj: Float = 0
-            for k in 0..<3 {
-                let v = lab.data[3 * i + k]
-                let ef = (v - ref.data[6 * i + k]) / ref.data[6 * i + 3 + k], eo = (v - objMed[k]) / objSpread[k]
-                dFace += ef * ef; dObj += eo * eo
+        // The skin away from what was found, then again without the pixels whose reference looks like the occluder:
+        // an object where it lay while the history was learnt is not found there and would widen the skin's spread.
+        var skin = faceSkin(lab, coarse: coarse, region: region)
+        if let (m, sp) = skin {
+            var kept = coarse
+            for i in kept.data.indices where region.data[i] > 0 && ref.data[7 * i + 3] > 0 && ref.data[7 * i + 6] > 0.5 {
+                var face = SIMD3<Float>()
+                for k in 0..<3 { face[k] = ref.data[7 * i + k] }
+                if Self.distance(face, objMed, objSpread) < Self.distance(face, m, sp) { kept.data[i] = 1 }
             }
-            out.data[i] = min(max(coarse.data[i] + (dFace.squareRoot() - dObj.squareRoot()) / 3, 0), 1)
+            skin = faceSkin(lab, coarse: kept, region: region) ?? skin
+        }
+        var out = coarse
+        for i in out.data.indices where near.data[i] > 0.02 && region.data[i] > 0 && ref.data[7 * i + 3] > 0 {
+            var face = SIMD3<Float>(), spread = SIMD3<Float>()
+            for k in 0..<3 { face[k] = ref.data[7 * i + k]; spread[k] = ref.data[7 * i + 3 + k] }
+            // A reference nearer the object's colour than the face's own skin was learnt while the object lay there
+            // (it sat over the mouth from the track's first frames): the face there is judged by its skin instead.
+            // Otherwise the face the object uncovers is kept as an occluder, and the object is not found where it
+            // comes back to that place.
+            if ref.data[7 * i + 6] > 0.5, let (skinMed, skinSpread) = skin,
+               Self.distance(face, objMed, objSpread) < Self.distance(face, skinMed, skinSpread) {
+                face = skinMed; spread = skinSpread
+            }
+            var v = SIMD3<Float>()
+            for k in 0..<3 { v[k] = lab.data[3 * i + k] }
+            let dFace = Self.distance(v, face, spread), dObj = Self.distance(v, objMed, objSpread)
+            out.data[i] = min(max(coarse.data[i] + (dFace - dObj) / 3, 0), 1)
         }
         return out
+    }
+
+    /// Lab distance of `v` from `centre` in units of `spread`, channel by channel.
+    static func distance(_ v: SIMD3<Float>, _ centre: SIMD3<Float>, _ spread: SIMD3<Float>) -> Float {
+        let e = (v - centre) / spread
+        return (e * e).sum().squareRoot()
+    }
+
+    /// Robust Lab (median, spread floored at `floor`) of the face in `region` away from what was found (`coarse` < 0.05),
+    /// from at most about 2,000 pixels; nil with fewer than 32.
+    static func faceSkin(_ lab: RegionBuffer, coarse: RegionBuffer, region: RegionBuffer) -> (SIMD3<Float>, SIMD3<Float>)? {
+        guard var v = OcclusionMask.samples(lab, channels: [0, 1, 2], about: 2048,
+                                            where: { region.data[$0] > 0 && coarse.data[$0] < 0.05 }) else { return nil }
+        var med = SIMD3<Float>(), spread = SIMD3<Float>()
+        for c in 0..<3 { (med[c], spread[c]) = OcclusionMask.robust(&v[c], floor: floor[c]) }
+        return (med, spread)
     }
 
     /// Piecewise-affine resampling of any-channel `src` (landmarks `from`) onto a `width`×`height` buffer

@@ -24,21 +24,27 @@ enum OcclusionMask {
 
     /// Robust chroma of the Lab pixels under `mask` (> 0.5); nil with fewer than 32 samples.
     static func skin(_ lab: RegionBuffer, mask: RegionBuffer) -> SkinModel? {
-        var a: [Float] = [], b: [Float] = []
+        guard var v = samples(lab, channels: [1, 2], about: 4096, where: { mask.data[$0] > 0.5 }) else { return nil }
+        let (ma, sa) = robust(&v[0], floor: minimumSpread), (mb, sb) = robust(&v[1], floor: minimumSpread)
+        return SkinModel(chroma: SIMD2(ma, mb), spread: SIMD2(sa, sb))
+    }
+
+    /// The given channels of the pixels `p` of `lab` where `keep(p)`, one per channel list: all of them, or every
+    /// step-th one when there are more than about `about` (a few thousand are plenty for a median). Nil with fewer
+    /// than 32 pixels.
+    static func samples(_ lab: RegionBuffer, channels: [Int], about: Int, where keep: (Int) -> Bool) -> [[Float]]? {
         let n = lab.width * lab.height
-        // A few thousand samples are plenty for a median; stride through larger regions.
         var count = 0
-        for p in 0..<n where mask.data[p] > 0.5 { count += 1 }
+        for p in 0..<n where keep(p) { count += 1 }
         guard count >= 32 else { return nil }
-        let step = max(1, count / 4096)
-        var k = 0
-        a.reserveCapacity(count / step + 1); b.reserveCapacity(count / step + 1)
-        for p in 0..<n where mask.data[p] > 0.5 {
-            if k % step == 0 { a.append(lab.data[3 * p + 1]); b.append(lab.data[3 * p + 2]) }
+        let step = max(1, count / about)
+        var v = [[Float]](repeating: [], count: channels.count), k = 0
+        for j in v.indices { v[j].reserveCapacity(count / step + 1) }
+        for p in 0..<n where keep(p) {
+            if k % step == 0 { for (j, c) in channels.enumerated() { v[j].append(lab.data[lab.channels * p + c]) } }
             k += 1
         }
-        let (ma, sa) = robust(&a, floor: minimumSpread), (mb, sb) = robust(&b, floor: minimumSpread)
-        return SkinModel(chroma: SIMD2(ma, mb), spread: SIMD2(sa, sb))
+        return v
     }
 
     /// The skin model of a track's first frame, when nothing is known yet about what covers the face: fitted, then
