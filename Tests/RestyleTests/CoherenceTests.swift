@@ -56,7 +56,7 @@ func coherenceCutsWarpingError(clip: String) throws {
 /// for ≥ 0.85. Each look puts part of its fine detail back over the carry
 /// (`Stylizer.coherenceDetailRestore`), as much as its E_warp bounds allow: anime 0.841 (restore 0.7;
 /// 0.851 before the carry trusted deforming faces, `CoherenceParameters.motionBoundaryFloor`, and 0.844
-/// before it trusted flat unchanged pixels, `TemporalCoherence.trustingFlat`),
+/// before it trusted flat unchanged pixels, now `TemporalCoherence.repairing`),
 /// oil, watercolor, painting, neural 0.88–0.92; toon 0.82, sketch 0.80, palette 0.80 stay below 0.85
 /// (more restore fails their E_warp bounds). Guarded at 0.84 for anime and 0.74 for the others.
 @Test func coherenceKeepsMovingSubjectsSharp() throws {
