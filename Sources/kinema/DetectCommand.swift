@@ -78,8 +78,12 @@ struct DetectCommand: ParsableCommand {
 
     private func runVideo(_ url: URL, tracker: FaceTracker) throws {
         let reader = try VideoReader(url: url)
+        // A phone's portrait clip is stored on its side: frames are read upright, as they are shown, so the
+        // detector sees faces the right way up and the reported coordinates match what a player shows.
+        reader.autoRotate = true
         let m = reader.metadata
-        try checkMemory(width: m.width, height: m.height, input: input, job: "detect", bytesPerPixel: annotate == nil ? 15 : 30,
+        let (width, height) = m.uprightSize
+        try checkMemory(width: width, height: height, input: input, job: "detect", bytesPerPixel: annotate == nil ? 15 : 30,
                         writesVideo: annotate != nil)
         let reports = ReportLog()
         let bar = ProgressBar(label: "detect", total: m.frameCount, quiet: encoding.quiet)
@@ -88,10 +92,9 @@ struct DetectCommand: ParsableCommand {
         if let annotate {
             let outURL = URL(fileURLWithPath: annotate)
             guard !Self.isImage(outURL) else { throw CommandError("--annotate for a video input must be a video file (.mp4)") }
-            var config = encoding.writerConfig(output: outURL, width: m.width, height: m.height, fps: m.fps)
+            var config = encoding.writerConfig(output: outURL, width: width, height: height, fps: m.fps)
             config.audioSource = m.hasAudio ? url : nil
             config.inputs = [url]
-            config.rotation = m.rotation
             config.variableFrameRate = true  // each frame keeps its source timestamp
             let writer = try VideoWriter(url: outURL, config: config)
             try VideoPipeline.run(reader: reader, writer: writer, process: { frame in
@@ -114,10 +117,10 @@ struct DetectCommand: ParsableCommand {
         let frames = reports.all
         let seconds = Date().timeIntervalSince(start)
         if json {
-            try printJSON(VideoReport(input: input, width: m.width, height: m.height, fps: m.fps.value,
+            try printJSON(VideoReport(input: input, width: width, height: height, fps: m.fps.value,
                                       detectorRuns: tracker.detectionCount, frames: frames))
         } else {
-            print("\(input): \(m.width)x\(m.height), \(frames.count) frames")
+            print("\(input): \(width)x\(height), \(frames.count) frames")
             for f in frames {
                 print(String(format: "frame %d (%.3f s) %@: %d face(s)", f.index, f.time,
                              f.detected ? "detected" : "tracked", f.faces.count))

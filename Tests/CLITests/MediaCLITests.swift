@@ -129,9 +129,10 @@ import VideoIO
         }
     }
 
-    /// A phone's portrait clip is stored on its side with a display rotation. Face swap and restyle work on it
-    /// upright: the swap finds and swaps the face in as many frames as on the upright clip (it lost a third of
-    /// them to the 90° roll), and both write the clip upright, without a rotation.
+    /// A phone's portrait clip is stored on its side with a display rotation. Face swap, restyle and detect work
+    /// on it upright: the swap finds and swaps the face in as many frames as on the upright clip (it lost a third
+    /// of them to the 90° roll), both write the clip upright, without a rotation, and detect reports the upright
+    /// size and a face in every frame the upright clip has one.
     @Test func aPortraitClipStoredOnItsSideIsSwappedAndRestyledUpright() throws {
         let dir = try KinemaCLI.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -170,6 +171,16 @@ import VideoIO
         #expect(fromUpright == upright.count)
         #expect(fromPortrait == fromUpright)
         #expect(meta.width == w && meta.height == h && meta.rotation == 0)
+        func detected(_ clip: URL) throws -> (faces: Int, width: Int, height: Int) {
+            let r = try KinemaCLI.run(["detect", clip.path, "--json", "--quiet"])
+            #expect(r.status == 0, "\(r.stderr)")
+            let frames = (r.json?["frames"] as? [[String: Any]]) ?? []
+            let found = frames.filter { (($0["faces"] as? [Any])?.count ?? 0) > 0 }.count
+            return (found, (r.json?["width"] as? Int) ?? -1, (r.json?["height"] as? Int) ?? -1)
+        }
+        let (uprightFaces, _, _) = try detected(plain), seen = try detected(portrait)
+        #expect(uprightFaces == upright.count)
+        #expect(seen.faces == uprightFaces && seen.width == w && seen.height == h)
         let styled = dir.appendingPathComponent("anime.mp4")
         let r = try KinemaCLI.run(["restyle", portrait.path, "--style", "anime", "-o", styled.path, "--quiet"])
         #expect(r.status == 0, "\(r.stderr)")
