@@ -5,7 +5,7 @@ import Imaging
 /// Reads and writes PNG and JPEG still images through libavcodec (no other image library).
 public enum ImageFile {
     /// Decodes a PNG or JPEG file to packed 8-bit sRGB (`rgb24`; alpha is dropped), upright: a JPEG whose EXIF
-    /// orientation turns it (as phones store portrait photos) is turned by it. Mirrored orientations are only turned.
+    /// orientation turns or mirrors it (as phones store portrait and front-camera photos) is shown as it says.
     /// - Throws: `VideoIOError.fileNotFound`, `.isDirectory`, `.emptyFile`, `.unsupported` for other
     ///   formats, `.unrecognisedInput` for damaged data.
     public static func read(_ url: URL) throws(VideoIOError) -> ByteImage {
@@ -51,7 +51,7 @@ public enum ImageFile {
             withFramePlanes(f) { src, stride in _ = sws_scale(sws, src, stride, 0, Int32(h), &dst, &dstStride) }
             count = w * h * 3
         }
-        return rotatedCounterClockwise(ByteImage(width: w, height: h, channels: 3, data: data), degrees: displayRotation(f))
+        return displayTransform(f).applied(to: ByteImage(width: w, height: h, channels: 3, data: data))
     }
 
     /// Encodes `image` (1, 3 or 4 channels) as PNG or JPEG, chosen by the extension

@@ -48,11 +48,12 @@ func displayRotation(_ st: UnsafeMutablePointer<AVStream>) -> Int {
     return displayRotation(matrix: raw)
 }
 
-/// The rotation of a decoded frame's display matrix (the JPEG decoder sets one from the EXIF orientation), 0 when none.
-func displayRotation(_ frame: UnsafeMutablePointer<AVFrame>) -> Int {
+/// How a decoded frame is shown, from its display matrix (the JPEG decoder sets one from the EXIF orientation,
+/// mirrored ones included); the identity when there is none or it is not axis-aligned.
+func displayTransform(_ frame: UnsafeMutablePointer<AVFrame>) -> DisplayTransform {
     guard let side = av_frame_get_side_data(frame, AV_FRAME_DATA_DISPLAYMATRIX), side.pointee.size >= 36,
-          let raw = side.pointee.data else { return 0 }
-    return displayRotation(matrix: raw)
+          let raw = side.pointee.data else { return .identity }
+    return raw.withMemoryRebound(to: Int32.self, capacity: 9) { DisplayTransform(matrix: $0) } ?? .identity
 }
 
 /// Degrees counter-clockwise, 0..<360, of a 3×3 display matrix of 36 bytes at `raw`.

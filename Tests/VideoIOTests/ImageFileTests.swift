@@ -43,14 +43,18 @@ import Testing
         #expect(sizeLo < sizeHi)
     }
 
-    /// A phone's portrait photo is stored on its side with an EXIF orientation; it is read upright (it came out
-    /// sideways, so a restyled or swapped photo was written turned by 90°).
-    @Test(arguments: [(6, 90), (8, 270), (3, 180)])
-    func aJPEGWithAnEXIFOrientationIsReadUpright(_ orientation: UInt8, _ clockwise: Int) throws {
+    /// A phone's portrait photo is stored on its side with an EXIF orientation, and a front camera's may be stored
+    /// mirrored; it is read as shown (it came out sideways, so a restyled or swapped photo was written turned by
+    /// 90°; orientation 2, a mirror, came out upside down and 4, a vertical mirror, unchanged).
+    @Test(arguments: [(2, true, 0), (3, false, 180), (4, true, 180), (5, true, 90), (6, false, 90), (7, true, 270),
+                      (8, false, 270)])
+    func aJPEGWithAnEXIFOrientationIsReadUpright(_ orientation: UInt8, _ mirrored: Bool, _ clockwise: Int) throws {
         let dir = Fixture.scratch(); defer { Fixture.cleanUp(dir) }
         let upright = try ImageFile.read(Fixture.clip("coffee.png"))
-        // Stored so that turning it `clockwise` degrees shows it upright.
-        let stored = rotatedCounterClockwise(upright, degrees: clockwise)
+        // Stored so that turning it `clockwise` degrees (then mirroring it left to right) shows it upright: the
+        // EXIF definitions of the eight orientations.
+        let mirror = DisplayTransform(a: -1, b: 0, c: 0, d: 1)
+        let stored = rotatedCounterClockwise(mirrored ? mirror.applied(to: upright) : upright, degrees: clockwise)
         let plain = dir.appendingPathComponent("plain.jpg")
         try ImageFile.write(stored, to: plain, quality: 95)
         // APP1 "Exif": a little-endian TIFF header and one IFD entry, Orientation (0x0112), SHORT, the given value.
