@@ -58,9 +58,3 @@ struct DisplayTransform: Equatable {
         return ByteImage(width: outW, height: outH, channels: ch, data: out)
     }
 }
-
-/// Turns a packed image counter-clockwise by 90, 180 or 270 degrees (other angles: unchanged).
-/// A pure permutation of pixels, used to show frames upright when the stream carries a display matrix.
-func rotatedCounterClockwise(_ img: ByteImage, degrees: Int) -> ByteImage {
-    DisplayTransform(counterClockwise: degrees).applied(to: img)
-}

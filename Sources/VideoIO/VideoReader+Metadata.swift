@@ -48,6 +48,14 @@ func displayRotation(_ st: UnsafeMutablePointer<AVStream>) -> Int {
     return displayRotation(matrix: raw)
 }
 
+/// How a stream's frames are shown, from its display matrix (turns and mirrors); the identity when there is none
+/// or it is not axis-aligned.
+func displayTransform(_ st: UnsafeMutablePointer<AVStream>) -> DisplayTransform {
+    var size: Int = 0
+    guard let raw = av_stream_get_side_data(st, AV_PKT_DATA_DISPLAYMATRIX, &size), size >= 36 else { return .identity }
+    return raw.withMemoryRebound(to: Int32.self, capacity: 9) { DisplayTransform(matrix: $0) } ?? .identity
+}
+
 /// How a decoded frame is shown, from its display matrix (the JPEG decoder sets one from the EXIF orientation,
 /// mirrored ones included); the identity when there is none or it is not axis-aligned.
 func displayTransform(_ frame: UnsafeMutablePointer<AVFrame>) -> DisplayTransform {

@@ -13,8 +13,9 @@ public final class VideoReader: @unchecked Sendable {
     public let metadata: VideoMetadata
     /// The file being read.
     public let url: URL
-    /// When true, frames are turned upright by `metadata.rotation` (so 90°/270° swap width and height);
-    /// `metadata` keeps describing the coded stream. Off by default.
+    /// When true, frames are shown as the stream's display matrix says: turned upright by `metadata.rotation`
+    /// (so 90°/270° swap width and height) and mirrored where it mirrors; `metadata` keeps describing the coded
+    /// stream. Off by default.
     public var autoRotate = false
     /// When set, frames are resized to this size (bicubic, in the same libswscale pass as the
     /// RGB conversion); `nil` delivers the coded size.
@@ -27,6 +28,7 @@ public final class VideoReader: @unchecked Sendable {
     private let input: InputFormat
     private let decoder: CodecContext
     private let videoIndex: Int
+    private let display: DisplayTransform
     private let timeBase: AVRational
     private let startPts: Int64
     private let packet: Packet
@@ -73,6 +75,7 @@ public final class VideoReader: @unchecked Sendable {
         packet = try Packet()
         frame = try Frame()
         metadata = input.metadata(videoIndex: videoIndex)
+        display = displayTransform(st)
     }
 
     /// Opens `url`, runs `body` with the reader, and closes it on every exit path.
@@ -113,8 +116,8 @@ public final class VideoReader: @unchecked Sendable {
                 if let w = frameWindow, nextIndex < w.lowerBound { nextIndex += 1; continue }
                 if let w = frameWindow, nextIndex >= w.upperBound { return nil }
                 var image = try convert(frame.pointer)
-                if autoRotate && metadata.rotation != 0 {
-                    let upright = rotatedCounterClockwise(image, degrees: metadata.rotation)
+                if autoRotate && display != .identity {
+                    let upright = display.applied(to: image)
                     recycle(image)
                     image = upright
                 }

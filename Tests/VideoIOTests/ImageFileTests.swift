@@ -54,7 +54,8 @@ import Testing
         // Stored so that turning it `clockwise` degrees (then mirroring it left to right) shows it upright: the
         // EXIF definitions of the eight orientations.
         let mirror = DisplayTransform(a: -1, b: 0, c: 0, d: 1)
-        let stored = rotatedCounterClockwise(mirrored ? mirror.applied(to: upright) : upright, degrees: clockwise)
+        let turn = DisplayTransform(counterClockwise: clockwise)
+        let stored = turn.applied(to: mirrored ? mirror.applied(to: upright) : upright)
         let plain = dir.appendingPathComponent("plain.jpg")
         try ImageFile.write(stored, to: plain, quality: 95)
         // APP1 "Exif": a little-endian TIFF header and one IFD entry, Orientation (0x0112), SHORT, the given value.

@@ -81,6 +81,30 @@ import Testing
         }
     }
 
+    /// A clip whose display matrix mirrors it (the MP4 track header's matrix, as a front camera may write it)
+    /// is read mirrored by autoRotate. Its rotation reads as 180°, and it was read upside down.
+    @Test func autoRotateMirrorsAMirroredClip() throws {
+        let coded = try Fixture.decodeAll(Fixture.clip("rotated90.mp4"))
+        var bytes = [UInt8](try Data(contentsOf: Fixture.clip("rotated90.mp4")))
+        // The version-0 track header's matrix starts 40 bytes after its type; its first entry becomes −1 (16.16).
+        let tkhd = try #require((0..<bytes.count - 4).first { bytes[$0..<$0 + 4].elementsEqual("tkhd".utf8) })
+        #expect(bytes[tkhd + 4] == 0)
+        bytes.replaceSubrange(tkhd + 44..<tkhd + 48, with: [0xFF, 0xFF, 0, 0])
+        bytes.replaceSubrange(tkhd + 48..<tkhd + 64, with: [UInt8](repeating: 0, count: 16))
+        bytes.replaceSubrange(tkhd + 60..<tkhd + 64, with: [0, 1, 0, 0])
+        let dir = Fixture.scratch(); defer { Fixture.cleanUp(dir) }
+        let mirrored = dir.appendingPathComponent("mirrored.mp4")
+        try Data(bytes).write(to: mirrored)
+        let reader = try VideoReader(url: mirrored)
+        #expect(reader.metadata.rotation == 180)
+        reader.autoRotate = true
+        let f = try #require(try reader.nextFrame())
+        let src = coded[0].image
+        #expect(f.image.width == 96 && f.image.height == 64)
+        let expected = DisplayTransform(a: -1, b: 0, c: 0, d: 1).applied(to: src)
+        #expect(f.image == expected)
+    }
+
     @Test func seekLandsOnTheRequestedFrame() throws {
         let all = try Fixture.decodeAll(Fixture.clip("face.mp4"))
         #expect(all.count == 64)
