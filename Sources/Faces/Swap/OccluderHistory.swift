@@ -61,6 +61,7 @@ struct OccluderHistory: Sendable {
     private var cold: [Bool] = []           // per snapshot: taken before anything could be judged
     private var reference: [Float] = []     // per cell: median L, a, b, spread L, a, b, usable (0 no, 1 yes, 2 learnt unjudged)
     private var covered: [Int] = []         // per cell: consecutive frames found covered
+    private var primed: [[Float]] = []      // look-ahead snapshots (`prime`), as `snapshots`
     private var frame = 0
 
     /// Occlusion (0...1) over the grid `lab` (the target in Lab on the swap's working grid, `points` its
@@ -71,13 +72,8 @@ struct OccluderHistory: Sendable {
         let (canon, cw, ch) = Self.layout
         let n = cw * ch
         let grid = points.map { SIMD2($0.x, $0.y) }
-        guard grid.count == canon.count else { return nil }
-        // Sample the face at about the canonical cell size: decimate first so small details don't alias.
-        let f = max(1, Int(iod / 24))
-        let small = f > 1 ? RegionFilter.decimate(lab, f) : lab
-        let scaled = f > 1 ? grid.map { ($0 + 0.5) / Float(f) - 0.5 } : grid
-        let (cur, seen) = Self.resample(small, from: scaled, to: canon, visible: visible, width: cw, height: ch)
-        if covered.count != n { covered = [Int](repeating: 0, count: n); snapshots = []; cold = []; reference = [] }
+        guard let (cur, seen) = Self.canonical(lab, points: points, visible: visible, iod: iod) else { return nil }
+        if covered.count != n { covered = [Int](repeating: 0, count: n); snapshots = []; cold = []; reference = []; primed = [] }
 
         var cellOcc = [Float](repeating: 0, count: n)
         var found = false
@@ -123,6 +119,39 @@ struct OccluderHistory: Sendable {
         return grown
     }
 
+    /// The face of `lab` (landmarks `points` in its pixels, `iod` in them) resampled onto the canonical grid, and the
+    /// cells it covers; nil when the landmarks are not the extended FaceMesh set.
+    static func canonical(_ lab: RegionBuffer, points: [SIMD3<Float>], visible: [Bool], iod: Float) -> (RegionBuffer, RegionBuffer)? {
+        let (canon, cw, ch) = layout
+        let grid = points.map { SIMD2($0.x, $0.y) }
+        guard grid.count == canon.count else { return nil }
+        // Sample the face at about the canonical cell size: decimate first so small details don't alias.
+        let f = max(1, Int(iod / 24))
+        let small = f > 1 ? RegionFilter.decimate(lab, f) : lab
+        let scaled = f > 1 ? grid.map { ($0 + 0.5) / Float(f) - 0.5 } : grid
+        return resample(small, from: scaled, to: canon, visible: visible, width: cw, height: ch)
+    }
+
+    /// Starts a fresh history with snapshots of the same face taken from frames ahead (`canonical` of each): a cell
+    /// is judged against them from the first frame on, and only until the history holds `minimumValid` snapshots
+    /// of its own there. An object lying over the face from the first frame is then found there instead of being
+    /// learnt as the face; and because a cell drops the look-ahead as soon as it has its own reference, they never
+    /// stand for the frames they were taken from (the object where it will be then is not "predicted").
+    mutating func prime(_ ahead: [(RegionBuffer, RegionBuffer)]) {
+        let n = Self.layout.width * Self.layout.height
+        covered = [Int](repeating: 0, count: n); snapshots = []; cold = []; reference = []
+        primed = ahead.suffix(Self.count).compactMap { cur, seen in
+            guard cur.data.count == 3 * n, seen.data.count == n else { return nil }
+            var snap = [Float](repeating: 0, count: 4 * n)
+            for c in 0..<n {
+                for k in 0..<3 { snap[4 * c + k] = cur.data[3 * c + k] }
+                snap[4 * c + 3] = seen.data[c] > 0 ? 1 : 0
+            }
+            return snap
+        }
+        if primed.count >= Self.minimumValid { rebuild() }
+    }
+
     /// Takes the frame into the history (a snapshot every `stride` frames) and refreshes the reference.
     private mutating func update(_ cur: RegionBuffer, seen: RegionBuffer, occluded: [Float]) {
         let n = occluded.count
@@ -133,17 +162,31 @@ struct OccluderHistory: Sendable {
         // (an arm crossing into a 176×144 face: 11–23 levels in frames 0–8).
         guard frame % Self.stride == 0 || snapshots.count < Self.minimumValid else { return }
         var snap = [Float](repeating: 0, count: 4 * n)
+        let unjudged = snapshots.count < Self.minimumValid
         for c in 0..<n {
             for k in 0..<3 { snap[4 * c + k] = cur.data[3 * c + k] }
-            let ok = seen.data[c] > 0 && (occluded[c] <= 0.05 || covered[c] > Self.absorbFrames)
+            // Before the history has its own reference (judged against the look-ahead, if any) every cell is taken:
+            // the look-ahead judges those frames, it does not decide what the history learns.
+            let ok = seen.data[c] > 0 && (unjudged || occluded[c] <= 0.05 || covered[c] > Self.absorbFrames)
             snap[4 * c + 3] = ok ? 1 : 0
         }
-        snapshots.append(snap); cold.append(reference.isEmpty)
+        snapshots.append(snap); cold.append(unjudged)
         if snapshots.count > Self.count { snapshots.removeFirst(); cold.removeFirst() }
-        guard snapshots.count >= Self.minimumValid else { return }
+        rebuild()
+    }
+
+    /// The per-cell reference from the snapshots; a cell with fewer than `minimumValid` valid ones of its own also
+    /// counts the look-ahead (`prime`).
+    private mutating func rebuild() {
+        let n = Self.layout.width * Self.layout.height
+        guard snapshots.count >= Self.minimumValid || primed.count >= Self.minimumValid else { return }
         if reference.count != 7 * n { reference = [Float](repeating: 0, count: 7 * n) }
         // Medians of a dozen values per cell: sorted in place in one small scratch buffer (this runs every
         // `stride` frames on every cell, so no per-cell arrays).
+        // The look-ahead stands in until the history has its own snapshots, and is then dropped.
+        if snapshots.count >= Self.minimumValid { primed = [] }
+        let source = primed.isEmpty ? snapshots : primed
+        let cold = primed.isEmpty ? self.cold : []
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * Self.count) { buf in
             let v = buf.baseAddress!, dev = v + Self.count
             for c in 0..<n {
@@ -151,9 +194,9 @@ struct OccluderHistory: Sendable {
                 for k in 0..<3 {
                     var m = 0
                     var unjudged = 0
-                    for (j, s) in snapshots.enumerated() where s[4 * c + 3] > 0 {
+                    for (j, s) in source.enumerated() where s[4 * c + 3] > 0 {
                         v[m] = s[4 * c + k]; m += 1
-                        if cold[j] { unjudged += 1 }
+                        if j < cold.count && cold[j] { unjudged += 1 }
                     }
                     guard m >= Self.minimumValid else { break }
                     let med = Self.sortedMedian(v, m)

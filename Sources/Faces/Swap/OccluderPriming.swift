@@ -1,0 +1,69 @@
+import Imaging
+
+extension FaceCompositor {
+    /// The target face of `frame` (landmarks `target`, frame pixels) as `OccluderHistory` sees it: resampled onto
+    /// the canonical grid from the same working grid `render` uses, with the cells it covers. Nil when the face is
+    /// degenerate or outside the frame.
+    func occluderView(_ frame: ByteImage, target: [SIMD3<Float>]) throws -> (RegionBuffer, RegionBuffer)? {
+        guard frame.channels == 3, let (_, grid, dst, _, visible) = try place(target, width: frame.width, height: frame.height) else {
+            return nil
+        }
+        let lab = grid.sample(frame).toLab()
+        return OccluderHistory.canonical(lab, points: dst, visible: visible, iod: Self.interOcular(target) * grid.scale)
+    }
+}
+
+/// Look-ahead for the occluder history at the start of a clip.
+///
+/// `OccluderHistory` learns the face from the frames it has seen, so an object lying over the face from the first
+/// frame was learnt as the face: painted over until a reference existed (a hand over the mouth of a 176×144 face:
+/// 20–33 levels in frames 0–3), and missed again where it came back to that place. The renderer therefore holds
+/// the first `hold` frames of the clip (about a second; it holds `smoothing.lookAhead` frames anyway), takes a
+/// canonical view of each face in `views` of them spread over that second, and starts each track's history
+/// with them (`OccluderHistory.prime`). An object that moves at all uncovers in that second some of what it hid,
+/// and a cell keeps the look-ahead only until it has a reference of its own.
+///
+/// Cost: a few views (grid sample, Lab, resample) once per clip, and `hold` frames held once.
+struct OccluderPriming {
+    /// Frames held at the start of the clip, and how many of them are viewed (the last of them, and evenly before it).
+    static let hold = 16
+    static let views = 4
+
+    /// Whether priming is still to happen.
+    private(set) var waiting: Bool
+    private var scene = 0
+    private var ahead: [Int: [(RegionBuffer, RegionBuffer)]] = [:]   // track → canonical views, in frame order
+
+    init(enabled: Bool) { waiting = enabled }
+
+    /// Whether the renderer should hold `pending` (the frames not yet rendered, oldest first) before priming.
+    func holds(_ pending: [AnalysedFrame]) -> Bool {
+        guard waiting, let first = pending.first else { return false }
+        return pending.count < Self.hold && pending.allSatisfy { $0.scene == first.scene }
+    }
+
+    /// Takes the views from the held frames of the first scene in `pending`; the source photo of each face is the
+    /// one `choice` would pick for it.
+    mutating func prime(_ pending: [AnalysedFrame], compositors: [FaceCompositor], choice: SourceChoice) throws {
+        waiting = false
+        guard let first = pending.first else { return }
+        scene = first.scene
+        let frames = Array(pending.prefix { $0.scene == first.scene })
+        // The last held frame and `views − 1` evenly before it, never the first ones (those are the history's own).
+        let picks = Set((1...max(Self.views, 1)).map { frames.count - 1 - ($0 - 1) * frames.count / max(Self.views, 1) })
+        for (j, f) in frames.enumerated() where picks.contains(j) && j >= OccluderHistory.minimumValid {
+            for id in f.tracks.keys.sorted() {
+                let pts = f.tracks[id]!.points
+                let c = compositors[choice.pick(for: pts, current: nil)]
+                if let v = try c.occluderView(f.image, target: pts) { ahead[id, default: []].append(v) }
+            }
+        }
+    }
+
+    /// A fresh appearance state for track `id` in `scene`, its occluder history primed when views were taken.
+    func fresh(_ id: Int, scene: Int) -> AppearanceState {
+        var st = AppearanceState()
+        if scene == self.scene, let v = ahead[id], v.count >= OccluderHistory.minimumValid { st.occluders.prime(v) }
+        return st
+    }
+}
