@@ -142,10 +142,16 @@ struct OccluderHistory: Sendable {
         covered = [Int](repeating: 0, count: n); snapshots = []; cold = []; reference = []
         primed = ahead.suffix(Self.count).compactMap { cur, seen in
             guard cur.data.count == 3 * n, seen.data.count == n else { return nil }
+            // What the chroma test sees in a view (a cup, a box, anything not skin-coloured) is not the face: left out,
+            // so the face in the first frames is not judged against an object that only arrives later.
+            var skinCells = seen
+            for c in 0..<n where !Self.judged[c] { skinCells.data[c] = 0 }
+            let model = OcclusionMask.skin(cur, mask: skinCells)
             var snap = [Float](repeating: 0, count: 4 * n)
             for c in 0..<n {
                 for k in 0..<3 { snap[4 * c + k] = cur.data[3 * c + k] }
-                snap[4 * c + 3] = seen.data[c] > 0 ? 1 : 0
+                let foreign = model.map { OcclusionMask.distance(cur, c, $0) > OcclusionMask.ramp.0 } ?? false
+                snap[4 * c + 3] = seen.data[c] > 0 && !foreign ? 1 : 0
             }
             return snap
         }
