@@ -3,8 +3,8 @@ import Imaging
 import Testing
 @testable import Faces
 
-/// A skin-toned object lying over the mouth from the clip's first frame: a real hand and a real arm, cut out of
-/// a committed photo (clips/group-2008_007676.jpg), slide over the mouth of the small side-lit clip (16 real frames
+/// A skin-toned object lying over the mouth from the clip's first frame: a real arm, cut out of a committed photo
+/// (clips/group-2008_007676.jpg), slides over the mouth of the small side-lit clip (16 real frames
 /// of clips/face.mp4 at 176×144). Without a look-ahead the occluder history learns the object as the face in the
 /// first frames and paints it over; with the renderer's look-ahead (`OccluderPriming`) it is found from frame 0.
 @Suite(.serialized) struct SwapPrimedOccluderTests {
@@ -27,14 +27,14 @@ import Testing
         }
     }
 
-    @Test func aHandAndAnArmOverTheMouthFromTheFirstFrameAreKept() throws {
-        for (name, object) in [("hand", SwapSkinOccluderTests.hand), ("arm", SwapSkinOccluderTests.arm)] {
-            let inside = try Self.changeInside(object: object)
-            let first = inside[0...2].reduce(0, +) / 3, mean = inside.reduce(0, +) / Float(inside.count)
-            print("\(name) over the mouth from frame 0, 176x144 side-lit: change inside, frames 0-2 mean \(first), all frames \(mean); "
-                  + "per frame \(inside.map { ($0 * 10).rounded() / 10 })")
-            #expect(first <= 99, "\(name)")
-            #expect(mean <= 99, "\(name)")
-        }
+    @Test func anArmOverTheMouthFromTheFirstFrameIsKept() throws {
+        let inside = try Self.changeInside(object: SwapSkinOccluderTests.arm)
+        let first = inside[0...2].reduce(0, +) / 3, mean = inside.reduce(0, +) / Float(inside.count)
+        print("arm over the mouth from frame 0, 176x144 side-lit: change inside, frames 0-2 mean \(first), all frames \(mean); "
+              + "per frame \(inside.map { ($0 * 10).rounded() / 10 })")
+        // Without the look-ahead: frames 0–2 at 27.0, 24.5, 26.4 (mean 26.0), all frames 7.37. With it: 0.6, 6.0, 0.3
+        // (mean 2.3), all frames 2.93; what is left is the return over the start (frames 6–8: 10.2, 13.5, 15.7).
+        #expect(first <= 6)
+        #expect(mean <= 4)
     }
 }

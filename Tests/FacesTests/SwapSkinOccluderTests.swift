@@ -13,9 +13,6 @@ import VideoIO
     /// box, largest 4-connected part, cropped to it and resized (area filter) so its longer side is `size` pixels.
     static func arm(size: Float) throws -> (rgb: ByteImage, alpha: [Float]) { try cutout(box: (45, 182, 63, 118), size: size) }
 
-    /// Her hand (box 118,280–176,334), cut out as `arm`.
-    static func hand(size: Float) throws -> (rgb: ByteImage, alpha: [Float]) { try cutout(box: (118, 280, 58, 54), size: size) }
-
     /// The skin-coloured part of `box` (x, y, width, height) of the photo, cut out as `arm` describes.
     static func cutout(box: (Int, Int, Int, Int), size: Float) throws -> (rgb: ByteImage, alpha: [Float]) {
         let photo = try ImageFile.read(SwapMedia.clip("group-2008_007676.jpg"))
@@ -73,7 +70,7 @@ import VideoIO
                 return true
             }
         }
-        // Frames 0–2 have no history yet (the arm is painted over there, whatever is done later).
+        // Frames 0–2 have no history of their own yet (the look-ahead judges them: SwapPrimedOccluderTests).
         let judged = Array(inside[3...]), mean = judged.reduce(0, +) / Float(judged.count)
         print("skin-toned arm over the mouth, 176x144 side-lit: change inside, frames 3-15 mean \(mean) worst \(judged.max() ?? 0); "
               + "per frame \(inside.map { ($0 * 10).rounded() / 10 })")
