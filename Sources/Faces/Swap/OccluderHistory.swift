@@ -14,9 +14,10 @@ import Imaging
 /// A moving object occupies a given cell in a minority of the snapshots, so the median stays the face's
 /// own. Cells found covered are left out of later snapshots, so an object held still does not become the
 /// reference; one held for longer than `absorbFrames` is taken in (it is then part of the scene). An object
-/// present from the first frame is in the first snapshots (taken before anything could be judged): it is found
-/// where it moves onto face seen without it; near that, where it lay then is judged against the face's skin
-/// (a skin-toned object coming back exactly there is still missed).
+/// present from the first frame is in the first snapshots (taken before anything could be judged): those frames
+/// are judged against views from a look-ahead when the renderer has them (`prime`); later it is found where it
+/// moves onto face seen without it, and near that, where it lay then is judged against the face's skin (a
+/// skin-toned object coming back exactly there is still missed).
 struct OccluderHistory: Sendable {
     /// Canonical grid width (cells); the height follows the canonical layout's aspect.
     static let gridWidth = 44
@@ -132,11 +133,13 @@ struct OccluderHistory: Sendable {
         return resample(small, from: scaled, to: canon, visible: visible, width: cw, height: ch)
     }
 
-    /// Starts a fresh history with snapshots of the same face taken from frames ahead (`canonical` of each): a cell
-    /// is judged against them from the first frame on, and only until the history holds `minimumValid` snapshots
-    /// of its own there. An object lying over the face from the first frame is then found there instead of being
-    /// learnt as the face; and because a cell drops the look-ahead as soon as it has its own reference, they never
-    /// stand for the frames they were taken from (the object where it will be then is not "predicted").
+    /// Starts a fresh history with views of the same face from frames ahead (`canonical` of each): the first frames
+    /// are judged against their median instead of not at all, so an object lying over the face from the first frame
+    /// is found there (where it has moved off in some of the views). They only judge: the first `minimumValid`
+    /// snapshots are the history's own, taken whole as without a look-ahead, and the views are dropped once those
+    /// exist. Kept longer, they "predicted" the object where it would be when they were taken (an earlier attempt:
+    /// frames 10–25 of a sliding arm got worse), and in cells where a view showed the object, judging the first
+    /// frames' snapshots by them left the face there out of the history.
     mutating func prime(_ ahead: [(RegionBuffer, RegionBuffer)]) {
         let n = Self.layout.width * Self.layout.height
         covered = [Int](repeating: 0, count: n); snapshots = []; cold = []; reference = []
@@ -181,8 +184,8 @@ struct OccluderHistory: Sendable {
         rebuild()
     }
 
-    /// The per-cell reference from the snapshots; a cell with fewer than `minimumValid` valid ones of its own also
-    /// counts the look-ahead (`prime`).
+    /// The per-cell reference: from the look-ahead views (`prime`) until the history has `minimumValid` snapshots
+    /// of its own, then from those alone.
     private mutating func rebuild() {
         let n = Self.layout.width * Self.layout.height
         guard snapshots.count >= Self.minimumValid || primed.count >= Self.minimumValid else { return }
