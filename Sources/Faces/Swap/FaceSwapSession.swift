@@ -251,7 +251,7 @@ public final class FaceSwapRenderer {
             }
             let src = choice.pick(for: pts, current: chosen[id])
             chosen[id] = src
-            var st = appearance[id]?[src] ?? priming.fresh(id, scene: entry.scene)
+            var st = appearance[id]?[src] ?? priming.fresh(id, index: entry.index, scene: entry.scene)
             if let info = try compositors[src].render(into: &image, target: pts, state: &st) {
                 ids.append(id); used.append(pts); picked.append(src)
                 // Only a face that was swapped in the last frame too has a previous face to carry.

@@ -190,12 +190,11 @@ struct OccluderHistory: Sendable {
         let n = Self.layout.width * Self.layout.height
         guard snapshots.count >= Self.minimumValid || primed.count >= Self.minimumValid else { return }
         if reference.count != 7 * n { reference = [Float](repeating: 0, count: 7 * n) }
-        // Medians of a dozen values per cell: sorted in place in one small scratch buffer (this runs every
-        // `stride` frames on every cell, so no per-cell arrays).
-        // The look-ahead stands in until the history has its own snapshots, and is then dropped.
         if snapshots.count >= Self.minimumValid { primed = [] }
         let source = primed.isEmpty ? snapshots : primed
         let cold = primed.isEmpty ? self.cold : []
+        // Medians of a dozen values per cell: sorted in place in one small scratch buffer (this runs every
+        // `stride` frames on every cell, so no per-cell arrays).
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * Self.count) { buf in
             let v = buf.baseAddress!, dev = v + Self.count
             for c in 0..<n {

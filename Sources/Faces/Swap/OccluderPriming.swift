@@ -17,11 +17,10 @@ extension FaceCompositor {
 ///
 /// `OccluderHistory` learns the face from the frames it has seen, so an object lying over the face from the first
 /// frame was learnt as the face: painted over until a reference existed (a hand over the mouth of a 176×144 face:
-/// 20–33 levels in frames 0–3), and missed again where it came back to that place. The renderer therefore holds
-/// the first `hold` frames of the clip (about a second; it holds `smoothing.lookAhead` frames anyway), takes a
-/// canonical view of each face in `views` of them spread over that second, and starts each track's history
-/// with them (`OccluderHistory.prime`). An object that moves at all uncovers in that second some of what it hid,
-/// and a cell keeps the look-ahead only until it has a reference of its own.
+/// 20–33 levels in frames 0–3). The renderer therefore holds the first `hold` frames of the clip (0.64 s at 25 fps;
+/// it holds `smoothing.lookAhead` frames anyway), takes a canonical view of each face in `views` of them, and starts
+/// each track's history with them (`OccluderHistory.prime`): its first frames are judged against them until it has
+/// a reference of its own. An object that moves in those frames uncovers some of what it hid and is found there.
 ///
 /// Cost: a few views (grid sample, Lab, resample) once per clip, and `hold` frames held once (at most `budget` bytes;
 /// measured at 1280×720: CPU per frame unchanged, peak memory 378 → 420 MiB, flat in the clip's length).
@@ -37,7 +36,7 @@ struct OccluderPriming {
 
     /// Whether priming is still to happen.
     private(set) var waiting: Bool
-    private var scene = 0
+    private var scene = 0, last = -1                                  // the held frames' scene and last index
     private var ahead: [Int: [(RegionBuffer, RegionBuffer)]] = [:]   // track → canonical views, in frame order
 
     init(enabled: Bool) { waiting = enabled }
@@ -53,8 +52,8 @@ struct OccluderPriming {
     mutating func prime(_ pending: [AnalysedFrame], compositors: [FaceCompositor], choice: SourceChoice) throws {
         waiting = false
         guard let first = pending.first else { return }
-        scene = first.scene
         let frames = Array(pending.prefix { $0.scene == first.scene })
+        scene = first.scene; last = frames.last?.index ?? -1
         // The last held frame and `views − 1` evenly before it, never the first ones (those are the history's own).
         let picks = Set((1...max(Self.views, 1)).map { frames.count - 1 - ($0 - 1) * frames.count / max(Self.views, 1) })
         for (j, f) in frames.enumerated() where picks.contains(j) && j >= OccluderHistory.minimumValid {
@@ -66,10 +65,11 @@ struct OccluderPriming {
         }
     }
 
-    /// A fresh appearance state for track `id` in `scene`, its occluder history primed when views were taken.
-    func fresh(_ id: Int, scene: Int) -> AppearanceState {
+    /// A fresh appearance state for track `id` in frame `index` of `scene`, its occluder history primed when views
+    /// were taken and the frame is one of those held (later, the views are no longer ahead of it).
+    func fresh(_ id: Int, index: Int, scene: Int) -> AppearanceState {
         var st = AppearanceState()
-        if scene == self.scene, let v = ahead[id], v.count >= OccluderHistory.minimumValid { st.occluders.prime(v) }
+        if scene == self.scene, index <= last, let v = ahead[id], v.count >= OccluderHistory.minimumValid { st.occluders.prime(v) }
         return st
     }
 }
