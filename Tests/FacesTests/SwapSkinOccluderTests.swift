@@ -11,10 +11,13 @@ import VideoIO
 @Suite(.serialized) struct SwapSkinOccluderTests {
     /// The woman's upper arm on the left of the photo: the skin-coloured pixels (r > 120, r > b + 10, r > g) of its
     /// box, largest 4-connected part, cropped to it and resized (area filter) so its longer side is `size` pixels.
-    static func arm(size: Float) throws -> (rgb: ByteImage, alpha: [Float]) {
+    static func arm(size: Float) throws -> (rgb: ByteImage, alpha: [Float]) { try cutout(box: (45, 182, 63, 118), size: size) }
+
+    /// The skin-coloured part of `box` (x, y, width, height) of the photo, cut out as `arm` describes.
+    static func cutout(box: (Int, Int, Int, Int), size: Float) throws -> (rgb: ByteImage, alpha: [Float]) {
         let photo = try ImageFile.read(SwapMedia.clip("group-2008_007676.jpg"))
-        try #require(photo.channels == 3 && photo.width >= 108 && photo.height >= 300)
-        let (bx, by, bw, bh) = (45, 182, 63, 118)
+        let (bx, by, bw, bh) = box
+        try #require(photo.channels == 3 && photo.width >= bx + bw && photo.height >= by + bh)
         var skin = [Bool](repeating: false, count: bw * bh)
         for y in 0..<bh { for x in 0..<bw {
             let o = ((by + y) * photo.width + bx + x) * 3
@@ -67,7 +70,7 @@ import VideoIO
                 return true
             }
         }
-        // Frames 0–2 have no history yet (the arm is painted over there, whatever is done later).
+        // Frames 0–2 have no history of their own yet (the look-ahead judges them: SwapPrimedOccluderTests).
         let judged = Array(inside[3...]), mean = judged.reduce(0, +) / Float(judged.count)
         print("skin-toned arm over the mouth, 176x144 side-lit: change inside, frames 3-15 mean \(mean) worst \(judged.max() ?? 0); "
               + "per frame \(inside.map { ($0 * 10).rounded() / 10 })")

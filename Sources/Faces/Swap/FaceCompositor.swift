@@ -125,28 +125,23 @@ public struct FaceCompositor: Sendable {
     /// Smallest inter-ocular distance, in grid pixels, the working grid may give a face.
     static let minimumGridIOD: Float = 48
 
-    /// Replaces the face with landmarks `target` (468 points, frame pixels) in `frame`, updating `state`.
-    /// Returns nil (frame untouched) when the face is degenerate or outside the frame.
-    ///
-    /// Warp, masks, colour, lighting and blending run on a `WorkingGrid` over the face's bounding
-    /// region at the source face's resolution; only the final composite writes frame pixels.
-    /// - Throws: `FaceSwapError.degenerateGeometry` when `target` does not hold 468 landmarks.
-    @discardableResult
-    public func render(into frame: inout ByteImage, target: [SIMD3<Float>], state: inout AppearanceState) throws -> CompositeInfo? {
+    /// Where the face with landmarks `target` (frame pixels) is drawn in a `width`×`height` frame: the frame region,
+    /// its working grid, the extended landmarks in grid pixels, the source level and the triangles drawn. Nil when
+    /// the face is degenerate or outside the frame.
+    func place(_ target: [SIMD3<Float>], width: Int, height: Int) throws
+        -> (PixelRect, WorkingGrid, [SIMD3<Float>], (image: ByteImage, points: [SIMD3<Float>]), [Bool])? {
         let full = try CanonicalFace.extended(target)
         let iod = Self.interOcular(target)
-        guard iod > 4, iod.isFinite, frame.channels == 3 else { return nil }
+        guard iod > 4, iod.isFinite else { return nil }
         let feather = max(1.5, options.feather * iod)
         // The pyramid's coarsest band spreads the face's low frequencies about 2^levels frame pixels past
         // the mask; a rectangle any tighter cut that halo off in a visible box edge on small faces.
         let halo = options.blend == .pyramid ? Float(1 << min(max(options.pyramidLevels, 1), 8)) : 0
-        guard let rect = PixelRect.bounding(full, pad: max(3 * feather + 4, halo), clipWidth: frame.width, clipHeight: frame.height),
+        guard let rect = PixelRect.bounding(full, pad: max(3 * feather + 4, halo), clipWidth: width, clipHeight: height),
               rect.width >= 8, rect.height >= 8 else { return nil }
         let grid = WorkingGrid(rect: rect, scale: gridScale(targetIOD: iod))
-        // Everything below is in grid pixels: landmarks, lengths and the region itself.
-        let dst = grid.map(full), s = grid.scale, area = grid.bounds
-        let tris = CanonicalFace.triangles
-        let src = source.level(forTargetIOD: iod * s)
+        let dst = grid.map(full), tris = CanonicalFace.triangles
+        let src = source.level(forTargetIOD: iod * grid.scale)
         // A triangle the source photo does not hold (its face cut off at the photo's edge) is not drawn:
         // the target shows there instead of the photo's edge pixels smeared across the face.
         let w = Float(src.image.width - 1), h = Float(src.image.height - 1)
@@ -155,6 +150,24 @@ public struct FaceCompositor: Sendable {
         for (k, t) in tris.enumerated() where visible[k] {
             visible[k] = inPhoto(src.points[t.a]) && inPhoto(src.points[t.b]) && inPhoto(src.points[t.c])
         }
+        return (rect, grid, dst, src, visible)
+    }
+
+    /// Replaces the face with landmarks `target` (468 points, frame pixels) in `frame`, updating `state`.
+    /// Returns nil (frame untouched) when the face is degenerate or outside the frame.
+    ///
+    /// Warp, masks, colour, lighting and blending run on a `WorkingGrid` over the face's bounding
+    /// region at the source face's resolution; only the final composite writes frame pixels.
+    /// - Throws: `FaceSwapError.degenerateGeometry` when `target` does not hold 468 landmarks.
+    @discardableResult
+    public func render(into frame: inout ByteImage, target: [SIMD3<Float>], state: inout AppearanceState) throws -> CompositeInfo? {
+        guard frame.channels == 3, let (rect, grid, dst, src, visible) = try place(target, width: frame.width, height: frame.height) else {
+            return nil
+        }
+        let iod = Self.interOcular(target), feather = max(1.5, options.feather * iod)
+        // Everything below is in grid pixels: landmarks, lengths and the region itself.
+        let s = grid.scale, area = grid.bounds
+        let tris = CanonicalFace.triangles
         var (warped, cov) = PiecewiseAffineWarp.warp(source: src.image, src: src.points, dst: dst,
                                                      triangles: tris, visible: visible, rect: area)
         let tgt = grid.sample(frame)

@@ -174,6 +174,7 @@ public final class FaceSwapRenderer {
     private var chosen: [Int: Int] = [:]                          // track → source in use
     private let carry: TemporalCarry
     private var previous: (input: ByteImage, output: ByteImage, tracks: Set<Int>)?   // last frame, for the carry
+    private var priming: OccluderPriming
 
     init(sources: [SourceFace], config: FaceSwapConfig, fps: Double) {
         compositors = sources.map { FaceCompositor(source: $0, options: config.options) }
@@ -181,6 +182,8 @@ public final class FaceSwapRenderer {
         self.config = config
         dt = Float(1 / max(fps, 1))
         carry = TemporalCarry(carry: config.options.temporalCarry, motionStop: config.options.temporalCarryMotion)
+        let o = config.options
+        priming = OccluderPriming(enabled: config.smoothing.mode == .offline && o.occlusion && o.occluderHistory)
     }
 
     /// Smooths and composites; returns the frames that are ready, in order.
@@ -192,6 +195,8 @@ public final class FaceSwapRenderer {
             return [try composite(&e)]
         case .offline:
             pending.append(entry)
+            if priming.holds(pending) { return [] }
+            if priming.waiting { try priming.prime(pending, compositors: compositors, choice: choice) }
             var out: [SwappedFrame] = []
             while pending.count > max(config.smoothing.lookAhead, 0) { out.append(try emitFirst()) }
             return out
@@ -201,6 +206,7 @@ public final class FaceSwapRenderer {
     /// Flushes the frames still held for look-ahead.
     /// - Throws: `FaceSwapError` from rendering.
     public func finish() throws -> [SwappedFrame] {
+        if priming.waiting { try priming.prime(pending, compositors: compositors, choice: choice) }
         var out: [SwappedFrame] = []
         while !pending.isEmpty { out.append(try emitFirst()) }
         return out
@@ -245,7 +251,7 @@ public final class FaceSwapRenderer {
             }
             let src = choice.pick(for: pts, current: chosen[id])
             chosen[id] = src
-            var st = appearance[id]?[src] ?? AppearanceState()
+            var st = appearance[id]?[src] ?? priming.fresh(id, index: entry.index, scene: entry.scene)
             if let info = try compositors[src].render(into: &image, target: pts, state: &st) {
                 ids.append(id); used.append(pts); picked.append(src)
                 // Only a face that was swapped in the last frame too has a previous face to carry.

@@ -14,9 +14,10 @@ import Imaging
 /// A moving object occupies a given cell in a minority of the snapshots, so the median stays the face's
 /// own. Cells found covered are left out of later snapshots, so an object held still does not become the
 /// reference; one held for longer than `absorbFrames` is taken in (it is then part of the scene). An object
-/// present from the first frame is in the first snapshots (taken before anything could be judged): it is found
-/// where it moves onto face seen without it; near that, where it lay then is judged against the face's skin
-/// (a skin-toned object coming back exactly there is still missed).
+/// present from the first frame is in the first snapshots (taken before anything could be judged): those frames
+/// are judged against views from a look-ahead when the renderer has them (`prime`); later it is found where it
+/// moves onto face seen without it, and near that, where it lay then is judged against the face's skin (a
+/// skin-toned object coming back exactly there is still missed).
 struct OccluderHistory: Sendable {
     /// Canonical grid width (cells); the height follows the canonical layout's aspect.
     static let gridWidth = 44
@@ -61,6 +62,7 @@ struct OccluderHistory: Sendable {
     private var cold: [Bool] = []           // per snapshot: taken before anything could be judged
     private var reference: [Float] = []     // per cell: median L, a, b, spread L, a, b, usable (0 no, 1 yes, 2 learnt unjudged)
     private var covered: [Int] = []         // per cell: consecutive frames found covered
+    private var primed: [[Float]] = []      // look-ahead snapshots (`prime`), as `snapshots`
     private var frame = 0
 
     /// Occlusion (0...1) over the grid `lab` (the target in Lab on the swap's working grid, `points` its
@@ -71,13 +73,8 @@ struct OccluderHistory: Sendable {
         let (canon, cw, ch) = Self.layout
         let n = cw * ch
         let grid = points.map { SIMD2($0.x, $0.y) }
-        guard grid.count == canon.count else { return nil }
-        // Sample the face at about the canonical cell size: decimate first so small details don't alias.
-        let f = max(1, Int(iod / 24))
-        let small = f > 1 ? RegionFilter.decimate(lab, f) : lab
-        let scaled = f > 1 ? grid.map { ($0 + 0.5) / Float(f) - 0.5 } : grid
-        let (cur, seen) = Self.resample(small, from: scaled, to: canon, visible: visible, width: cw, height: ch)
-        if covered.count != n { covered = [Int](repeating: 0, count: n); snapshots = []; cold = []; reference = [] }
+        guard let (cur, seen) = Self.canonical(lab, points: points, visible: visible, iod: iod) else { return nil }
+        if covered.count != n { covered = [Int](repeating: 0, count: n); snapshots = []; cold = []; reference = []; primed = [] }
 
         var cellOcc = [Float](repeating: 0, count: n)
         var found = false
@@ -123,6 +120,47 @@ struct OccluderHistory: Sendable {
         return grown
     }
 
+    /// The face of `lab` (landmarks `points` in its pixels, `iod` in them) resampled onto the canonical grid, and the
+    /// cells it covers; nil when the landmarks are not the extended FaceMesh set.
+    static func canonical(_ lab: RegionBuffer, points: [SIMD3<Float>], visible: [Bool], iod: Float) -> (RegionBuffer, RegionBuffer)? {
+        let (canon, cw, ch) = layout
+        let grid = points.map { SIMD2($0.x, $0.y) }
+        guard grid.count == canon.count else { return nil }
+        // Sample the face at about the canonical cell size: decimate first so small details don't alias.
+        let f = max(1, Int(iod / 24))
+        let small = f > 1 ? RegionFilter.decimate(lab, f) : lab
+        let scaled = f > 1 ? grid.map { ($0 + 0.5) / Float(f) - 0.5 } : grid
+        return resample(small, from: scaled, to: canon, visible: visible, width: cw, height: ch)
+    }
+
+    /// Starts a fresh history with views of the same face from frames ahead (`canonical` of each): the first frames
+    /// are judged against their median instead of not at all, so an object lying over the face from the first frame
+    /// is found there (where it has moved off in some of the views). They only judge: the first `minimumValid`
+    /// snapshots are the history's own, taken whole as without a look-ahead, and the views are dropped once those
+    /// exist. Kept longer, they "predicted" the object where it would be when they were taken (an earlier attempt:
+    /// frames 10–25 of a sliding arm got worse), and in cells where a view showed the object, judging the first
+    /// frames' snapshots by them left the face there out of the history.
+    mutating func prime(_ ahead: [(RegionBuffer, RegionBuffer)]) {
+        let n = Self.layout.width * Self.layout.height
+        covered = [Int](repeating: 0, count: n); snapshots = []; cold = []; reference = []
+        primed = ahead.suffix(Self.count).compactMap { cur, seen in
+            guard cur.data.count == 3 * n, seen.data.count == n else { return nil }
+            // What the chroma test sees in a view (a cup, a box, anything not skin-coloured) is not the face: left out,
+            // so the face in the first frames is not judged against an object that only arrives later.
+            var skinCells = seen
+            for c in 0..<n where !Self.judged[c] { skinCells.data[c] = 0 }
+            let model = OcclusionMask.skin(cur, mask: skinCells)
+            var snap = [Float](repeating: 0, count: 4 * n)
+            for c in 0..<n {
+                for k in 0..<3 { snap[4 * c + k] = cur.data[3 * c + k] }
+                let foreign = model.map { OcclusionMask.distance(cur, c, $0) > OcclusionMask.ramp.0 } ?? false
+                snap[4 * c + 3] = seen.data[c] > 0 && !foreign ? 1 : 0
+            }
+            return snap
+        }
+        if primed.count >= Self.minimumValid { rebuild() }
+    }
+
     /// Takes the frame into the history (a snapshot every `stride` frames) and refreshes the reference.
     private mutating func update(_ cur: RegionBuffer, seen: RegionBuffer, occluded: [Float]) {
         let n = occluded.count
@@ -133,15 +171,28 @@ struct OccluderHistory: Sendable {
         // (an arm crossing into a 176×144 face: 11–23 levels in frames 0–8).
         guard frame % Self.stride == 0 || snapshots.count < Self.minimumValid else { return }
         var snap = [Float](repeating: 0, count: 4 * n)
+        let unjudged = snapshots.count < Self.minimumValid
         for c in 0..<n {
             for k in 0..<3 { snap[4 * c + k] = cur.data[3 * c + k] }
-            let ok = seen.data[c] > 0 && (occluded[c] <= 0.05 || covered[c] > Self.absorbFrames)
+            // Before the history has its own reference (judged against the look-ahead, if any) every cell is taken:
+            // the look-ahead judges those frames, it does not decide what the history learns.
+            let ok = seen.data[c] > 0 && (unjudged || occluded[c] <= 0.05 || covered[c] > Self.absorbFrames)
             snap[4 * c + 3] = ok ? 1 : 0
         }
-        snapshots.append(snap); cold.append(reference.isEmpty)
+        snapshots.append(snap); cold.append(unjudged)
         if snapshots.count > Self.count { snapshots.removeFirst(); cold.removeFirst() }
-        guard snapshots.count >= Self.minimumValid else { return }
+        rebuild()
+    }
+
+    /// The per-cell reference: from the look-ahead views (`prime`) until the history has `minimumValid` snapshots
+    /// of its own, then from those alone.
+    private mutating func rebuild() {
+        let n = Self.layout.width * Self.layout.height
+        guard snapshots.count >= Self.minimumValid || primed.count >= Self.minimumValid else { return }
         if reference.count != 7 * n { reference = [Float](repeating: 0, count: 7 * n) }
+        if snapshots.count >= Self.minimumValid { primed = [] }
+        let source = primed.isEmpty ? snapshots : primed
+        let cold = primed.isEmpty ? self.cold : []
         // Medians of a dozen values per cell: sorted in place in one small scratch buffer (this runs every
         // `stride` frames on every cell, so no per-cell arrays).
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * Self.count) { buf in
@@ -151,9 +202,9 @@ struct OccluderHistory: Sendable {
                 for k in 0..<3 {
                     var m = 0
                     var unjudged = 0
-                    for (j, s) in snapshots.enumerated() where s[4 * c + 3] > 0 {
+                    for (j, s) in source.enumerated() where s[4 * c + 3] > 0 {
                         v[m] = s[4 * c + k]; m += 1
-                        if cold[j] { unjudged += 1 }
+                        if j < cold.count && cold[j] { unjudged += 1 }
                     }
                     guard m >= Self.minimumValid else { break }
                     let med = Self.sortedMedian(v, m)
