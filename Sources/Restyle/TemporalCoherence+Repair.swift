@@ -1,6 +1,10 @@
 import Flow
 
 extension TemporalCoherence {
+    /// Mean squared luma gradient over 5×5 (luma 0…1) below which a pixel counts as flat: any flow carries
+    /// flat onto flat, and DIS's flow there is noise, so such a pixel is trusted on its luma match alone.
+    static let flatEnergy: Float = 0.5e-4
+
     /// The flow the carry follows, and where it is trusted. Pixels that fail the forward–backward (or
     /// motion-boundary) test take the mean flow of the trusted pixels within `radius` (flow pixels), eased
     /// to the frame's median flow (the camera) where fewer than a fifth of them are trusted; such a pixel is
@@ -18,10 +22,6 @@ extension TemporalCoherence {
     /// that noise. Measured with the independent meter (scripts/ewarp-check), coherent ÷ per-frame on real
     /// talking heads: watercolor 0.644 → 0.577 (webcam 640×360) and 0.719 → 0.615 (960×540), oil on a
     /// 960×540 Pexels clip 0.696 → 0.631 (together with the finer flow of `disFinestScale`, 0.55).
-    /// Mean squared luma gradient over 5×5 (luma 0…1) below which a pixel counts as flat: any flow carries
-    /// flat onto flat, and DIS's flow there is noise, so such a pixel is trusted on its luma match alone.
-    static let flatEnergy: Float = 0.5e-4
-
     static func repairing(flow: FlowField, mask: Plane, luma: Plane, previous: Plane,
                           radius: Int, tolerance: Float, still: Float) -> (mask: Plane, flow: FlowField) {
         let w = flow.width, h = flow.height
