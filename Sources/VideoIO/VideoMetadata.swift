@@ -35,6 +35,9 @@ public struct VideoMetadata: Sendable, Equatable, Codable {
     public var uprightSize: (width: Int, height: Int) {
         ((rotation % 180) + 180) % 180 == 90 ? (height, width) : (width, height)
     }
+    /// The stream's 3×3 display matrix (libavutil's layout, 16.16 fixed point) when it has one. A mirrored
+    /// clip's matrix is not a pure rotation, which `rotation` alone cannot describe.
+    public var displayMatrix: [Int32]?
     /// Whether the file has an audio stream.
     public var hasAudio: Bool
     /// Codec name of the first audio stream, when there is one.
@@ -49,10 +52,10 @@ public struct VideoMetadata: Sendable, Equatable, Codable {
     /// Creates a metadata record.
     public init(width: Int, height: Int, fps: Rational, duration: Double, frameCount: Int, codec: String,
                 pixelFormat: String, rotation: Int, hasAudio: Bool, audioCodec: String?, tags: [String: String],
-                audioDuration: Double? = nil, container: String = "") {
+                audioDuration: Double? = nil, container: String = "", displayMatrix: [Int32]? = nil) {
         self.width = width; self.height = height; self.fps = fps; self.duration = duration
         self.frameCount = frameCount; self.codec = codec; self.pixelFormat = pixelFormat
         self.rotation = rotation; self.hasAudio = hasAudio; self.audioCodec = audioCodec; self.tags = tags
-        self.audioDuration = audioDuration; self.container = container
+        self.audioDuration = audioDuration; self.container = container; self.displayMatrix = displayMatrix
     }
 }

@@ -37,8 +37,15 @@ extension InputFormat {
             pixelFormat: pixelFormatName(AVPixelFormat(rawValue: par.format)),
             rotation: displayRotation(st), hasAudio: audioIndex >= 0, audioCodec: audioCodec,
             tags: readTags(ctx.metadata), audioDuration: audioDuration,
-            container: String(cString: ctx.iformat.pointee.name))
+            container: String(cString: ctx.iformat.pointee.name), displayMatrix: displayMatrix(st))
     }
+}
+
+/// The stream's display matrix, 9 entries, when it has one.
+func displayMatrix(_ st: UnsafeMutablePointer<AVStream>) -> [Int32]? {
+    var size: Int = 0
+    guard let raw = av_stream_get_side_data(st, AV_PKT_DATA_DISPLAYMATRIX, &size), size >= 36 else { return nil }
+    return raw.withMemoryRebound(to: Int32.self, capacity: 9) { Array(UnsafeBufferPointer(start: $0, count: 9)) }
 }
 
 /// Counter-clockwise display rotation in whole degrees, 0..<360, from the stream's display matrix.

@@ -66,10 +66,13 @@ extension VideoWriter {
         if config.codec == .hevc {
             stream.pointee.codecpar.pointee.codec_tag = fourCC("hvc1")
         }
-        if config.rotation % 360 != 0 {
+        let matrix = config.displayMatrix.flatMap { $0.count == 9 ? $0 : nil }
+        if matrix != nil || config.rotation % 360 != 0 {
             let size = 9 * MemoryLayout<Int32>.size
             let raw = try allocated("display matrix", av_stream_new_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, size))
-            raw.withMemoryRebound(to: Int32.self, capacity: 9) { av_display_rotation_set($0, -Double(config.rotation)) }
+            raw.withMemoryRebound(to: Int32.self, capacity: 9) { m in
+                if let matrix { for i in 0..<9 { m[i] = matrix[i] } } else { av_display_rotation_set(m, -Double(config.rotation)) }
+            }
         }
     }
 

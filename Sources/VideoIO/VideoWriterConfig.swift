@@ -79,6 +79,9 @@ public struct VideoWriterConfig: Sendable {
     /// Display rotation in degrees counter-clockwise, stored as a display matrix (0 = none).
     /// MP4/MOV keep it; FFmpeg 5.1's Matroska/WebM muxer drops it.
     public var rotation: Int
+    /// A display matrix (9 entries, `VideoMetadata.displayMatrix`) stored as it is, in place of `rotation`'s:
+    /// re-encoding a mirrored clip keeps its mirror.
+    public var displayMatrix: [Int32]?
     /// Encoder threads; 0 means `defaultThreads`. x264 and x265 encode differently with different thread
     /// counts, so a fixed count, not the machine's core count, is what makes a seed's output the same on
     /// every machine.

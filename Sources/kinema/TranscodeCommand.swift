@@ -40,6 +40,7 @@ struct TranscodeCommand: ParsableCommand {
             config.audioSource = m.hasAudio ? inURL : nil
             config.inputs = [inURL]
             config.rotation = m.rotation
+            config.displayMatrix = m.displayMatrix  // a mirrored clip keeps its mirror, not just a half turn
             config.variableFrameRate = true  // follow the source's timestamps (VFR stays VFR)
             config.tags = m.tags.filter { Self.keptTags.contains($0.key) }
             // Transcoding keeps no state between frames: a part needs no warm-up.

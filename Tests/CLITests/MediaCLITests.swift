@@ -188,6 +188,36 @@ import VideoIO
         #expect(sm.width == w && sm.height == h && sm.rotation == 0 && sm.frameCount == upright.count)
     }
 
+    /// A mirrored clip (a display matrix that flips it left to right, as a front camera may record) keeps its
+    /// mirror through transcode: the matrix was written as its rotation, a half turn, so the copy showed upside down.
+    @Test func transcodingAMirroredClipKeepsItsMirror() throws {
+        let dir = try KinemaCLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let reader = try VideoReader(url: Media.url("face_audio.mp4"))
+        var frames: [ByteImage] = []
+        while frames.count < 8, let f = try reader.nextFrame() { frames.append(f.image) }
+        let mirror: [Int32] = [-65536, 0, 0, 0, 65536, 0, 0, 0, 1 << 30]
+        let mirrored = dir.appendingPathComponent("mirrored.mp4")
+        var config = VideoWriterConfig(width: frames[0].width, height: frames[0].height, fps: Rational(25, 1), crf: 12,
+                                       preset: "veryfast")
+        config.displayMatrix = mirror
+        try VideoWriter.with(url: mirrored, config: config) { wr in for f in frames { try wr.write(f) } }
+        #expect(try VideoReader(url: mirrored).metadata.rotation == 180)
+        let out = dir.appendingPathComponent("copy.mp4")
+        let r = try KinemaCLI.run(["transcode", mirrored.path, "-o", out.path, "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let copy = try VideoReader(url: out)
+        #expect(copy.metadata.displayMatrix == mirror)
+        copy.autoRotate = true
+        let shown = try #require(try copy.nextFrame()).image
+        var flipped = frames[0]
+        for y in 0..<shown.height { for x in 0..<shown.width { for c in 0..<3 {
+            flipped.data[(y * shown.width + x) * 3 + c] = frames[0].data[(y * shown.width + shown.width - 1 - x) * 3 + c]
+        } } }
+        let diff = zip(shown.data, flipped.data).map { abs(Int($0) - Int($1)) }.reduce(0, +)
+        #expect(Double(diff) / Double(shown.data.count) < 4, "mean difference from the mirrored frame")
+    }
+
     /// The same input makes the same file whatever the heap held before: glibc fills new allocations with a given
     /// byte under `MALLOC_PERTURB_`. x264's AVX-512 code read such leftovers, so on AVX-512 machines a 176×144
     /// clip's encoding changed from run to run (and the small-clip swap tests' figures with it).
