@@ -26,7 +26,7 @@ public struct OilParameters: Sendable, Equatable {
 /// Works at half size.
 public struct OilStylizer: Stylizer {
     /// Detail put back over the coherence carry (measured on bikes / bigbuckbunny; see the README).
-    public var coherenceDetailRestore: Float { 0.4 }
+    public var coherenceDetailRestore: Float { 0.2 }
     /// 5×5 box: measured better than 3×3 for this look.
     public var coherenceDetailRadius: Int { 2 }
     /// The look's parameters.

@@ -27,7 +27,7 @@ public struct SketchParameters: Sendable, Equatable {
 /// upsampling and is steadier under motion than a one-pixel line.
 public struct SketchStylizer: Stylizer {
     /// Detail put back over the coherence carry (measured on bikes / bigbuckbunny; see the README).
-    public var coherenceDetailRestore: Float { 0.6 }
+    public var coherenceDetailRestore: Float { 0.45 }
     /// The look's parameters.
     public var parameters: SketchParameters
     /// Processed at half size.

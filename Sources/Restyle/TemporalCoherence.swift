@@ -202,14 +202,15 @@ public final class TemporalCoherence {
 
         let flowW = carryFlow.resized(width: w, height: h)
         let maskW = mask.resized(width: w, height: h)
+        let moving = Self.motionWeight(back, pixelScale: scale, still: parameters.restoreMotion.lowerBound,
+                                       moving: parameters.restoreMotion.upperBound).resized(width: w, height: h)
         let (blended, newAge) = Self.blend(stylised: styl, previous: prev, age: age0, flow: flowW, mask: maskW,
-                                       coherence: c, maxCarry: parameters.maxCarry)
+                                           coherence: c, maxCarry: parameters.maxCarry, moving: moving)
         report.maxAge = max(report.maxAge, Self.maximum(newAge))
         let beta = parameters.detailRestore ?? stylizer.coherenceDetailRestore
         let out = beta > 0 ? Self.restoringDetail(blended, from: styl, fraction: beta,
                                                   radius: parameters.detailRadius ?? stylizer.coherenceDetailRadius,
-                                                  weight: Self.motionWeight(back, pixelScale: scale, still: parameters.restoreMotion.lowerBound,
-                                                                          moving: parameters.restoreMotion.upperBound).resized(width: w, height: h)) : blended
+                                                  weight: moving) : blended
         prevOut = out; prevAge = newAge
         return out
     }
