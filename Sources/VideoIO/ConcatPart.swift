@@ -79,7 +79,7 @@ final class ConcatPart {
         if !sameBytes(a.extradata, Int(a.extradata_size), b.extradata, Int(b.extradata_size)) {
             throw fail("encoder settings (codec headers differ; use the same --codec/--crf/--preset for every part)")
         }
-        if displayRotation(first.video) != displayRotation(video) { throw fail("rotation") }
+        if displayRotation(displayMatrix(first.video)) != displayRotation(displayMatrix(video)) { throw fail("rotation") }
         if (first.audio == nil) != (audio == nil) { throw fail("one has audio, the other not") }
         if let fa = first.audio?.pointee.codecpar.pointee, let pa = audio?.pointee.codecpar.pointee,
            fa.codec_id != pa.codec_id || fa.sample_rate != pa.sample_rate || fa.ch_layout.nb_channels != pa.ch_layout.nb_channels {

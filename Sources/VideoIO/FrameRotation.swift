@@ -22,7 +22,8 @@ struct DisplayTransform: Equatable {
 
     /// Reads the 2×2 part of a 3×3 display matrix (16.16 fixed point, libavutil's layout); nil when it is not
     /// a pure permutation of the axes with signs (a skew, a scale, or a turn by another angle).
-    init?(matrix m: UnsafePointer<Int32>) {
+    init?(matrix m: [Int32]) {
+        guard m.count >= 9 else { return nil }
         func sign(_ v: Int32) -> Int? {
             let unit = Double(v) / 65536
             if abs(unit - 1) < 0.01 { return 1 }

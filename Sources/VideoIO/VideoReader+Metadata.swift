@@ -31,13 +31,14 @@ extension InputFormat {
             }
         }
 
+        let matrix = displayMatrix(st)
         return VideoMetadata(
             width: Int(par.width), height: Int(par.height), fps: fps, duration: duration,
             frameCount: frameCount, codec: String(cString: avcodec_get_name(par.codec_id)),
             pixelFormat: pixelFormatName(AVPixelFormat(rawValue: par.format)),
-            rotation: displayRotation(st), hasAudio: audioIndex >= 0, audioCodec: audioCodec,
+            rotation: displayRotation(matrix), hasAudio: audioIndex >= 0, audioCodec: audioCodec,
             tags: readTags(ctx.metadata), audioDuration: audioDuration,
-            container: String(cString: ctx.iformat.pointee.name), displayMatrix: displayMatrix(st))
+            container: String(cString: ctx.iformat.pointee.name), displayMatrix: matrix)
     }
 }
 
@@ -48,19 +49,13 @@ func displayMatrix(_ st: UnsafeMutablePointer<AVStream>) -> [Int32]? {
     return raw.withMemoryRebound(to: Int32.self, capacity: 9) { Array(UnsafeBufferPointer(start: $0, count: 9)) }
 }
 
-/// Counter-clockwise display rotation in whole degrees, 0..<360, from the stream's display matrix.
-func displayRotation(_ st: UnsafeMutablePointer<AVStream>) -> Int {
-    var size: Int = 0
-    guard let raw = av_stream_get_side_data(st, AV_PKT_DATA_DISPLAYMATRIX, &size), size >= 36 else { return 0 }
-    return displayRotation(matrix: raw)
-}
-
-/// How a stream's frames are shown, from its display matrix (turns and mirrors); the identity when there is none
-/// or it is not axis-aligned.
-func displayTransform(_ st: UnsafeMutablePointer<AVStream>) -> DisplayTransform {
-    var size: Int = 0
-    guard let raw = av_stream_get_side_data(st, AV_PKT_DATA_DISPLAYMATRIX, &size), size >= 36 else { return .identity }
-    return raw.withMemoryRebound(to: Int32.self, capacity: 9) { DisplayTransform(matrix: $0) } ?? .identity
+/// Counter-clockwise display rotation in whole degrees, 0..<360, of a display matrix (0 when none).
+func displayRotation(_ matrix: [Int32]?) -> Int {
+    guard let matrix, matrix.count >= 9 else { return 0 }
+    let degrees = matrix.withUnsafeBufferPointer { av_display_rotation_get($0.baseAddress!) }
+    guard degrees.isFinite else { return 0 }
+    let whole = Int(degrees.rounded()) % 360
+    return whole < 0 ? whole + 360 : whole
 }
 
 /// How a decoded frame is shown, from its display matrix (the JPEG decoder sets one from the EXIF orientation,
@@ -68,15 +63,8 @@ func displayTransform(_ st: UnsafeMutablePointer<AVStream>) -> DisplayTransform 
 func displayTransform(_ frame: UnsafeMutablePointer<AVFrame>) -> DisplayTransform {
     guard let side = av_frame_get_side_data(frame, AV_FRAME_DATA_DISPLAYMATRIX), side.pointee.size >= 36,
           let raw = side.pointee.data else { return .identity }
-    return raw.withMemoryRebound(to: Int32.self, capacity: 9) { DisplayTransform(matrix: $0) } ?? .identity
-}
-
-/// Degrees counter-clockwise, 0..<360, of a 3×3 display matrix of 36 bytes at `raw`.
-private func displayRotation(matrix raw: UnsafeMutablePointer<UInt8>) -> Int {
-    let degrees = raw.withMemoryRebound(to: Int32.self, capacity: 9) { av_display_rotation_get($0) }
-    guard degrees.isFinite else { return 0 }
-    let whole = Int(degrees.rounded()) % 360
-    return whole < 0 ? whole + 360 : whole
+    let matrix = raw.withMemoryRebound(to: Int32.self, capacity: 9) { Array(UnsafeBufferPointer(start: $0, count: 9)) }
+    return DisplayTransform(matrix: matrix) ?? .identity
 }
 
 /// Copies an AVDictionary into a Swift dictionary, keys lowercased (Matroska stores them in capitals).

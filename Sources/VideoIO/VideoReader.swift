@@ -75,7 +75,7 @@ public final class VideoReader: @unchecked Sendable {
         packet = try Packet()
         frame = try Frame()
         metadata = input.metadata(videoIndex: videoIndex)
-        display = displayTransform(st)
+        display = metadata.displayMatrix.flatMap { DisplayTransform(matrix: $0) } ?? .identity
     }
 
     /// Opens `url`, runs `body` with the reader, and closes it on every exit path.
