@@ -22,8 +22,9 @@ extension TemporalCoherence {
     /// that noise. Measured with the independent meter (scripts/ewarp-check), coherent ÷ per-frame on real
     /// talking heads: watercolor 0.644 → 0.577 (webcam 640×360) and 0.719 → 0.615 (960×540), oil on a
     /// 960×540 Pexels clip 0.696 → 0.631 (together with the finer flow of `disFinestScale`, 0.55).
-    static func repairing(flow: FlowField, mask: Plane, luma: Plane, previous: Plane,
-                          radius: Int, tolerance: Float, still: Float) -> (mask: Plane, flow: FlowField) {
+    /// Also returns `previous` warped along the repaired flow, which the shot-cut test reuses.
+    static func repairing(flow: FlowField, mask: Plane, luma: Plane, previous: Plane, radius: Int, tolerance: Float,
+                          still: Float) -> (mask: Plane, flow: FlowField, warped: Plane) {
         let w = flow.width, h = flow.height
         var tu = Plane(width: w, height: h), tv = Plane(width: w, height: h)
         for i in 0..<w * h {
@@ -52,7 +53,7 @@ extension TemporalCoherence {
             @inline(__always) func isStill(_ u: Float, _ v: Float) -> Bool { (u - mu) * (u - mu) + (v - mv) * (v - mv) < limit }
             trusted.data[i] = isStill(out.u[i], out.v[i]) && (energy.data[i] < flatEnergy || isStill(flow.u[i], flow.v[i])) ? 1 : 0
         }
-        return (trusted, out)
+        return (trusted, out, warped)
     }
 
     /// θ_sf for a flow input of `flowSide` pixels and working planes of `workingSide` (long sides): the

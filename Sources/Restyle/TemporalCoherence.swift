@@ -185,12 +185,12 @@ public final class TemporalCoherence {
         let (styl, back, fwd) = concurrently({ stylizer.stylize(rgb) }, { dis.flow(from: current, to: pl) },
                                              { dis.flow(from: pl, to: current) })
         let scale = Float(frame.width) / Float(luma.width)
-        let (mask, carryFlow) = Self.repairing(flow: back, mask: Occlusion.validMask(flow: back, reverse: fwd, pixelScale: scale,
-                                                                                 motionBoundaries: parameters.motionBoundaryTest,
-                                                                                 boundaryFloor: parameters.motionBoundaryFloor),
-                                               luma: luma, previous: pl, radius: parameters.repairRadius,
-                                               tolerance: parameters.repairTolerance, still: parameters.repairStill)
-        let (valid, residual) = Self.validFractionAndResidual(mask: mask, luma: luma, warped: Warp.backward(pl, flow: carryFlow))
+        let consistent = Occlusion.validMask(flow: back, reverse: fwd, pixelScale: scale, motionBoundaries: parameters.motionBoundaryTest,
+                                             boundaryFloor: parameters.motionBoundaryFloor)
+        let (mask, carryFlow, warpedLuma) = Self.repairing(flow: back, mask: consistent, luma: luma, previous: pl,
+                                                           radius: parameters.repairRadius, tolerance: parameters.repairTolerance,
+                                                           still: parameters.repairStill)
+        let (valid, residual) = Self.validFractionAndResidual(mask: mask, luma: luma, warped: warpedLuma)
         if 1 - valid > parameters.cutOccludedFraction || residual > parameters.cutResidual {
             report.cuts += 1
             prevOut = styl; prevAge = Plane(width: w, height: h)
