@@ -36,11 +36,10 @@ public enum VideoCodec: String, Sendable, CaseIterable, Codable {
     /// Frame area (pixels) up to which a frame counts as small: CIF, 352×288.
     public static let smallFramePixels = 352 * 288
 
-    /// The CRF for small frames (`isSmallFrame`) of edits that must leave most of the frame as it was (face
-    /// swap, restyle): 9 below the default (H.264 crf 14). At 176×144, crf 18 alone moved real textured
-    /// objects by 2.5–4.5 levels, and crf 23 hid a restyle's coherence under its own noise. Files stay a few
-    /// hundred KB.
-    public var smallFrameCRF: Int { crf(loweredBy: 9) }
+    /// The CRF of edits whose fine detail the encoder's noise would swamp: 9 below the default (H.264 crf 14).
+    /// A face swap uses it for small frames (`isSmallFrame`: at 176×144, crf 18 alone moved real textured
+    /// objects by 2.5–4.5 levels), a restyle for every frame (`RestylePipeline.defaultCRF`).
+    public var detailCRF: Int { crf(loweredBy: 9) }
 
     /// Whether a `width`×`height` frame counts as small (`smallFramePixels`).
     public static func isSmallFrame(width: Int, height: Int) -> Bool { width * height <= smallFramePixels }

@@ -13,8 +13,8 @@ struct RestyleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "restyle",
         abstract: "Restyle a video or photo (anime, toon, oil, sketch, watercolor, palette, 26 learned paintings) without flicker.",
-        discussion: PaintingCatalogue.helpText + "\n\nWithout --crf, frames of CIF size (352×288) and smaller are written 9 below the codec's default "
-            + "(H.264 crf 14): on a small frame the encoder's noise would otherwise shimmer in a look's thin lines and strokes.")
+        discussion: PaintingCatalogue.helpText + "\n\nWithout --crf, the clip is written 9 below the codec's default (H.264 crf 14): "
+            + "the encoder's noise would otherwise shimmer in a look's flat washes and thin lines, and undo much of what the coherence steadies.")
 
     @Argument(help: "Input video, or a photo (.png, .jpg).")
     var input: String

@@ -98,6 +98,30 @@ import VideoIO
         #expect(KinemaCLI.contents(dir) == ["anime.mp4"])
     }
 
+    /// Without --crf a restyle is written at crf 14 whatever the frame size (crf 23 above CIF used to bury
+    /// the carry's steadiness under the encoder's own noise); an explicit --crf wins. x264 records its
+    /// settings in the stream.
+    @Test func restyleWritesEveryFrameSizeAtTheDetailCRF() throws {
+        let dir = try KinemaCLI.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let reader = try VideoReader(url: Media.url("face_audio.mp4"))
+        let clip = dir.appendingPathComponent("large.mp4")
+        try VideoWriter.with(url: clip, config: VideoWriterConfig(width: 384, height: 384, fps: Rational(25, 1), crf: 16,
+                                                                  preset: "ultrafast")) { wr in
+            for _ in 0..<3 { if let f = try reader.nextFrame() { try wr.write(f.image.resized(width: 384, height: 384)) } }
+        }
+        #expect(!VideoCodec.isSmallFrame(width: 384, height: 384))
+        func crf(_ extra: [String]) throws -> String? {
+            let out = dir.appendingPathComponent("sketch\(extra.count).mp4")
+            let r = try KinemaCLI.run(["restyle", clip.path, "-o", out.path, "--style", "sketch", "--quiet"] + extra)
+            #expect(r.status == 0, "\(r.stderr)")
+            let text = String(decoding: try Data(contentsOf: out), as: UTF8.self)
+            return text.components(separatedBy: " ").first { $0.hasPrefix("crf=") }
+        }
+        #expect(try crf([]) == "crf=14.0")
+        #expect(try crf(["--crf", "23"]) == "crf=23.0")
+    }
+
     /// A variable-frame-rate clip (as phones record) keeps each frame's time through faceswap, restyle and
     /// detect --annotate, so the picture stays in sync with the audio; they used to respace the frames evenly.
     @Test func variableFrameRateClipsKeepTheirTimestamps() throws {

@@ -40,7 +40,7 @@ public enum FaceSwapPipeline {
     /// talking head, crf 18 alone moved real textured objects held over the mouth by 2.5–4.5 levels (a cup
     /// 3.5, a hand 2.8; crf 14: 2.5, 1.9), most of the occluder budget.
     public static func defaultCRF(for codec: VideoCodec, width: Int, height: Int) -> Int {
-        VideoCodec.isSmallFrame(width: width, height: height) ? codec.smallFrameCRF : codec.crf(loweredBy: 5)
+        VideoCodec.isSmallFrame(width: width, height: height) ? codec.detailCRF : codec.crf(loweredBy: 5)
     }
 
     /// Swaps `source` onto the faces of `target`, writing `output`.
