@@ -79,7 +79,9 @@ final class ConcatPart {
         if !sameBytes(a.extradata, Int(a.extradata_size), b.extradata, Int(b.extradata_size)) {
             throw fail("encoder settings (codec headers differ; use the same --codec/--crf/--preset for every part)")
         }
-        if displayRotation(displayMatrix(first.video)) != displayRotation(displayMatrix(video)) { throw fail("rotation") }
+        let ma = displayMatrix(first.video), mb = displayMatrix(video)
+        if displayRotation(ma) != displayRotation(mb) { throw fail("rotation") }
+        if displayIsMirrored(ma) != displayIsMirrored(mb) { throw fail("mirroring (one part's display matrix flips the picture)") }
         if (first.audio == nil) != (audio == nil) { throw fail("one has audio, the other not") }
         if let fa = first.audio?.pointee.codecpar.pointee, let pa = audio?.pointee.codecpar.pointee,
            fa.codec_id != pa.codec_id || fa.sample_rate != pa.sample_rate || fa.ch_layout.nb_channels != pa.ch_layout.nb_channels {

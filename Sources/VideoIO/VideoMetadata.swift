@@ -38,6 +38,9 @@ public struct VideoMetadata: Sendable, Equatable, Codable {
     /// The stream's 3×3 display matrix (libavutil's layout, 16.16 fixed point) when it has one. A mirrored
     /// clip's matrix is not a pure rotation, which `rotation` alone cannot describe.
     public var displayMatrix: [Int32]?
+    /// Whether `displayMatrix` mirrors the picture (its 2×2 part has a negative determinant). A horizontal
+    /// mirror's `rotation` reads 180°: a half turn followed by a vertical flip shows the same picture.
+    public var isMirrored: Bool { displayIsMirrored(displayMatrix) }
     /// Whether the file has an audio stream.
     public var hasAudio: Bool
     /// Codec name of the first audio stream, when there is one.

@@ -58,6 +58,12 @@ func displayRotation(_ matrix: [Int32]?) -> Int {
     return whole < 0 ? whole + 360 : whole
 }
 
+/// Whether a display matrix mirrors the picture: its 2×2 part has a negative determinant (false when none).
+func displayIsMirrored(_ matrix: [Int32]?) -> Bool {
+    guard let m = matrix, m.count >= 9 else { return false }
+    return Int64(m[0]) * Int64(m[4]) - Int64(m[1]) * Int64(m[3]) < 0
+}
+
 /// How a decoded frame is shown, from its display matrix (the JPEG decoder sets one from the EXIF orientation,
 /// mirrored ones included); the identity when there is none or it is not axis-aligned.
 func displayTransform(_ frame: UnsafeMutablePointer<AVFrame>) -> DisplayTransform {

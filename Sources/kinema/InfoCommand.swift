@@ -27,7 +27,7 @@ struct InfoCommand: ParsableCommand {
             print(String(format: "fps:         %@ (%.3f)", m.fps.description, m.fps.value))
             print(String(format: "duration:    %.3f s", m.duration))
             print("frames:      \(m.frameCount)")
-            print("rotation:    \(m.rotation)°")
+            print("rotation:    \(m.rotation)°" + (m.isMirrored ? ", mirrored (the display matrix flips the picture)" : ""))
             if m.hasAudio {
                 let d = m.audioDuration.map { String(format: ", %.3f s", $0) } ?? ""
                 print("audio:       \(m.audioCodec ?? "?")\(d)")

@@ -77,6 +77,33 @@ import VideoIO
 
 /// Without `--audio-from`, parts that carry audio (written by another tool, say) are joined end to end.
 @Suite struct ConcatPartsAudioTests {
+    /// A half turn and a horizontal mirror both read as rotation 180°; parts that differ so must not be joined
+    /// (the joined stream keeps the first part's matrix, which would show the other part wrongly).
+    @Test func refusesPartsWhoseDisplayMatricesDifferOnlyInAMirror() throws {
+        let dir = try KinemaCLI.scratch(); defer { try? FileManager.default.removeItem(at: dir) }
+        let source = try VideoReader(url: Media.url("face_audio.mp4"))
+        var frames: [VideoFrame] = []
+        while frames.count < 8, let f = try source.nextFrame() { frames.append(f) }
+        let halfTurn: [Int32] = [-65536, 0, 0, 0, -65536, 0, 0, 0, 1 << 30]
+        let mirror: [Int32] = [-65536, 0, 0, 0, 65536, 0, 0, 0, 1 << 30]
+        var parts: [URL] = []
+        for (k, matrix) in [(1, halfTurn), (2, mirror)] {
+            let window = try SegmentWindow(segment: Segment(index: k, count: 2), total: frames.count, warmUp: 0, lookAhead: 0)
+            var config = window.partConfig(VideoWriterConfig(width: 256, height: 256, fps: Rational(25, 1), crf: 0,
+                                                             preset: "ultrafast"), job: "mirror")
+            config.displayMatrix = matrix
+            let url = dir.appendingPathComponent("p\(k).mp4")
+            try withVideoWriter(url: url, config: config) { w in for i in window.write { try w.write(frames[i].image) } }
+            #expect(try VideoReader(url: url).metadata.rotation == 180)
+            parts.append(url)
+        }
+        let out = dir.appendingPathComponent("joined.mp4")
+        let r = try KinemaCLI.run(["concat"] + parts.map(\.path) + ["-o", out.path])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("mirroring"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+
     @Test func partsAudioIsJoinedWithoutGaps() throws {
         let dir = try KinemaCLI.scratch(); defer { try? FileManager.default.removeItem(at: dir) }
         let source = try VideoReader(url: Media.url("face_audio.mp4"))

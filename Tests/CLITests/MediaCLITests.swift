@@ -227,6 +227,9 @@ import VideoIO
         config.displayMatrix = mirror
         try VideoWriter.with(url: mirrored, config: config) { wr in for f in frames { try wr.write(f) } }
         #expect(try VideoReader(url: mirrored).metadata.rotation == 180)
+        let info = try KinemaCLI.run(["info", mirrored.path])
+        #expect(info.stdout.contains("rotation:    180°, mirrored"), "\(info.stdout)")
+        #expect(try VideoReader(url: Media.url("face_audio.mp4")).metadata.isMirrored == false)
         let out = dir.appendingPathComponent("copy.mp4")
         let r = try KinemaCLI.run(["transcode", mirrored.path, "-o", out.path, "--quiet"])
         #expect(r.status == 0, "\(r.stderr)")
