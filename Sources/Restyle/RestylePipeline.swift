@@ -67,6 +67,12 @@ public enum RestylePipeline {
     /// Files are about three times larger than at crf 23 (a 960×540 oil clip: 1.5 Mbit/s).
     public static func defaultCRF(for codec: VideoCodec) -> Int { codec.detailCRF }
 
+    /// The encoder tuning of a restyle: x264's and x265's "animation" (stronger deblocking, more reference
+    /// frames, less psycho-visual noise), made for flat regions and hard edges like a look's. Same frames, crf 14,
+    /// 960×540, coherent ÷ per-frame (Farneback meter): webcam watercolor 0.510 → 0.488, anime 0.295 → 0.288,
+    /// oil 0.294 → 0.286; Pexels anime 0.532 → 0.525, oil 0.533 → 0.524; files 15–26 % smaller.
+    public static let encoderTune = "animation"
+
     /// Restyles `input` into the writer's file.
     ///
     /// - Parameters:
@@ -92,6 +98,7 @@ public enum RestylePipeline {
         var config = makeConfig(m)
         config.width = width; config.height = height; config.fps = m.fps
         if config.crf == nil { config.crf = Self.defaultCRF(for: config.codec) }
+        if config.tune == nil { config.tune = Self.encoderTune }
         config.audioSource = m.hasAudio ? input : nil
         config.audioDuration = m.duration > 0 ? m.duration : nil
         config.rotation = 0

@@ -26,6 +26,7 @@ extension VideoWriter {
         switch config.codec {
         case .h264:
             options["preset"] = config.preset
+            if let tune = config.tune { options["tune"] = tune }
             var params: [String] = []
             if let n = MemoryBudget.encoderLookahead(width: encodedWidth, height: encodedHeight) {
                 params.append("rc-lookahead=\(n)")
@@ -36,6 +37,7 @@ extension VideoWriter {
             if !params.isEmpty { options["x264-params"] = params.joined(separator: ":") }
         case .hevc:
             options["preset"] = config.preset
+            if let tune = config.tune { options["tune"] = tune }
             options["x265-params"] = "log-level=none"
             if let n = MemoryBudget.encoderLookahead(width: encodedWidth, height: encodedHeight) {
                 options["x265-params"] = "log-level=none:rc-lookahead=\(n)"

@@ -68,6 +68,8 @@ public struct VideoWriterConfig: Sendable {
     public var crf: Int?
     /// Encoder speed/size trade-off, one of `VideoWriterConfig.presets`.
     public var preset: String
+    /// x264/x265 tuning ("animation", "film", "grain", …; nil: none). VP9 has none and ignores it.
+    public var tune: String?
     /// A file whose first audio stream is carried into the output (copied when the container accepts
     /// its codec, else transcoded to AAC, or Opus for WebM).
     public var audioSource: URL?

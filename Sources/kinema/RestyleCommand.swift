@@ -13,7 +13,7 @@ struct RestyleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "restyle",
         abstract: "Restyle a video or photo (anime, toon, oil, sketch, watercolor, palette, 26 learned paintings) without flicker.",
-        discussion: PaintingCatalogue.helpText + "\n\nWithout --crf, the clip is written 9 below the codec's default (H.264 crf 14): "
+        discussion: PaintingCatalogue.helpText + "\n\nWithout --crf, the clip is written 9 below the codec's default (H.264 crf 14, tuned for animation): "
             + "the encoder's noise would otherwise shimmer in a look's flat washes and thin lines, and undo much of what the coherence steadies.")
 
     @Argument(help: "Input video, or a photo (.png, .jpg).")

@@ -99,8 +99,8 @@ import VideoIO
     }
 
     /// Without --crf a restyle is written at crf 14 whatever the frame size (crf 23 above CIF used to bury
-    /// the carry's steadiness under the encoder's own noise); an explicit --crf wins. x264 records its
-    /// settings in the stream.
+    /// the carry's steadiness under the encoder's own noise), with x264's animation tuning; an explicit --crf
+    /// wins. x264 records its settings in the stream.
     @Test func restyleWritesEveryFrameSizeAtTheDetailCRF() throws {
         let dir = try KinemaCLI.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -111,15 +111,17 @@ import VideoIO
             for _ in 0..<3 { if let f = try reader.nextFrame() { try wr.write(f.image.resized(width: 384, height: 384)) } }
         }
         #expect(!VideoCodec.isSmallFrame(width: 384, height: 384))
-        func crf(_ extra: [String]) throws -> String? {
+        func settings(_ extra: [String]) throws -> (crf: String?, deblock: String?) {
             let out = dir.appendingPathComponent("sketch\(extra.count).mp4")
             let r = try KinemaCLI.run(["restyle", clip.path, "-o", out.path, "--style", "sketch", "--quiet"] + extra)
             #expect(r.status == 0, "\(r.stderr)")
-            let text = String(decoding: try Data(contentsOf: out), as: UTF8.self)
-            return text.components(separatedBy: " ").first { $0.hasPrefix("crf=") }
+            let words = String(decoding: try Data(contentsOf: out), as: UTF8.self).components(separatedBy: " ")
+            return (words.first { $0.hasPrefix("crf=") }, words.first { $0.hasPrefix("deblock=") })
         }
-        #expect(try crf([]) == "crf=14.0")
-        #expect(try crf(["--crf", "23"]) == "crf=23.0")
+        let plain = try settings([])
+        #expect(plain.crf == "crf=14.0")
+        #expect(plain.deblock == "deblock=1:1:1", "x264's animation tuning deblocks at 1:1")
+        #expect(try settings(["--crf", "23"]).crf == "crf=23.0")
     }
 
     /// A variable-frame-rate clip (as phones record) keeps each frame's time through faceswap, restyle and
