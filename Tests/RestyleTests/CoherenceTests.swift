@@ -55,7 +55,7 @@ func coherenceCutsWarpingError(clip: String) throws {
 /// energy on moving-subject pixels relative to the per-frame output's (GhostingMetric). Issue 11 asks
 /// for ≥ 0.85. The carry warps moving pixels with Catmull-Rom taps (`CubicTap`) and each look puts part of
 /// its fine detail back over it (`Stylizer.coherenceDetailRestore`): anime 0.903, toon 0.887, oil 0.908,
-/// sketch 0.853, watercolor 0.949, palette 0.877, painting 0.957, neural 1.075. With bilinear taps
+/// sketch 0.853, watercolor 0.877 (restore 0.6; 0.949 at 1), palette 0.877, painting 0.957, neural 1.075. With bilinear taps
 /// everywhere and the old restore anime was 0.842, toon 0.816, sketch 0.794, palette 0.793 (fails here).
 @Test func coherenceKeepsMovingSubjectsSharp() throws {
     let frames = try clipFrames("bikes.mp4", count: 6)

@@ -13,12 +13,12 @@ import Testing
 /// carry refreshed long straight edges from the per-frame look wherever DIS's noise on the plain areas
 /// next to them failed the forward–backward test (`TemporalCoherence.repairing`, `disFinestScale`).
 /// Measured (coherent ÷ per-frame, Kinema's meter), before → after: oil 0.322 → 0.246, watercolor 0.355 → 0.309;
-/// with watercolor's contrast-following rim (`WatercolorParameters.edgeGain` 3, which helps on real talking heads
-/// but not on this cartoon's hard outlines) watercolor is 0.388 → 0.331.
-/// Bounds: oil ≤ 0.28, watercolor ≤ 0.35 (both fail on the old carry), and issue 11's ≤ 2 × the original.
+/// with watercolor's contrast-following rim (`WatercolorParameters.edgeGain` 3) and detail restore 0.6, watercolor
+/// is 0.352 → 0.281 (oil now 0.226).
+/// Bounds: oil ≤ 0.28, watercolor ≤ 0.32 (both fail on the old carry), and issue 11's ≤ 2 × the original.
 @Test func largeFrameCarryFollowsTheScene() throws {
     let frames = try Media.byteFrames("bigbuckbunny.mp4", count: 10).map { $0.resized(width: 960, height: 540, filter: .area) }
-    for (style, bound) in [(Style.oil, 0.28), (.watercolor, 0.35)] {
+    for (style, bound) in [(Style.oil, 0.28), (.watercolor, 0.32)] {
         let settings = StyleSettings(style: style)
         let perFrame = TemporalCoherence(stylizer: try settings.makeStylizer(), parameters: CoherenceParameters(coherence: 0))
         let coherent = TemporalCoherence(stylizer: try settings.makeStylizer())
