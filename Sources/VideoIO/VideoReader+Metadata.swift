@@ -46,7 +46,12 @@ extension InputFormat {
 func displayMatrix(_ st: UnsafeMutablePointer<AVStream>) -> [Int32]? {
     var size: Int = 0
     guard let raw = av_stream_get_side_data(st, AV_PKT_DATA_DISPLAYMATRIX, &size), size >= 36 else { return nil }
-    return raw.withMemoryRebound(to: Int32.self, capacity: 9) { Array(UnsafeBufferPointer(start: $0, count: 9)) }
+    return matrixEntries(raw)
+}
+
+/// The 9 entries of the display matrix stored in the (at least) 36 bytes at `raw`.
+private func matrixEntries(_ raw: UnsafeMutablePointer<UInt8>) -> [Int32] {
+    raw.withMemoryRebound(to: Int32.self, capacity: 9) { Array(UnsafeBufferPointer(start: $0, count: 9)) }
 }
 
 /// Counter-clockwise display rotation in whole degrees, 0..<360, of a display matrix (0 when none).
@@ -69,8 +74,7 @@ func displayIsMirrored(_ matrix: [Int32]?) -> Bool {
 func displayTransform(_ frame: UnsafeMutablePointer<AVFrame>) -> DisplayTransform {
     guard let side = av_frame_get_side_data(frame, AV_FRAME_DATA_DISPLAYMATRIX), side.pointee.size >= 36,
           let raw = side.pointee.data else { return .identity }
-    let matrix = raw.withMemoryRebound(to: Int32.self, capacity: 9) { Array(UnsafeBufferPointer(start: $0, count: 9)) }
-    return DisplayTransform(matrix: matrix) ?? .identity
+    return DisplayTransform(matrix: matrixEntries(raw)) ?? .identity
 }
 
 /// Copies an AVDictionary into a Swift dictionary, keys lowercased (Matroska stores them in capitals).

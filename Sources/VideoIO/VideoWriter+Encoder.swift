@@ -23,10 +23,10 @@ extension VideoWriter {
         }
         let crf = config.crf ?? config.codec.defaultCRF
         var options: [String: String] = ["crf": String(crf)]
+        if config.codec != .vp9, let tune = config.tune { options["tune"] = tune }  // x264 and x265 only
         switch config.codec {
         case .h264:
             options["preset"] = config.preset
-            if let tune = config.tune { options["tune"] = tune }
             var params: [String] = []
             if let n = MemoryBudget.encoderLookahead(width: encodedWidth, height: encodedHeight) {
                 params.append("rc-lookahead=\(n)")
@@ -37,7 +37,6 @@ extension VideoWriter {
             if !params.isEmpty { options["x264-params"] = params.joined(separator: ":") }
         case .hevc:
             options["preset"] = config.preset
-            if let tune = config.tune { options["tune"] = tune }
             options["x265-params"] = "log-level=none"
             if let n = MemoryBudget.encoderLookahead(width: encodedWidth, height: encodedHeight) {
                 options["x265-params"] = "log-level=none:rc-lookahead=\(n)"
