@@ -22,9 +22,16 @@ extension TemporalCoherence {
     /// that noise. Measured with the independent meter (scripts/ewarp-check), coherent ÷ per-frame on real
     /// talking heads: watercolor 0.644 → 0.577 (webcam 640×360) and 0.719 → 0.615 (960×540), oil on a
     /// 960×540 Pexels clip 0.696 → 0.631 (together with the finer flow of `disFinestScale`, 0.55).
+    ///
+    /// A pixel that passes the flow tests is still not carried where the flow does not explain the input: its 3×3
+    /// mean residual, less what `misregistration` flow pixels across the local (5×5 RMS) gradient would leave,
+    /// above `mismatch` fades its trust out (smoothly, to none at the range's upper end). A hand that sweeps into
+    /// the frame is blurred and fast, DIS's flow on it passes the forward–backward test while the warped luma
+    /// is another object, and the carry laid the old frame's chin over the new frame's fingers. The allowance
+    /// keeps a cartoon's hard outlines, where a fraction of a pixel leaves a large residual, in the carry.
     /// Also returns `previous` warped along the repaired flow, which the shot-cut test reuses.
     static func repairing(flow: FlowField, mask: Plane, luma: Plane, previous: Plane, radius: Int, tolerance: Float,
-                          still: Float) -> (mask: Plane, flow: FlowField, warped: Plane) {
+                          still: Float, mismatch: ClosedRange<Float>, misregistration: Float) -> (mask: Plane, flow: FlowField, warped: Plane) {
         let w = flow.width, h = flow.height
         var tu = Plane(width: w, height: h), tv = Plane(width: w, height: h)
         for i in 0..<w * h {
@@ -52,6 +59,12 @@ extension TemporalCoherence {
         for i in 0..<w * h where mask.data[i] == 0 && residual.data[i] < tolerance {
             @inline(__always) func isStill(_ u: Float, _ v: Float) -> Bool { (u - mu) * (u - mu) + (v - mv) * (v - mv) < limit }
             trusted.data[i] = isStill(out.u[i], out.v[i]) && (energy.data[i] < flatEnergy || isStill(flow.u[i], flow.v[i])) ? 1 : 0
+        }
+        let lo = mismatch.lowerBound, span = max(mismatch.upperBound - lo, 1e-6)
+        for i in 0..<w * h where mask.data[i] > 0 && residual.data[i] > lo {
+            let excess = residual.data[i] - misregistration * energy.data[i].squareRoot()
+            let t = min(1, max(0, (excess - lo) / span))
+            trusted.data[i] *= 1 - t * t * (3 - 2 * t)
         }
         return (trusted, out, warped)
     }

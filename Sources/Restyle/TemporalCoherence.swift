@@ -18,6 +18,18 @@ public struct CoherenceParameters: Sendable, Equatable {
     /// (`TemporalCoherence.repairing`). 1 flow pixel is 1 frame pixel on bikes.mp4, 2 on a 960×540 clip:
     /// 1 frame pixel there measured watercolor 0.62 × per-frame on the webcam clip, 2 measured 0.60.
     public var repairStill: Float = 1
+    /// 3×3 mean luma residual (0…1) under the flow, beyond what `mismatchMisregistration` explains, over which a
+    /// pixel that passed the flow tests fades out of the carry (`TemporalCoherence.repairing`): where the warped
+    /// previous frame is another object, the fresh look is right. On the 960×540 Pexels clip, where a hand sweeps
+    /// up over the mouth, E_warp coherent ÷ per-frame (Farneback meter at full size): anime 0.559 → 0.532, oil
+    /// 0.608 → 0.568, toon 0.543 → 0.516, watercolor 0.429 → 0.406; at 640×360 anime 0.504 → 0.470, oil 0.525 →
+    /// 0.475. Two talking heads at 960×540 and 640×360 and one at 176×144 moved by 0.003 at most.
+    public var mismatchResidual: ClosedRange<Float> = 0.08...0.16
+    /// Flow pixels of misregistration across the local gradient that the mismatch test forgives. With none, a
+    /// cartoon's hard outlines failed it wherever the flow was a fraction of a pixel off: 960×540 bigbuckbunny
+    /// coherent ÷ per-frame (Kinema's meter) oil 0.226 → 0.295, watercolor 0.281 → 0.333; with 1 pixel 0.251 and
+    /// 0.293, and the Pexels figures above hold (with 2: 0.240, 0.286, and Pexels anime 0.535).
+    public var mismatchMisregistration: Float = 1
     /// Bound on a pixel's carry age, in frames. The age is the blend-weighted number of frames the
     /// content has been carried; the blend weight is capped at maxCarry / (age + 1) so content is
     /// always refreshed from the current frame and long clips cannot drift.
@@ -189,7 +201,8 @@ public final class TemporalCoherence {
                                              boundaryFloor: parameters.motionBoundaryFloor)
         let (mask, carryFlow, warpedLuma) = Self.repairing(flow: back, mask: consistent, luma: luma, previous: pl,
                                                            radius: parameters.repairRadius, tolerance: parameters.repairTolerance,
-                                                           still: parameters.repairStill)
+                                                           still: parameters.repairStill, mismatch: parameters.mismatchResidual,
+                                                           misregistration: parameters.mismatchMisregistration)
         let (valid, residual) = Self.validFractionAndResidual(mask: mask, luma: luma, warped: warpedLuma)
         if 1 - valid > parameters.cutOccludedFraction || residual > parameters.cutResidual {
             report.cuts += 1
