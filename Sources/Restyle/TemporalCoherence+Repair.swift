@@ -27,7 +27,7 @@ extension TemporalCoherence {
     /// mean residual, less what `misregistration` flow pixels across the local (5×5 RMS) gradient would leave,
     /// above `mismatch` fades its trust out (smoothly, to none at the range's upper end). A hand that sweeps into
     /// the frame is blurred and fast, DIS's flow on it passes the forward–backward test while the warped luma
-    /// is another object, and the carry laid the old frame's chin over the new frame's fingers. The allowance
+    /// is another object, and the carry laid the old frame's lips over the new frame's fingers. The allowance
     /// keeps a cartoon's hard outlines, where a fraction of a pixel leaves a large residual, in the carry.
     /// Also returns `previous` warped along the repaired flow, which the shot-cut test reuses.
     static func repairing(flow: FlowField, mask: Plane, luma: Plane, previous: Plane, radius: Int, tolerance: Float,
