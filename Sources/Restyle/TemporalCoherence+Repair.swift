@@ -29,9 +29,13 @@ extension TemporalCoherence {
     /// the frame is blurred and fast, DIS's flow on it passes the forward–backward test while the warped luma
     /// is another object, and the carry laid the old frame's lips over the new frame's fingers. The allowance
     /// keeps a cartoon's hard outlines, where a fraction of a pixel leaves a large residual, in the carry.
-    /// Also returns `previous` warped along the repaired flow, which the shot-cut test reuses.
-    static func repairing(flow: FlowField, mask: Plane, luma: Plane, previous: Plane, radius: Int, tolerance: Float,
-                          still: Float, mismatch: ClosedRange<Float>, misregistration: Float) -> (mask: Plane, flow: FlowField, warped: Plane) {
+    /// Also returns `previous` warped along the repaired flow, which the shot-cut test reuses. `radius`, `tolerance`,
+    /// `still`, `mismatch` and `misregistration` are `parameters`' `repairRadius`, `repairTolerance`, `repairStill`,
+    /// `mismatchResidual` and `mismatchMisregistration`.
+    static func repairing(flow: FlowField, mask: Plane, luma: Plane, previous: Plane,
+                          parameters: CoherenceParameters) -> (mask: Plane, flow: FlowField, warped: Plane) {
+        let radius = parameters.repairRadius, tolerance = parameters.repairTolerance, still = parameters.repairStill
+        let mismatch = parameters.mismatchResidual, misregistration = parameters.mismatchMisregistration
         let w = flow.width, h = flow.height
         var tu = Plane(width: w, height: h), tv = Plane(width: w, height: h)
         for i in 0..<w * h {

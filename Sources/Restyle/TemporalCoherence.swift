@@ -200,9 +200,7 @@ public final class TemporalCoherence {
         let consistent = Occlusion.validMask(flow: back, reverse: fwd, pixelScale: scale, motionBoundaries: parameters.motionBoundaryTest,
                                              boundaryFloor: parameters.motionBoundaryFloor)
         let (mask, carryFlow, warpedLuma) = Self.repairing(flow: back, mask: consistent, luma: luma, previous: pl,
-                                                           radius: parameters.repairRadius, tolerance: parameters.repairTolerance,
-                                                           still: parameters.repairStill, mismatch: parameters.mismatchResidual,
-                                                           misregistration: parameters.mismatchMisregistration)
+                                                           parameters: parameters)
         let (valid, residual) = Self.validFractionAndResidual(mask: mask, luma: luma, warped: warpedLuma)
         if 1 - valid > parameters.cutOccludedFraction || residual > parameters.cutResidual {
             report.cuts += 1
