@@ -9,44 +9,75 @@ import Flow
 public enum GuidedFilter {
     /// Filters every plane of `src` guided by `guide`.
     public static func apply(guide: Plane, _ src: [Plane], radius: Int, eps: Float) -> [Plane] {
-        let w = guide.width, h = guide.height, n = guide.count
-        let meanI = guide.boxFiltered(radius: radius)
-        let corrI = guide.map { $0 * $0 }.boxFiltered(radius: radius)
+        let (meanI, corrI) = guideMoments(guide, radius: radius)
         return src.map { p in
-            let ip = zip2(guide, p, { $0 * $1 }, { $0 * $1 })
-            let meanP = p.boxFiltered(radius: radius), corrIP = ip.boxFiltered(radius: radius)
-            var a = Plane(width: w, height: h), b = a
-            withPointers4(meanI, corrI, meanP, corrIP) { mi, ci, mp, cip in
-                a.data.withUnsafeMutableBufferPointer { pa in b.data.withUnsafeMutableBufferPointer { pb in
-                    let qa = pa.baseAddress!, qb = pb.baseAddress!
-                    forEachChunk(n / 8, minChunk: 1024) { r in
-                        for c in r {
-                            let i = 8 * c, m = load8(mi, i), p = load8(mp, i)
-                            let ai = (load8(cip, i) - m * p) / ((load8(ci, i) - m * m) + eps)
-                            store8(qa, i, ai); store8(qb, i, p - ai * m)
-                        }
-                    }
-                    for i in (n / 8 * 8)..<n {
-                        let varI = ci[i] - mi[i] * mi[i]
-                        let cov = cip[i] - mi[i] * mp[i]
-                        let ai = cov / (varI + eps)
-                        pa[i] = ai; pb[i] = mp[i] - ai * mi[i]
-                    }
-                }}
-            }
-            let ma = a.boxFiltered(radius: radius), mb = b.boxFiltered(radius: radius)
-            var q = Plane(width: w, height: h)
-            withPointers4(ma, mb, guide, guide) { pa, pb, g, _ in
-                q.data.withUnsafeMutableBufferPointer { pq in
-                    let q = pq.baseAddress!
-                    forEachChunk(n / 8, minChunk: 1024) { r in
-                        for c in r { let i = 8 * c; store8(q, i, load8(pa, i) * load8(g, i) + load8(pb, i)) }
-                    }
-                    for i in (n / 8 * 8)..<n { pq[i] = pa[i] * g[i] + pb[i] }
-                }
-            }
-            return q
+            let (ma, mb) = coefficients(guide: guide, meanI: meanI, corrI: corrI, p, radius: radius, eps: eps)
+            return combine(ma, mb, guide)
         }
+    }
+
+    /// Guided upsampling (after He and Sun 2015, "Fast guided filter"): each plane of `src` is fitted as a local
+    /// linear function a·I + b of `guide` (both at the low size); the fit with a and b upsampled bilinearly is
+    /// applied to `target`, the guide at the full size, and what the fit missed (the plane's own texture) is
+    /// added back, upsampled bilinearly. Edges of the result sit where `target` has them.
+    static func upsample(guide: Plane, _ src: [Plane], to target: Plane, radius: Int, eps: Float) -> [Plane] {
+        let (meanI, corrI) = guideMoments(guide, radius: radius)
+        let w = target.width, h = target.height
+        return src.map { p in
+            let (ma, mb) = coefficients(guide: guide, meanI: meanI, corrI: corrI, p, radius: radius, eps: eps)
+            let missed = zip2(p, combine(ma, mb, guide), { $0 - $1 }, { $0 - $1 }).resized(width: w, height: h)
+            let fit = combine(ma.resized(width: w, height: h), mb.resized(width: w, height: h), target)
+            return zip2(fit, missed, { $0 + $1 }, { $0 + $1 })
+        }
+    }
+
+    /// Box means of the guide and of its square.
+    private static func guideMoments(_ guide: Plane, radius: Int) -> (Plane, Plane) {
+        (guide.boxFiltered(radius: radius), guide.map { $0 * $0 }.boxFiltered(radius: radius))
+    }
+
+    /// The box-averaged coefficients a, b of q = a·I + b for one plane.
+    private static func coefficients(guide: Plane, meanI: Plane, corrI: Plane, _ p: Plane, radius: Int,
+                                     eps: Float) -> (Plane, Plane) {
+        let w = guide.width, h = guide.height, n = guide.count
+        let ip = zip2(guide, p, { $0 * $1 }, { $0 * $1 })
+        let meanP = p.boxFiltered(radius: radius), corrIP = ip.boxFiltered(radius: radius)
+        var a = Plane(width: w, height: h), b = a
+        withPointers4(meanI, corrI, meanP, corrIP) { mi, ci, mp, cip in
+            a.data.withUnsafeMutableBufferPointer { pa in b.data.withUnsafeMutableBufferPointer { pb in
+                let qa = pa.baseAddress!, qb = pb.baseAddress!
+                forEachChunk(n / 8, minChunk: 1024) { r in
+                    for c in r {
+                        let i = 8 * c, m = load8(mi, i), p = load8(mp, i)
+                        let ai = (load8(cip, i) - m * p) / ((load8(ci, i) - m * m) + eps)
+                        store8(qa, i, ai); store8(qb, i, p - ai * m)
+                    }
+                }
+                for i in (n / 8 * 8)..<n {
+                    let varI = ci[i] - mi[i] * mi[i]
+                    let cov = cip[i] - mi[i] * mp[i]
+                    let ai = cov / (varI + eps)
+                    pa[i] = ai; pb[i] = mp[i] - ai * mi[i]
+                }
+            }}
+        }
+        return (a.boxFiltered(radius: radius), b.boxFiltered(radius: radius))
+    }
+
+    /// q = a·I + b, pixel by pixel (all three the same size).
+    private static func combine(_ ma: Plane, _ mb: Plane, _ guide: Plane) -> Plane {
+        let n = guide.count
+        var q = Plane(width: guide.width, height: guide.height)
+        withPointers4(ma, mb, guide, guide) { pa, pb, g, _ in
+            q.data.withUnsafeMutableBufferPointer { pq in
+                let q = pq.baseAddress!
+                forEachChunk(n / 8, minChunk: 1024) { r in
+                    for c in r { let i = 8 * c; store8(q, i, load8(pa, i) * load8(g, i) + load8(pb, i)) }
+                }
+                for i in (n / 8 * 8)..<n { pq[i] = pa[i] * g[i] + pb[i] }
+            }
+        }
+        return q
     }
 
     /// One self-guided pass over a luma plane with a radius scaled for the frame (`SmallFrames`): the

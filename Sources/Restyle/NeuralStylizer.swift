@@ -14,6 +14,8 @@ public struct NeuralStylizer: Stylizer {
     var steadying: LearnedSteadying?
     /// Long side of the working size (frames larger than this are reduced by an integer factor).
     public var maxWorkingSide: Int
+    /// Long side of the transform's input (`LearnedFrame.atMost`); nil: the working size.
+    public var networkSide: Int?
 
     /// Predicts the style vector of `style` (RGB planes of any size; resized to 256×256).
     /// - Throws: `ONNXError` if the network cannot run (it can for any picture of at least 1×1).
@@ -41,9 +43,11 @@ public struct NeuralStylizer: Stylizer {
     /// Runs the transform on the planes (padded to multiples of 4 by edge replication).
     public func stylize(_ rgb: [Plane]) -> [Plane] {
         LearnedFrame.atLeast(LearnedFrame.minimumSide, rgb) { planes in
-            let (input, pw) = LearnedFrame.tensor(planes)
-            guard let out = try? network.stylize(input, style: styleVector, team: team) else { return planes }
-            let look = LearnedFrame.planes(out, paddedWidth: pw, width: planes[0].width, height: planes[0].height)
+            let look = LearnedFrame.atMost(networkSide, planes) { small in
+                let (input, pw) = LearnedFrame.tensor(small)
+                guard let out = try? network.stylize(input, style: styleVector, team: team) else { return small }
+                return LearnedFrame.planes(out, paddedWidth: pw, width: small[0].width, height: small[0].height)
+            }
             return steadying?.apply(look: look, input: planes) ?? look
         }
     }

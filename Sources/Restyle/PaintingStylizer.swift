@@ -65,6 +65,24 @@ enum LearnedFrame {
         return out.map { $0.boxReduced(by: f) }
     }
 
+    /// Radius (network pixels) and ε of the guided upsampling in `atMost`: a 3×3 fit keeps the look's
+    /// colours where the input's luma has edges, and ε = 10⁻³ (luma contrast about 0.03) fits only real edges.
+    static let upsampleRadius = 1
+    /// See `upsampleRadius`.
+    static let upsampleEps: Float = 1e-3
+
+    /// Runs `body` on `rgb` reduced (bilinear) so that its long side is `side` when it is longer (nil: as is),
+    /// and brings the result back to `rgb`'s size by guided upsampling on the luma (`GuidedFilter.upsample`),
+    /// so its edges follow the full-size input's.
+    static func atMost(_ side: Int?, _ rgb: [Plane], _ body: ([Plane]) -> [Plane]) -> [Plane] {
+        let w = rgb[0].width, h = rgb[0].height, long = max(w, h)
+        guard let side, side > 0, long > side else { return body(rgb) }
+        let sw = max(1, (w * side + long / 2) / long), sh = max(1, (h * side + long / 2) / long)
+        let small = rgb.map { $0.resized(width: sw, height: sh) }
+        return GuidedFilter.upsample(guide: RGBPlanes.luma(small), body(small), to: RGBPlanes.luma(rgb),
+                                     radius: upsampleRadius, eps: upsampleEps)
+    }
+
     /// RGB planes as [1, H', W', 3], H' and W' the sizes rounded up to multiples of 4 (at least 16),
     /// padded by edge replication; returns the tensor and W'.
     static func tensor(_ rgb: [Plane]) -> (Tensor, Int) {

@@ -46,6 +46,13 @@ public struct StyleSettings: Sendable {
     /// pixels, so a face needs about 90 pixels there to keep eyes and mouth: at 480 a 640×360 webcam
     /// frame ran at 320×180 and its face became a dark blob; at 640 it keeps its features.
     public var neuralWorkingSide = 640
+    /// Longest side of `neural`'s network input (`NeuralStylizer.networkSide`): a larger working frame is
+    /// reduced for the transform and its look brought back by guided upsampling. The transform is most of the
+    /// look's cost; at 420 a 1280×720 clip runs at 8.1–8.7 fps in `kinema-bench restyle` (5.5–5.7 with the network
+    /// at the 640×360 working size, 7.5–8.0 at 480, same machine), and on real talking heads (640×360, 960×540,
+    /// 1280×720) dlib still finds the face in 6/6 frames, E_warp coherent ÷ per-frame 0.02–0.03 and ÷ the original
+    /// 1.10–1.31 (1.20–1.37 before). nil: the working size.
+    public var neuralNetworkSide: Int? = 420
     /// Forces full-resolution processing even for styles that default to half size.
     public var fullResolution: Bool
     /// Learned looks smooth their invented texture outside faces (`LearnedSteadying`), which video
@@ -77,6 +84,7 @@ public struct StyleSettings: Sendable {
             guard let styleImage else { throw RestyleError.neuralNeedsStyleImage }
             var neural = try NeuralStylizer(network: try ArbitraryStyleNetwork.shared(), style: styleImage,
                                             maxWorkingSide: max(learnedWorkingSide, neuralWorkingSide))
+            neural.networkSide = neuralNetworkSide
             if steadyLearnedTexture { neural.steadying = try LearnedSteadying(eps: LearnedSteadying.neuralEps) }
             return neural
         case .painting:

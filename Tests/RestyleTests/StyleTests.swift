@@ -89,3 +89,27 @@ func styleStrength(style: Style, minDeltaE: Float, minEdgeChange: Float) throws 
     #expect(abs(got.std[0] - want.std[0]) < 0.25 * want.std[0])
     for c in 1..<3 { #expect(abs(got.std[c] - want.std[c]) < abs(src.std[c] - want.std[c])) }
 }
+
+/// `neural` runs its transform below the working size and brings the look back with `LearnedFrame.atMost`'s
+/// guided upsampling. Given a real photo reduced as that reduces a 640×360 frame (to 420 pixels), the guided
+/// upsample must come closer to the full-size photo than plain bilinear upsampling, and keep more of its edges.
+@Test func guidedUpsamplingRestoresTheInputsEdges() throws {
+    let full = RGBPlanes.from(try ImageFile_read("astronaut.png"))
+    let w = full[0].width, h = full[0].height
+    let small = full.map { $0.resized(width: w * 420 / 640, height: h * 420 / 640) }
+    let bilinear = small.map { $0.resized(width: w, height: h) }
+    let guided = LearnedFrame.atMost(w * 420 / 640, full) { _ in small }
+    func rmse(_ a: [Plane]) -> Double {
+        var s = 0.0
+        for c in 0..<3 { for i in 0..<a[c].count { let d = Double(a[c].data[i] - full[c].data[i]); s += d * d } }
+        return (s / Double(3 * w * h)).squareRoot()
+    }
+    func gradientEnergy(_ a: [Plane]) -> Double {
+        let g = RGBPlanes.luma(a).gradients()
+        return zip(g.dx.data, g.dy.data).reduce(0.0) { $0 + Double($1.0 * $1.0 + $1.1 * $1.1) }
+    }
+    let e = gradientEnergy(full)
+    print("guided upsampling 420/640: RMSE \(rmse(guided)) vs bilinear \(rmse(bilinear)); gradient energy \(gradientEnergy(guided) / e) vs \(gradientEnergy(bilinear) / e) of the photo's")
+    #expect(rmse(guided) < 0.5 * rmse(bilinear))
+    #expect(gradientEnergy(guided) > 1.3 * gradientEnergy(bilinear))
+}
