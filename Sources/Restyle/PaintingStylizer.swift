@@ -4,8 +4,8 @@ import Neural
 /// The learned painting looks (`painting:K` and blends) as a `Stylizer`: `PaintingNetwork` with one
 /// fixed style blend, run at a working size whose long side is at most `maxWorkingSide`.
 ///
-/// The network's brush strokes have a fixed size in its input pixels, so the working size also sets
-/// how coarse the painting looks; 480 pixels on the long side gives strokes that read at 720p.
+/// The network's brush strokes have a fixed size in its input pixels, so the network's input size
+/// (`networkSide`, else the working size) also sets how coarse the painting looks.
 public struct PaintingStylizer: Stylizer {
     /// Detail put back over the coherence carry (measured on bikes / bigbuckbunny; see the README).
     public var coherenceDetailRestore: Float { 0.8 }
@@ -19,6 +19,8 @@ public struct PaintingStylizer: Stylizer {
     var steadying: LearnedSteadying?
     /// Long side of the working size (frames larger than this are reduced by an integer factor).
     public var maxWorkingSide: Int
+    /// Long side of the network's input (`LearnedFrame.atMost`); nil: the working size.
+    public var networkSide: Int?
 
     /// Creates the look for one blend of the 26 styles (weights summing to 1).
     public init(network: PaintingNetwork, weights: [Float], maxWorkingSide: Int = 480, threads: Int = 2) {
@@ -40,10 +42,12 @@ public struct PaintingStylizer: Stylizer {
     /// Runs the network on the planes, padded by edge replication to multiples of 4 (at least 16).
     public func stylize(_ rgb: [Plane]) -> [Plane] {
         LearnedFrame.atLeast(LearnedFrame.minimumSide, rgb) { planes in
-            let (input, pw) = LearnedFrame.tensor(planes)
-            // The shapes are valid by construction, so the network cannot throw here.
-            guard let out = try? network.run(input, conditioning, team: team) else { return planes }
-            let look = LearnedFrame.planes(out, paddedWidth: pw, width: planes[0].width, height: planes[0].height)
+            let look = LearnedFrame.atMost(networkSide, planes) { small in
+                let (input, pw) = LearnedFrame.tensor(small)
+                // The shapes are valid by construction, so the network cannot throw here.
+                guard let out = try? network.run(input, conditioning, team: team) else { return small }
+                return LearnedFrame.planes(out, paddedWidth: pw, width: small[0].width, height: small[0].height)
+            }
             return steadying?.apply(look: look, input: planes) ?? look
         }
     }

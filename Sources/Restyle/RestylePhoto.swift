@@ -37,10 +37,11 @@ public enum RestylePhoto {
         try checkOutput(input: input, output: output)
         let photo = try ImageFile.read(input)
         var settings = settings
-        // A still is worth more detail than a video frame: learned looks work at up to 1024 pixels, and the
-        // transform runs at the working size.
+        // A still is worth more detail than a video frame: learned looks work at up to 1024 pixels, and their
+        // networks run at the working size.
         settings.learnedWorkingSide = max(settings.learnedWorkingSide, 1024)
-        settings.neuralNetworkSide = nil
+        settings.learnedNetworkSide = nil
+        settings.learnedThreads = 2
         settings.steadyLearnedTexture = false
         let engine = TemporalCoherence(stylizer: try settings.makeStylizer(), parameters: CoherenceParameters(coherence: 0))
         let out = blend(look: engine.process(photo), original: photo, mix: settings.mix)

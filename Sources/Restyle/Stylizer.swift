@@ -46,13 +46,17 @@ public struct StyleSettings: Sendable {
     /// pixels, so a face needs about 90 pixels there to keep eyes and mouth: at 480 a 640×360 webcam
     /// frame ran at 320×180 and its face became a dark blob; at 640 it keeps its features.
     public var neuralWorkingSide = 640
-    /// Longest side of `neural`'s network input (`NeuralStylizer.networkSide`): a larger working frame is
-    /// reduced for the transform and its look brought back by guided upsampling. The transform is most of the
-    /// look's cost; at 420 a 1280×720 clip runs at 8.1–8.7 fps in `kinema-bench restyle` (5.5–5.7 with the network
-    /// at the 640×360 working size, 7.5–8.0 at 480, same machine), and on real talking heads (640×360, 960×540,
-    /// 1280×720) dlib still finds the face in 6/6 frames, E_warp coherent ÷ per-frame 0.02–0.03 and ÷ the original
-    /// 1.10–1.31 (1.20–1.37 before). nil: the working size.
-    public var neuralNetworkSide: Int? = 420
+    /// Longest side of the learned looks' network input (`PaintingStylizer.networkSide`,
+    /// `NeuralStylizer.networkSide`): a larger working frame is reduced for the network and its look brought back
+    /// by guided upsampling (`LearnedFrame.atMost`). The network is most of these looks' cost; see the README
+    /// ("Network size") for the speed, faces and E_warp measured at 420. nil: the working size.
+    public var learnedNetworkSide: Int? = 420
+    /// Threads of the learned looks' network. Temporal coherence computes its two flows beside the look
+    /// (`TemporalCoherence.processPlanes`), which keeps the other core busy: with one network thread
+    /// `kinema-bench restyle` (1280×720) measured neural 8.5–9.1 fps against 7.8–8.9 with two, painting:1
+    /// 10.5–11.0 against 10.3–10.5, each with 5–20 % less CPU per frame. Frames stylised on their own
+    /// (`--coherence 0`, photos) use two.
+    public var learnedThreads = 1
     /// Forces full-resolution processing even for styles that default to half size.
     public var fullResolution: Bool
     /// Learned looks smooth their invented texture outside faces (`LearnedSteadying`), which video
@@ -83,14 +87,15 @@ public struct StyleSettings: Sendable {
         case .neural:
             guard let styleImage else { throw RestyleError.neuralNeedsStyleImage }
             var neural = try NeuralStylizer(network: try ArbitraryStyleNetwork.shared(), style: styleImage,
-                                            maxWorkingSide: max(learnedWorkingSide, neuralWorkingSide))
-            neural.networkSide = neuralNetworkSide
+                                            maxWorkingSide: max(learnedWorkingSide, neuralWorkingSide), threads: learnedThreads)
+            neural.networkSide = learnedNetworkSide
             if steadyLearnedTexture { neural.steadying = try LearnedSteadying(eps: LearnedSteadying.neuralEps) }
             return neural
         case .painting:
             var painting = PaintingStylizer(network: try PaintingNetwork.shared(),
                                             weights: StyleSpec(style: .painting, paintingWeights: paintingWeights).paintingWeights,
-                                            maxWorkingSide: max(learnedWorkingSide, neuralWorkingSide))
+                                            maxWorkingSide: max(learnedWorkingSide, neuralWorkingSide), threads: learnedThreads)
+            painting.networkSide = learnedNetworkSide
             if steadyLearnedTexture { painting.steadying = try LearnedSteadying(eps: LearnedSteadying.paintingEps) }
             base = painting
         }
