@@ -45,6 +45,8 @@ public struct ColorTransferStylizer: Stylizer {
     public var coherenceDetailRestore: Float { base.coherenceDetailRestore }
     /// The wrapped styliser's.
     public var coherenceDetailRadius: Int { base.coherenceDetailRadius }
+    /// The wrapped look's.
+    public var holdsUnchangedInput: Bool { base.holdsUnchangedInput }
 
     /// Transfers colour, then stylises.
     public func stylize(_ rgb: [Plane]) -> [Plane] { base.stylize(Self.transfer(rgb, to: reference, strength: strength)) }

@@ -28,6 +28,8 @@ public struct SketchParameters: Sendable, Equatable {
 public struct SketchStylizer: Stylizer {
     /// Detail put back over the coherence carry (measured on bikes / bigbuckbunny; see the README).
     public var coherenceDetailRestore: Float { 0.45 }
+    /// Its paper grain is held still where the input has not changed (`Stylizer.holdsUnchangedInput`).
+    public var holdsUnchangedInput: Bool { true }
     /// The look's parameters.
     public var parameters: SketchParameters
     /// Processed at half size.

@@ -82,7 +82,7 @@ extension TemporalCoherence {
         for i in 0..<w.count {
             let m = ((flow.u[i] - mu) * (flow.u[i] - mu) + (flow.v[i] - mv) * (flow.v[i] - mv)).squareRoot() * pixelScale
             let t = min(1, max(0, (m - still) / (moving - still)))
-            w.data[i] = t * t * (3 - 2 * t)
+            w.data[i] = smoothstep(t)
         }
         return w
     }

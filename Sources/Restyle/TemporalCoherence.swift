@@ -30,6 +30,13 @@ public struct CoherenceParameters: Sendable, Equatable {
     /// coherent ÷ per-frame (Kinema's meter) oil 0.226 → 0.295, watercolor 0.281 → 0.333; with 1 pixel 0.251 and
     /// 0.293, and the Pexels figures above hold (with 2: 0.240, 0.286, and Pexels anime 0.535).
     public var mismatchMisregistration: Float = 1
+    /// Mean |ΔL| (luma 0…1) between this frame's input and the last, over a box of `unchangedRadius` flow pixels,
+    /// below which the input there has not changed: the carry takes zero flow and is trusted, fading back to the
+    /// flow and its tests up to twice this (`TemporalCoherence.holdingUnchanged`), for looks that hold
+    /// (`Stylizer.holdsUnchangedInput`). 0 turns it off.
+    public var unchangedResidual: Float = 0.002
+    /// See `unchangedResidual`.
+    public var unchangedRadius = 4
     /// Bound on a pixel's carry age, in frames. The age is the blend-weighted number of frames the
     /// content has been carried; the blend weight is capped at maxCarry / (age + 1) so content is
     /// always refreshed from the current frame and long clips cannot drift.
@@ -199,7 +206,7 @@ public final class TemporalCoherence {
         let scale = Float(frame.width) / Float(luma.width)
         let consistent = Occlusion.validMask(flow: back, reverse: fwd, pixelScale: scale, motionBoundaries: parameters.motionBoundaryTest,
                                              boundaryFloor: parameters.motionBoundaryFloor)
-        let (mask, carryFlow, warpedLuma) = Self.repairing(flow: back, mask: consistent, luma: luma, previous: pl,
+        var (mask, carryFlow, warpedLuma) = Self.repairing(flow: back, mask: consistent, luma: luma, previous: pl,
                                                            parameters: parameters)
         let (valid, residual) = Self.validFractionAndResidual(mask: mask, luma: luma, warped: warpedLuma)
         if 1 - valid > parameters.cutOccludedFraction || residual > parameters.cutResidual {
@@ -210,6 +217,9 @@ public final class TemporalCoherence {
         }
         validSum += Double(valid)
         report.meanValidFraction = validSum / Double(report.frames)
+        if stylizer.holdsUnchangedInput {
+            Self.holdingUnchanged(flow: &carryFlow, mask: &mask, luma: luma, previous: pl, parameters: parameters)
+        }
 
         let flowW = carryFlow.resized(width: w, height: h)
         let maskW = mask.resized(width: w, height: h)

@@ -41,6 +41,8 @@ public struct WatercolorStylizer: Stylizer {
     /// asks 0.85) and steadies a moving subject: Pexels 960×540 E_warp coherent ÷ per-frame (Farneback, crf 14)
     /// 0.427 → 0.355; webcam 960 and 640 and the held-out talking head unchanged (±0.001).
     public var coherenceDetailRestore: Float { 0.6 }
+    /// Its paper grain is held still where the input has not changed (`Stylizer.holdsUnchangedInput`).
+    public var holdsUnchangedInput: Bool { true }
     /// The look's parameters.
     public var parameters: WatercolorParameters
     /// Face-sized smoothing inside faces (nil: the frame's radius everywhere).

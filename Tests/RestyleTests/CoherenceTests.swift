@@ -40,7 +40,7 @@ func coherenceCutsWarpingError(clip: String) throws {
     print("metric valid fraction \(1 - meter.occludedFractionSum / Double(meter.pairs))")
     for (k, s) in styles.enumerated() {
         let pf = v[2 * k], co = v[2 * k + 1]
-        print(String(format: "E_warp %@ %@: original %.5f  per-frame %.5f  coherent %.5f  (coherent/per-frame %.2f, coherent/original %.2f)  cuts %d valid %.2f",
+        print(String(format: "E_warp %@ %@: original %.5f  per-frame %.5f  coherent %.5f  (coherent/per-frame %.3f, coherent/original %.3f)  cuts %d valid %.2f",
                      clip, s.rawValue, orig, pf, co, co / pf, co / orig, coherent[k].report.cuts, coherent[k].report.meanValidFraction))
         #expect(co <= 0.5 * pf, "\(s) on \(clip): coherent \(co) vs per-frame \(pf)")
         // Issue 11's bounds against the original: 2× (hand-made, painting), 2.5× (neural). The learned
