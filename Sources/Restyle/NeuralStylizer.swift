@@ -42,13 +42,8 @@ public struct NeuralStylizer: Stylizer {
 
     /// Runs the transform on the planes (padded to multiples of 4 by edge replication).
     public func stylize(_ rgb: [Plane]) -> [Plane] {
-        LearnedFrame.atLeast(LearnedFrame.minimumSide, rgb) { planes in
-            let look = LearnedFrame.atMost(networkSide, planes) { small in
-                let (input, pw) = LearnedFrame.tensor(small)
-                guard let out = try? network.stylize(input, style: styleVector, team: team) else { return small }
-                return LearnedFrame.planes(out, paddedWidth: pw, width: small[0].width, height: small[0].height)
-            }
-            return steadying?.apply(look: look, input: planes) ?? look
+        LearnedFrame.stylize(rgb, networkSide: networkSide, steadying: steadying) {
+            try network.stylize($0, style: styleVector, team: team)
         }
     }
 }

@@ -41,15 +41,7 @@ public struct PaintingStylizer: Stylizer {
 
     /// Runs the network on the planes, padded by edge replication to multiples of 4 (at least 16).
     public func stylize(_ rgb: [Plane]) -> [Plane] {
-        LearnedFrame.atLeast(LearnedFrame.minimumSide, rgb) { planes in
-            let look = LearnedFrame.atMost(networkSide, planes) { small in
-                let (input, pw) = LearnedFrame.tensor(small)
-                // The shapes are valid by construction, so the network cannot throw here.
-                guard let out = try? network.run(input, conditioning, team: team) else { return small }
-                return LearnedFrame.planes(out, paddedWidth: pw, width: small[0].width, height: small[0].height)
-            }
-            return steadying?.apply(look: look, input: planes) ?? look
-        }
+        LearnedFrame.stylize(rgb, networkSide: networkSide, steadying: steadying) { try network.run($0, conditioning, team: team) }
     }
 }
 
@@ -85,6 +77,22 @@ enum LearnedFrame {
         let small = rgb.map { $0.resized(width: sw, height: sh) }
         return GuidedFilter.upsample(guide: RGBPlanes.luma(small), body(small), to: RGBPlanes.luma(rgb),
                                      radius: upsampleRadius, eps: upsampleEps)
+    }
+
+    /// A learned look of `rgb`: `network` maps an NHWC RGB tensor to its look; it runs on the planes enlarged to
+    /// `minimumSide` (`atLeast`) or reduced to `networkSide` (`atMost`) and padded to multiples of 4 (`tensor`),
+    /// and the look is steadied when `steadying` is set. The shapes are valid by construction, so the network
+    /// cannot throw here; if it did, the frame would pass through as it is.
+    static func stylize(_ rgb: [Plane], networkSide: Int?, steadying: LearnedSteadying?,
+                        network: (Tensor) throws -> Tensor) -> [Plane] {
+        atLeast(minimumSide, rgb) { planes in
+            let look = atMost(networkSide, planes) { small in
+                let (input, pw) = tensor(small)
+                guard let out = try? network(input) else { return small }
+                return LearnedFrame.planes(out, paddedWidth: pw, width: small[0].width, height: small[0].height)
+            }
+            return steadying?.apply(look: look, input: planes) ?? look
+        }
     }
 
     /// RGB planes as [1, H', W', 3], H' and W' the sizes rounded up to multiples of 4 (at least 16),

@@ -41,7 +41,6 @@ public enum RestylePhoto {
         // networks run at the working size.
         settings.learnedWorkingSide = max(settings.learnedWorkingSide, 1024)
         settings.learnedNetworkSide = nil
-        settings.learnedThreads = 2
         settings.steadyLearnedTexture = false
         let engine = TemporalCoherence(stylizer: try settings.makeStylizer(), parameters: CoherenceParameters(coherence: 0))
         let out = blend(look: engine.process(photo), original: photo, mix: settings.mix)

@@ -48,7 +48,6 @@ public struct RestyleRequest: Sendable {
         settings.paintingWeights = spec.paintingWeights
         settings.mix = mix
         settings.steadyLearnedTexture = coherence > 0
-        settings.learnedThreads = coherence > 0 ? 1 : 2
         return RestyleJob(request: self, settings: settings, coherence: CoherenceParameters(coherence: coherence))
     }
 

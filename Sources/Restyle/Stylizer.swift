@@ -62,12 +62,6 @@ public struct StyleSettings: Sendable {
     /// by guided upsampling (`LearnedFrame.atMost`). The network is most of these looks' cost; see the README
     /// ("Network size") for the speed, faces and E_warp measured at 420. nil: the working size.
     public var learnedNetworkSide: Int? = 420
-    /// Threads of the learned looks' network. Temporal coherence computes its two flows beside the look
-    /// (`TemporalCoherence.processPlanes`), which keeps the other core busy: with one network thread
-    /// `kinema-bench restyle` (1280×720) measured neural 8.5–9.1 fps against 7.8–8.9 with two, painting:1
-    /// 10.5–11.0 against 10.3–10.5, each with 5–20 % less CPU per frame. Frames stylised on their own
-    /// (`--coherence 0`, photos) use two.
-    public var learnedThreads = 1
     /// Forces full-resolution processing even for styles that default to half size.
     public var fullResolution: Bool
     /// Learned looks smooth their invented texture outside faces (`LearnedSteadying`), which video
@@ -85,6 +79,12 @@ public struct StyleSettings: Sendable {
     /// Builds the styliser, including colour transfer when a style image is set.
     /// - Throws: `ModelLocatorError` or `ONNXError` when a learned look's model cannot be loaded.
     public func makeStylizer() throws -> any Stylizer {
+        // Threads of the learned looks' network. Steadied texture means coherent video, where temporal coherence
+        // computes its two flows beside the look (`TemporalCoherence.processPlanes`) and keeps the other core
+        // busy: with one network thread `kinema-bench restyle` (1280×720) measured neural 8.5–9.1 fps against
+        // 7.8–8.9 with two, painting:1 10.5–11.0 against 10.3–10.5, each with 5–20 % less CPU per frame. Frames
+        // stylised on their own (`--coherence 0`, photos) use two.
+        let learnedThreads = steadyLearnedTexture ? 1 : 2
         var base: any Stylizer
         switch style {
         case .anime: base = try AnimeStylizer(parameters: .anime, faceSized: true)
